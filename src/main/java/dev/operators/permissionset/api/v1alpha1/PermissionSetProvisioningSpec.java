@@ -1,0 +1,134 @@
+package dev.operators.permissionset.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.Objects;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "has(self.permissionSetId) != has(self.permissionSetName)",
+    message = "set exactly one of spec.permissionSetId and spec.permissionSetName")
+@ValidationRule(value = "!has(self.targetType) || self.targetType == 'ACCOUNT' ? has(self.targetId) : !has(self.targetId)",
+    message = "spec.targetId is required when spec.targetType is ACCOUNT and must be omitted when it is "
+        + "ALL_PROVISIONED_ACCOUNTS")
+public class PermissionSetProvisioningSpec {
+
+  public static final String ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_-]*$";
+
+  @Required
+  @Size(min = 1, max = 64)
+  @Pattern(ID_PATTERN)
+  @ValidationRule(value = "self == oldSelf", message = "spec.instanceId is immutable; create a new resource instead")
+  @JsonPropertyDescription("Globally unique ID of the IAM Identity Center instance, for example "
+      + "ins-6c7aaaaaaaaa0a46. Immutable.")
+  private String instanceId;
+
+  @Size(min = 1, max = 64)
+  @Pattern(ID_PATTERN)
+  @PrinterColumn(name = "Permission Set", priority = 1)
+  @JsonPropertyDescription("ID of the permission set to provision, for example ps-8603aaaaaaaa14bd. "
+      + "Set exactly one of permissionSetId and permissionSetName.")
+  private String permissionSetId;
+
+  @Size(min = 1, max = 32)
+  @JsonPropertyDescription("Name of the permission set to provision, resolved to its ID through the instance's "
+      + "list of permission sets (exact, case-sensitive match). Set exactly one of permissionSetId and permissionSetName.")
+  private String permissionSetName;
+
+  @Default("ACCOUNT")
+  @JsonPropertyDescription("ACCOUNT provisions to the account in targetId. ALL_PROVISIONED_ACCOUNTS re-provisions "
+      + "the permission set to every account it is already provisioned to. Default ACCOUNT.")
+  private TargetType targetType;
+
+  @Size(min = 1, max = 64)
+  @Pattern(ID_PATTERN)
+  @PrinterColumn(name = "Target", priority = 1)
+  @JsonPropertyDescription("ID of the account to provision to. Required when targetType is ACCOUNT, "
+      + "forbidden when it is ALL_PROVISIONED_ACCOUNTS.")
+  private String targetId;
+
+  @JsonPropertyDescription("Credentials for the cloud API: a Secret in this resource's namespace. When omitted, "
+      + "the operator's default credentials are used.")
+  private SecretReference credentialsSecretRef;
+
+  public String getInstanceId() {
+    return instanceId;
+  }
+
+  public void setInstanceId(String instanceId) {
+    this.instanceId = instanceId;
+  }
+
+  public String getPermissionSetId() {
+    return permissionSetId;
+  }
+
+  public void setPermissionSetId(String permissionSetId) {
+    this.permissionSetId = permissionSetId;
+  }
+
+  public String getPermissionSetName() {
+    return permissionSetName;
+  }
+
+  public void setPermissionSetName(String permissionSetName) {
+    this.permissionSetName = permissionSetName;
+  }
+
+  public TargetType getTargetType() {
+    return targetType;
+  }
+
+  public void setTargetType(TargetType targetType) {
+    this.targetType = targetType;
+  }
+
+  /** The target type with the schema's default applied, for resources that bypassed defaulting. */
+  public TargetType effectiveTargetType() {
+    return targetType == null ? TargetType.ACCOUNT : targetType;
+  }
+
+  public String getTargetId() {
+    return targetId;
+  }
+
+  public void setTargetId(String targetId) {
+    this.targetId = targetId;
+  }
+
+  public SecretReference getCredentialsSecretRef() {
+    return credentialsSecretRef;
+  }
+
+  public void setCredentialsSecretRef(SecretReference credentialsSecretRef) {
+    this.credentialsSecretRef = credentialsSecretRef;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PermissionSetProvisioningSpec other
+        && Objects.equals(instanceId, other.instanceId)
+        && Objects.equals(permissionSetId, other.permissionSetId)
+        && Objects.equals(permissionSetName, other.permissionSetName)
+        && targetType == other.targetType
+        && Objects.equals(targetId, other.targetId)
+        && Objects.equals(credentialsSecretRef, other.credentialsSecretRef);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(instanceId, permissionSetId, permissionSetName, targetType, targetId, credentialsSecretRef);
+  }
+
+  @Override
+  public String toString() {
+    return "PermissionSetProvisioningSpec{instanceId=" + instanceId + ", permissionSetId=" + permissionSetId
+        + ", permissionSetName=" + permissionSetName + ", targetType=" + targetType + ", targetId=" + targetId
+        + ", credentialsSecretRef=" + credentialsSecretRef + "}";
+  }
+}

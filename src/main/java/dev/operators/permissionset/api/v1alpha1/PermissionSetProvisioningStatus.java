@@ -1,0 +1,181 @@
+package dev.operators.permissionset.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class PermissionSetProvisioningStatus {
+
+  @JsonPropertyDescription("The metadata.generation this status describes. When it is behind metadata.generation, "
+      + "the operator has not yet acted on the latest spec.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Ready is True once the permission set is provisioned for the current generation. "
+      + "Reconciling is True while a request is in flight or being retried. Stalled is True when provisioning "
+      + "failed or the spec cannot work; it needs a spec change or outside action.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("ID of the permission set being provisioned, resolved from spec.permissionSetName "
+      + "when the spec names it.")
+  private String permissionSetId;
+
+  @JsonPropertyDescription("Account the permission set is provisioned to, as the cloud reported it.")
+  private String accountId;
+
+  @PrinterColumn(name = "Request ID", priority = 1)
+  @JsonPropertyDescription("request_id of the provisioning request made for requestGeneration.")
+  private String requestId;
+
+  @JsonPropertyDescription("The metadata.generation that requestId was made for. A newer generation makes a new request.")
+  private Long requestGeneration;
+
+  @PrinterColumn(name = "Status")
+  @JsonPropertyDescription("Status of the provisioning request as the cloud reported it: IN_PROGRESS, SUCCEEDED or FAILED.")
+  private String provisioningStatus;
+
+  @JsonPropertyDescription("Why the cloud failed the provisioning request (its failure_reason).")
+  private String failureReason;
+
+  @JsonPropertyDescription("When the provisioning request was made (RFC 3339).")
+  private String requestedAt;
+
+  @JsonPropertyDescription("When the operator saw the provisioning request finish, SUCCEEDED or FAILED (RFC 3339).")
+  private String completedAt;
+
+  public PermissionSetProvisioningStatus() {
+  }
+
+  /** A copy whose conditions list can be changed without touching the original. */
+  public PermissionSetProvisioningStatus copy() {
+    PermissionSetProvisioningStatus copy = new PermissionSetProvisioningStatus();
+    copy.observedGeneration = observedGeneration;
+    copy.conditions = new ArrayList<>(conditions);
+    copy.permissionSetId = permissionSetId;
+    copy.accountId = accountId;
+    copy.requestId = requestId;
+    copy.requestGeneration = requestGeneration;
+    copy.provisioningStatus = provisioningStatus;
+    copy.failureReason = failureReason;
+    copy.requestedAt = requestedAt;
+    copy.completedAt = completedAt;
+    return copy;
+  }
+
+  public Optional<Condition> condition(String type) {
+    return conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions == null ? new ArrayList<>() : new ArrayList<>(conditions);
+  }
+
+  public String getPermissionSetId() {
+    return permissionSetId;
+  }
+
+  public void setPermissionSetId(String permissionSetId) {
+    this.permissionSetId = permissionSetId;
+  }
+
+  public String getAccountId() {
+    return accountId;
+  }
+
+  public void setAccountId(String accountId) {
+    this.accountId = accountId;
+  }
+
+  public String getRequestId() {
+    return requestId;
+  }
+
+  public void setRequestId(String requestId) {
+    this.requestId = requestId;
+  }
+
+  public Long getRequestGeneration() {
+    return requestGeneration;
+  }
+
+  public void setRequestGeneration(Long requestGeneration) {
+    this.requestGeneration = requestGeneration;
+  }
+
+  public String getProvisioningStatus() {
+    return provisioningStatus;
+  }
+
+  public void setProvisioningStatus(String provisioningStatus) {
+    this.provisioningStatus = provisioningStatus;
+  }
+
+  public String getFailureReason() {
+    return failureReason;
+  }
+
+  public void setFailureReason(String failureReason) {
+    this.failureReason = failureReason;
+  }
+
+  public String getRequestedAt() {
+    return requestedAt;
+  }
+
+  public void setRequestedAt(String requestedAt) {
+    this.requestedAt = requestedAt;
+  }
+
+  public String getCompletedAt() {
+    return completedAt;
+  }
+
+  public void setCompletedAt(String completedAt) {
+    this.completedAt = completedAt;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PermissionSetProvisioningStatus other
+        && Objects.equals(observedGeneration, other.observedGeneration)
+        && Objects.equals(conditions, other.conditions)
+        && Objects.equals(permissionSetId, other.permissionSetId)
+        && Objects.equals(accountId, other.accountId)
+        && Objects.equals(requestId, other.requestId)
+        && Objects.equals(requestGeneration, other.requestGeneration)
+        && Objects.equals(provisioningStatus, other.provisioningStatus)
+        && Objects.equals(failureReason, other.failureReason)
+        && Objects.equals(requestedAt, other.requestedAt)
+        && Objects.equals(completedAt, other.completedAt);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(observedGeneration, conditions, permissionSetId, accountId, requestId, requestGeneration,
+        provisioningStatus, failureReason, requestedAt, completedAt);
+  }
+
+  @Override
+  public String toString() {
+    return "PermissionSetProvisioningStatus{observedGeneration=" + observedGeneration + ", requestId=" + requestId
+        + ", requestGeneration=" + requestGeneration + ", provisioningStatus=" + provisioningStatus
+        + ", failureReason=" + failureReason + ", conditions=" + conditions + "}";
+  }
+}

@@ -1,0 +1,48 @@
+package dev.operators.permissionset.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import java.util.Objects;
+
+/** A Secret in the namespace of the resource that refers to it. */
+public class SecretReference {
+
+  @Required
+  @Size(min = 1, max = 253)
+  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @JsonPropertyDescription("Name of a Secret in the same namespace as this resource. It holds the keys accessKey and "
+      + "secretKey, and optionally securityToken (temporary credentials) and domainId.")
+  private String name;
+
+  public SecretReference() {
+  }
+
+  public SecretReference(String name) {
+    this.name = name;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SecretReference other && Objects.equals(name, other.name);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hashCode(name);
+  }
+
+  @Override
+  public String toString() {
+    return "SecretReference{name=" + name + "}";
+  }
+}

@@ -1,0 +1,31 @@
+package dev.operators.permissionset.identitycenter;
+
+import java.util.Optional;
+
+/**
+ * What the operator needs from an IAM Identity Center, whichever cloud runs it. Every method makes real calls and
+ * fails with {@link IdentityCenterException}, which says whether trying again can help.
+ */
+public interface IdentityCenterClient {
+
+  /** Starts provisioning a permission set to a target; the cloud may answer with a request that already finished. */
+  ProvisioningRequest provision(String instanceId, String permissionSetId, ProvisioningTarget target);
+
+  /** The current state of one provisioning request. */
+  ProvisioningRequest describeProvisioning(String instanceId, String requestId);
+
+  /**
+   * One page of the instance's provisioning requests.
+   *
+   * @param status only requests in this status, or all when empty
+   * @param marker the marker of the page to read, or empty for the first page
+   */
+  Page<ProvisioningSummary> listProvisioning(String instanceId, Optional<ProvisioningStatus> status,
+      Optional<String> marker);
+
+  /** Finds a permission set by its ID, reading every page the cloud returns. */
+  Optional<PermissionSet> findPermissionSetById(String instanceId, String permissionSetId);
+
+  /** Finds a permission set by its exact (case-sensitive) name, reading every page the cloud returns. */
+  Optional<PermissionSet> findPermissionSetByName(String instanceId, String name);
+}
