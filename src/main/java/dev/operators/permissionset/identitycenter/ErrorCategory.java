@@ -16,7 +16,11 @@ public enum ErrorCategory {
   AUTHENTICATION_FAILED(true),
   /** The credentials lack permission (HTTP 403). Fixed outside the cluster, so worth retrying slowly. */
   ACCESS_DENIED(true),
-  /** The instance, permission set, request or account does not exist. */
+  /** The permission set does not exist in the instance. */
+  PERMISSION_SET_NOT_FOUND(false),
+  /** The target account does not exist or is not in the organization. */
+  ACCOUNT_NOT_FOUND(false),
+  /** Something else the call names does not exist: the instance, or the provisioning request. */
   NOT_FOUND(false),
   /** The cloud rejected the request's parameters (HTTP 400). */
   INVALID_REQUEST(false);

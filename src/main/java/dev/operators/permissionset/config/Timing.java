@@ -1,0 +1,21 @@
+package dev.operators.permissionset.config;
+
+import java.time.Duration;
+
+/**
+ * How often the operator looks again: at a request in flight (poll), and after a failure that may pass (retry).
+ * Each starts at its initial interval and backs off to its maximum.
+ */
+public record Timing(Duration pollInitial, Duration pollMax, Duration retryInitial, Duration retryMax) {
+
+  public Timing {
+    if (pollMax.compareTo(pollInitial) < 0) {
+      throw new ConfigurationException(OperatorConfig.POLL_MAX_INTERVAL + " must not be shorter than "
+          + OperatorConfig.POLL_INITIAL_INTERVAL);
+    }
+    if (retryMax.compareTo(retryInitial) < 0) {
+      throw new ConfigurationException(OperatorConfig.RETRY_MAX_INTERVAL + " must not be shorter than "
+          + OperatorConfig.RETRY_INITIAL_INTERVAL);
+    }
+  }
+}

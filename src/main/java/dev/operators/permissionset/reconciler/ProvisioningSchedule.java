@@ -1,0 +1,60 @@
+package dev.operators.permissionset.reconciler;
+
+import dev.operators.permissionset.config.Timing;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * When to look again. Both delays grow with how long the current state has lasted, read from status, so the
+ * schedule needs no memory of its own and survives restarts of the operator.
+ */
+public class ProvisioningSchedule {
+
+  /** Huawei's advice for its gateway's 429: wait at least 2 to 5 seconds. */
+  static final Duration MIN_THROTTLED_DELAY = Duration.ofSeconds(2);
+  /** Credentials and permissions are fixed by people, outside the cluster: no point in asking often. */
+  static final Duration MIN_SLOW_RETRY_DELAY = Duration.ofSeconds(30);
+
+  private final Timing timing;
+
+  public ProvisioningSchedule(Timing timing) {
+    this.timing = timing;
+  }
+
+  /** Half the request's age, between the poll bounds: polls come at ages that grow by half each time. */
+  public Duration nextPoll(Instant requestedAt, Instant now) {
+    Duration age = Duration.between(requestedAt, now);
+    return jitter(clamp(age.dividedBy(2), timing.pollInitial(), timing.pollMax()));
+  }
+
+  /** As long as the failure has lasted, between the retry bounds: the waits double. */
+  public Duration nextRetry(Instant failingSince, Instant now) {
+    return jitter(clamp(Duration.between(failingSince, now), timing.retryInitial(), timing.retryMax()));
+  }
+
+  public Duration nextRetryWhenThrottled(Instant failingSince, Instant now, Optional<Duration> retryAfter) {
+    Duration delay = nextRetry(failingSince, now);
+    Duration floor = retryAfter.filter(d -> d.compareTo(MIN_THROTTLED_DELAY) > 0).orElse(MIN_THROTTLED_DELAY);
+    return delay.compareTo(floor) < 0 ? jitter(floor) : delay;
+  }
+
+  public Duration nextSlowRetry(Instant failingSince, Instant now) {
+    Duration floor = MIN_SLOW_RETRY_DELAY.compareTo(timing.retryMax()) < 0 ? MIN_SLOW_RETRY_DELAY : timing.retryMax();
+    return jitter(clamp(Duration.between(failingSince, now), floor, timing.retryMax()));
+  }
+
+  private static Duration clamp(Duration value, Duration min, Duration max) {
+    if (value.compareTo(min) < 0) {
+      return min;
+    }
+    return value.compareTo(max) > 0 ? max : value;
+  }
+
+  /** Up to a fifth more, so resources that failed together do not come back together. */
+  private static Duration jitter(Duration delay) {
+    long extra = ThreadLocalRandom.current().nextLong(delay.toMillis() / 5 + 1);
+    return delay.plusMillis(extra);
+  }
+}

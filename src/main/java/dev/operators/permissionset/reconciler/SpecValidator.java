@@ -1,0 +1,62 @@
+package dev.operators.permissionset.reconciler;
+
+import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
+import dev.operators.permissionset.api.v1alpha1.TargetType;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The checks the CRD schema makes, made again: a resource can reach the operator without them (an API server
+ * without CEL, a CRD installed from an older release, a test client). Each problem names the field and the fix.
+ */
+public final class SpecValidator {
+
+  private static final Pattern ID = Pattern.compile(PermissionSetProvisioningSpec.ID_PATTERN);
+
+  private SpecValidator() {
+  }
+
+  public static Optional<String> problem(PermissionSetProvisioningSpec spec) {
+    if (spec == null) {
+      return Optional.of("spec is missing; set spec.instanceId, spec.permissionSetId or spec.permissionSetName, "
+          + "and spec.targetId");
+    }
+    Optional<String> instance = id("spec.instanceId", spec.getInstanceId());
+    if (instance.isPresent()) {
+      return instance;
+    }
+    boolean byId = spec.getPermissionSetId() != null;
+    boolean byName = spec.getPermissionSetName() != null;
+    if (byId == byName) {
+      return Optional.of("set exactly one of spec.permissionSetId and spec.permissionSetName");
+    }
+    if (byId) {
+      Optional<String> permissionSet = id("spec.permissionSetId", spec.getPermissionSetId());
+      if (permissionSet.isPresent()) {
+        return permissionSet;
+      }
+    } else if (spec.getPermissionSetName().isBlank() || spec.getPermissionSetName().length() > 32) {
+      return Optional.of("spec.permissionSetName must be 1 to 32 characters long");
+    }
+    if (spec.effectiveTargetType() == TargetType.ACCOUNT) {
+      return id("spec.targetId", spec.getTargetId())
+          .map(problem -> spec.getTargetId() == null
+              ? "spec.targetId is required when spec.targetType is ACCOUNT; set it to the account ID" : problem);
+    }
+    if (spec.getTargetId() != null) {
+      return Optional.of("spec.targetId must be omitted when spec.targetType is ALL_PROVISIONED_ACCOUNTS");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> id(String field, String value) {
+    if (value == null) {
+      return Optional.of(field + " is required");
+    }
+    if (value.isEmpty() || value.length() > 64 || !ID.matcher(value).matches()) {
+      String shown = value.length() > 64 ? value.substring(0, 64) + "..." : value;
+      return Optional.of(field + " '" + shown + "' is not a valid ID: use 1 to 64 letters, digits, '-' or '_'");
+    }
+    return Optional.empty();
+  }
+}

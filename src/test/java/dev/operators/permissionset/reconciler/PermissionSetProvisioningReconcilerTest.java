@@ -1,0 +1,385 @@
+package dev.operators.permissionset.reconciler;
+
+import static dev.operators.permissionset.identitycenter.ProvisioningStatus.IN_PROGRESS;
+import static dev.operators.permissionset.identitycenter.ProvisioningStatus.SUCCEEDED;
+import static dev.operators.permissionset.testing.FakeIdentityCenter.Outcome.error;
+import static dev.operators.permissionset.testing.FakeIdentityCenter.Outcome.failed;
+import static dev.operators.permissionset.testing.FakeIdentityCenter.Outcome.status;
+import static dev.operators.permissionset.testing.FakeIdentityCenter.Outcome.unknownStatus;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
+import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
+import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
+import dev.operators.permissionset.api.v1alpha1.SecretReference;
+import dev.operators.permissionset.api.v1alpha1.TargetType;
+import dev.operators.permissionset.config.OperatorConfig;
+import dev.operators.permissionset.identitycenter.CloudCredentials;
+import dev.operators.permissionset.identitycenter.ErrorCategory;
+import dev.operators.permissionset.identitycenter.IdentityCenterException;
+import dev.operators.permissionset.identitycenter.ProvisioningTarget;
+import dev.operators.permissionset.runtime.PermissionSetOperator;
+import dev.operators.permissionset.testing.FakeIdentityCenter;
+import dev.operators.permissionset.testing.KubernetesTestServer;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A real JOSDK operator on the mock Kubernetes API, against an in-memory Identity Center. */
+class PermissionSetProvisioningReconcilerTest {
+
+  private static final String NAMESPACE = "platform";
+  private static final String INSTANCE = "ins-4f1d2c3b4a596870";
+  private static final String READ_ONLY = "ps-8603aaaaaaaa14bd";
+  private static final String ACCOUNT = "5146d03d8aaaaaaaaaaaabbae60620a5";
+  private static final CloudCredentials DEFAULT_CREDENTIALS = CloudCredentials.of("AKDEFAULT", "sk-default");
+
+  private KubernetesTestServer kubernetes;
+  private KubernetesClient client;
+  private FakeIdentityCenter cloud;
+  private PermissionSetOperator operator;
+
+  @BeforeEach
+  void startKubernetes() {
+    kubernetes = KubernetesTestServer.start();
+    client = kubernetes.client();
+    cloud = new FakeIdentityCenter().withPermissionSet(READ_ONLY, "ReadOnlyAccess");
+  }
+
+  @AfterEach
+  void stop() {
+    if (operator != null) {
+      operator.close();
+    }
+    kubernetes.close();
+  }
+
+  private void startOperator() {
+    Map<String, String> env = new HashMap<>(Map.of(
+        OperatorConfig.ACCESS_KEY, DEFAULT_CREDENTIALS.accessKey(),
+        OperatorConfig.SECRET_KEY, DEFAULT_CREDENTIALS.secretKey(),
+        OperatorConfig.POLL_INITIAL_INTERVAL, "100ms",
+        OperatorConfig.POLL_MAX_INTERVAL, "300ms",
+        OperatorConfig.RETRY_INITIAL_INTERVAL, "100ms",
+        OperatorConfig.RETRY_MAX_INTERVAL, "400ms"));
+    operator = PermissionSetOperator.create(client, OperatorConfig.fromEnvironment(env), cloud, Clock.systemUTC());
+    operator.start();
+  }
+
+  private static PermissionSetProvisioning resource(String name, PermissionSetProvisioningSpec spec) {
+    PermissionSetProvisioning resource = new PermissionSetProvisioning();
+    resource.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
+    resource.setSpec(spec);
+    return resource;
+  }
+
+  private static PermissionSetProvisioningSpec toAccount(String account) {
+    PermissionSetProvisioningSpec spec = new PermissionSetProvisioningSpec();
+    spec.setInstanceId(INSTANCE);
+    spec.setPermissionSetId(READ_ONLY);
+    spec.setTargetType(TargetType.ACCOUNT);
+    spec.setTargetId(account);
+    return spec;
+  }
+
+  private PermissionSetProvisioning create(PermissionSetProvisioning resource) {
+    return client.resource(resource).create();
+  }
+
+  private PermissionSetProvisioning current(String name) {
+    return client.resources(PermissionSetProvisioning.class).inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  private PermissionSetProvisioning awaitStatus(String name, Predicate<PermissionSetProvisioningStatus> condition) {
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
+      PermissionSetProvisioning resource = current(name);
+      return resource.getStatus() != null && condition.test(resource.getStatus());
+    });
+    return current(name);
+  }
+
+  private static Predicate<PermissionSetProvisioningStatus> reason(String reason) {
+    return status -> status.condition("Ready").map(c -> reason.equals(c.getReason())).orElse(false);
+  }
+
+  private static Condition condition(PermissionSetProvisioning resource, String type) {
+    return resource.getStatus().condition(type).orElseThrow();
+  }
+
+  private static void assertConditions(PermissionSetProvisioning resource, String ready, String reconciling,
+      String stalled) {
+    assertThat(condition(resource, "Ready").getStatus()).isEqualTo(ready);
+    assertThat(condition(resource, "Reconciling").getStatus()).isEqualTo(reconciling);
+    assertThat(condition(resource, "Stalled").getStatus()).isEqualTo(stalled);
+    assertThat(resource.getStatus().getObservedGeneration()).isEqualTo(resource.getMetadata().getGeneration());
+    resource.getStatus().getConditions().forEach(c -> {
+      assertThat(c.getObservedGeneration()).isEqualTo(resource.getMetadata().getGeneration());
+      assertThat(c.getLastTransitionTime()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+      assertThat(c.getMessage()).isNotBlank();
+    });
+  }
+
+  @Test
+  void provisionThatAnswersSucceededNeedsNoPolling() {
+    cloud.onProvision(status(SUCCEEDED));
+    startOperator();
+
+    create(resource("readonly", toAccount(ACCOUNT)));
+
+    PermissionSetProvisioning done = awaitStatus("readonly", reason("Provisioned"));
+    assertConditions(done, "True", "False", "False");
+    assertThat(done.getStatus().getProvisioningStatus()).isEqualTo("SUCCEEDED");
+    assertThat(done.getStatus().getRequestGeneration()).isEqualTo(1L);
+    assertThat(done.getStatus().getPermissionSetId()).isEqualTo(READ_ONLY);
+    assertThat(done.getStatus().getAccountId()).isEqualTo(ACCOUNT);
+    assertThat(done.getStatus().getRequestedAt()).isNotNull();
+    assertThat(done.getStatus().getCompletedAt()).isNotNull();
+    assertThat(cloud.provisionCalls()).singleElement().satisfies(call -> {
+      assertThat(call.instanceId()).isEqualTo(INSTANCE);
+      assertThat(call.permissionSetId()).isEqualTo(READ_ONLY);
+      assertThat(call.target()).isEqualTo(ProvisioningTarget.account(ACCOUNT));
+      assertThat(call.credentials()).isEqualTo(DEFAULT_CREDENTIALS);
+    });
+    assertThat(cloud.describeCalls()).isEmpty();
+  }
+
+  @Test
+  void requestInProgressIsPolledUntilItSucceeds() {
+    cloud.onProvision(status(IN_PROGRESS)).onDescribe(status(IN_PROGRESS), unknownStatus("PENDING"), status(SUCCEEDED));
+    startOperator();
+
+    create(resource("polled", toAccount(ACCOUNT)));
+
+    PermissionSetProvisioning inFlight = awaitStatus("polled", reason("Provisioning"));
+    assertConditions(inFlight, "False", "True", "False");
+    assertThat(inFlight.getStatus().getRequestId()).isNotBlank();
+    PermissionSetProvisioning done = awaitStatus("polled", reason("Provisioned"));
+    assertConditions(done, "True", "False", "False");
+    assertThat(done.getStatus().getRequestId()).isEqualTo(inFlight.getStatus().getRequestId());
+    assertThat(cloud.describeCalls()).hasSize(3).containsOnly(done.getStatus().getRequestId());
+    assertThat(cloud.provisionCalls()).hasSize(1);
+  }
+
+  @Test
+  void unchangedPollsWriteNoStatus() {
+    cloud.onProvision(status(IN_PROGRESS))
+        .onDescribe(status(IN_PROGRESS), status(IN_PROGRESS), status(IN_PROGRESS), status(IN_PROGRESS));
+    startOperator();
+    create(resource("quiet", toAccount(ACCOUNT)));
+    String versionWhileInFlight = awaitStatus("quiet", reason("Provisioning")).getMetadata().getResourceVersion();
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> cloud.describeCalls().size() >= 4);
+
+    assertThat(current("quiet").getMetadata().getResourceVersion()).isEqualTo(versionWhileInFlight);
+  }
+
+  @Test
+  void failedRequestStallsWithTheCloudsReasonAndIsNotRetried() throws InterruptedException {
+    String reason = "The account 5146d03d8aaaaaaaaaaaabbae60620a5 is suspended and cannot be provisioned.";
+    cloud.onProvision(status(IN_PROGRESS)).onDescribe(failed(reason));
+    startOperator();
+
+    create(resource("failing", toAccount(ACCOUNT)));
+
+    PermissionSetProvisioning failed = awaitStatus("failing", reason("ProvisioningFailed"));
+    assertConditions(failed, "False", "False", "True");
+    assertThat(failed.getStatus().getProvisioningStatus()).isEqualTo("FAILED");
+    assertThat(failed.getStatus().getFailureReason()).isEqualTo(reason);
+    assertThat(condition(failed, "Stalled").getMessage()).contains(reason);
+    Thread.sleep(1000);
+    assertThat(cloud.provisionCalls()).hasSize(1);
+    assertThat(cloud.describeCalls()).hasSize(1);
+  }
+
+  @Test
+  void retryableErrorsAreShownAndRetriedUntilTheCallSucceeds() {
+    IdentityCenterException outage = new IdentityCenterException("ProvisionPermissionSet",
+        ErrorCategory.SERVER_ERROR, 503, "SYS.0503", "Service Unavailable", null, null);
+    IdentityCenterException dropped = new IdentityCenterException("ProvisionPermissionSet",
+        ErrorCategory.UNAVAILABLE, 0, null, "connection reset", null, null);
+    cloud.onProvision(error(outage), error(dropped), error(outage), status(SUCCEEDED));
+    startOperator();
+
+    create(resource("flaky", toAccount(ACCOUNT)));
+
+    PermissionSetProvisioning retrying = awaitStatus("flaky", reason("CloudUnavailable"));
+    assertConditions(retrying, "False", "True", "False");
+    assertThat(condition(retrying, "Ready").getMessage()).contains("retrying");
+    awaitStatus("flaky", reason("Provisioned"));
+    assertThat(cloud.provisionCalls()).hasSize(4);
+  }
+
+  @Test
+  void throttlingWaitsAtLeastTwoSeconds() {
+    IdentityCenterException throttled = new IdentityCenterException("ProvisionPermissionSet",
+        ErrorCategory.THROTTLED, 429, "APIGW.0308", "The throttling threshold has been reached", null, null);
+    cloud.onProvision(error(throttled), status(SUCCEEDED));
+    startOperator();
+    long start = System.nanoTime();
+
+    create(resource("throttled", toAccount(ACCOUNT)));
+
+    assertConditions(awaitStatus("throttled", reason("Throttled")), "False", "True", "False");
+    awaitStatus("throttled", reason("Provisioned"));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+    assertThat(cloud.provisionCalls()).hasSize(2);
+  }
+
+  @Test
+  void permissionSetNameIsResolvedToItsId() {
+    cloud.withPermissionSet("ps-1a2b3c4d5e6f7081", "AdministratorAccess").onProvision(status(SUCCEEDED));
+    startOperator();
+    PermissionSetProvisioningSpec spec = toAccount(ACCOUNT);
+    spec.setPermissionSetId(null);
+    spec.setPermissionSetName("AdministratorAccess");
+
+    create(resource("by-name", spec));
+
+    PermissionSetProvisioning done = awaitStatus("by-name", reason("Provisioned"));
+    assertThat(done.getStatus().getPermissionSetId()).isEqualTo("ps-1a2b3c4d5e6f7081");
+    assertThat(cloud.provisionCalls()).singleElement()
+        .satisfies(call -> assertThat(call.permissionSetId()).isEqualTo("ps-1a2b3c4d5e6f7081"));
+  }
+
+  @Test
+  void unknownPermissionSetNameStallsNamingTheField() {
+    startOperator();
+    PermissionSetProvisioningSpec spec = toAccount(ACCOUNT);
+    spec.setPermissionSetId(null);
+    spec.setPermissionSetName("readonlyaccess");
+
+    create(resource("unknown-name", spec));
+
+    PermissionSetProvisioning stalled = awaitStatus("unknown-name", reason("PermissionSetNotFound"));
+    assertConditions(stalled, "False", "False", "True");
+    assertThat(condition(stalled, "Stalled").getMessage()).contains("spec.permissionSetName", "readonlyaccess");
+    assertThat(cloud.provisionCalls()).isEmpty();
+  }
+
+  @Test
+  void accountTheCloudDoesNotKnowStallsNamingTheField() {
+    cloud.onProvision(error(new IdentityCenterException("ProvisionPermissionSet", ErrorCategory.ACCOUNT_NOT_FOUND,
+        400, "IIC.1210", "Account not found.", null, null)));
+    startOperator();
+
+    create(resource("no-account", toAccount("ffffffffffffffffffffffffffffffff")));
+
+    PermissionSetProvisioning stalled = awaitStatus("no-account", reason("AccountNotFound"));
+    assertConditions(stalled, "False", "False", "True");
+    assertThat(condition(stalled, "Ready").getMessage()).contains("spec.targetId", "IIC.1210");
+  }
+
+  @Test
+  void invalidSpecStallsWithoutCallingTheCloud() {
+    startOperator();
+    PermissionSetProvisioningSpec spec = toAccount(ACCOUNT);
+    spec.setPermissionSetName("ReadOnlyAccess");
+
+    create(resource("both", spec));
+
+    PermissionSetProvisioning stalled = awaitStatus("both", reason("InvalidSpec"));
+    assertConditions(stalled, "False", "False", "True");
+    assertThat(condition(stalled, "Stalled").getMessage())
+        .contains("spec.permissionSetId").contains("spec.permissionSetName");
+    assertThat(cloud.provisionCalls()).isEmpty();
+  }
+
+  @Test
+  void specChangeProvisionsAgain() {
+    cloud.onProvision(status(SUCCEEDED), status(SUCCEEDED));
+    startOperator();
+    create(resource("moving", toAccount(ACCOUNT)));
+    PermissionSetProvisioning first = awaitStatus("moving", reason("Provisioned"));
+
+    first.getSpec().setTargetId("0c1d2e3f405162738495a6b7c8d9e0f1");
+    client.resource(first).update();
+
+    PermissionSetProvisioning second = awaitStatus("moving",
+        status -> status.getRequestGeneration() == 2L && reason("Provisioned").test(status));
+    assertThat(second.getStatus().getRequestId()).isNotEqualTo(first.getStatus().getRequestId());
+    assertThat(second.getStatus().getAccountId()).isEqualTo("0c1d2e3f405162738495a6b7c8d9e0f1");
+    assertConditions(second, "True", "False", "False");
+    assertThat(cloud.provisionCalls()).extracting(FakeIdentityCenter.ProvisionCall::target).containsExactly(
+        ProvisioningTarget.account(ACCOUNT), ProvisioningTarget.account("0c1d2e3f405162738495a6b7c8d9e0f1"));
+  }
+
+  @Test
+  void recordedRequestIsFollowedAfterARestartNotProvisionedAgain() {
+    String requestId = cloud.existingRequest(READ_ONLY, ProvisioningTarget.account(ACCOUNT), IN_PROGRESS);
+    cloud.onDescribe(status(IN_PROGRESS), status(SUCCEEDED));
+    PermissionSetProvisioning created = create(resource("resumed", toAccount(ACCOUNT)));
+    PermissionSetProvisioningStatus recorded = new PermissionSetProvisioningStatus();
+    recorded.setRequestId(requestId);
+    recorded.setRequestGeneration(created.getMetadata().getGeneration());
+    recorded.setProvisioningStatus("IN_PROGRESS");
+    recorded.setRequestedAt("2026-01-01T00:00:00Z");
+    created.setStatus(recorded);
+    client.resource(created).updateStatus();
+
+    startOperator();
+
+    PermissionSetProvisioning done = awaitStatus("resumed", reason("Provisioned"));
+    assertThat(done.getStatus().getRequestId()).isEqualTo(requestId);
+    assertThat(cloud.provisionCalls()).isEmpty();
+    assertThat(cloud.describeCalls()).containsOnly(requestId);
+  }
+
+  @Test
+  void missingCredentialsSecretIsReportedAndRecoversOnceCreated() {
+    cloud.onProvision(status(SUCCEEDED));
+    startOperator();
+    PermissionSetProvisioningSpec spec = toAccount(ACCOUNT);
+    spec.setCredentialsSecretRef(new SecretReference("team-credentials"));
+
+    create(resource("with-secret", spec));
+
+    PermissionSetProvisioning waiting = awaitStatus("with-secret", reason("CredentialsUnavailable"));
+    assertConditions(waiting, "False", "False", "True");
+    assertThat(condition(waiting, "Ready").getMessage()).contains("platform/team-credentials");
+    assertThat(cloud.provisionCalls()).isEmpty();
+
+    client.resource(new SecretBuilder()
+        .withNewMetadata().withName("team-credentials").withNamespace(NAMESPACE).endMetadata()
+        .withData(Map.of(
+            "accessKey", base64("AKTEAM"),
+            "secretKey", base64("sk-team\n"),
+            "securityToken", base64("token-team")))
+        .build()).create();
+
+    awaitStatus("with-secret", reason("Provisioned"));
+    assertThat(cloud.provisionCalls()).singleElement().satisfies(call -> assertThat(call.credentials())
+        .isEqualTo(new CloudCredentials("AKTEAM", "sk-team", Optional.of("token-team"), Optional.empty())));
+  }
+
+  @Test
+  void allProvisionedAccountsTargetsNoAccount() {
+    cloud.onProvision(status(SUCCEEDED));
+    startOperator();
+    PermissionSetProvisioningSpec spec = toAccount(null);
+    spec.setTargetType(TargetType.ALL_PROVISIONED_ACCOUNTS);
+
+    create(resource("everywhere", spec));
+
+    PermissionSetProvisioning done = awaitStatus("everywhere", reason("Provisioned"));
+    assertThat(done.getStatus().getAccountId()).isNull();
+    assertThat(cloud.provisionCalls()).extracting(FakeIdentityCenter.ProvisionCall::target)
+        .containsExactly(ProvisioningTarget.allProvisionedAccounts());
+  }
+
+  private static String base64(String value) {
+    return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,166 @@
+package dev.operators.permissionset.testing;
+
+import dev.operators.permissionset.identitycenter.CloudCredentials;
+import dev.operators.permissionset.identitycenter.ErrorCategory;
+import dev.operators.permissionset.identitycenter.IdentityCenterClient;
+import dev.operators.permissionset.identitycenter.IdentityCenterClientFactory;
+import dev.operators.permissionset.identitycenter.IdentityCenterException;
+import dev.operators.permissionset.identitycenter.Page;
+import dev.operators.permissionset.identitycenter.PermissionSet;
+import dev.operators.permissionset.identitycenter.ProvisioningRequest;
+import dev.operators.permissionset.identitycenter.ProvisioningStatus;
+import dev.operators.permissionset.identitycenter.ProvisioningSummary;
+import dev.operators.permissionset.identitycenter.ProvisioningTarget;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * An in-memory Identity Center for reconciler tests. Each provision or describe answers with the next scripted
+ * outcome (a status, or a failure to throw); when the script runs out, requests keep their last status.
+ */
+public final class FakeIdentityCenter implements IdentityCenterClientFactory, IdentityCenterClient {
+
+  /** One scripted answer: a status to report, or a failure to throw. */
+  public record Outcome(ProvisioningStatus status, String reportedStatus, String failureReason,
+      IdentityCenterException failure) {
+
+    public static Outcome status(ProvisioningStatus status) {
+      return new Outcome(status, status.name(), null, null);
+    }
+
+    public static Outcome failed(String reason) {
+      return new Outcome(ProvisioningStatus.FAILED, "FAILED", reason, null);
+    }
+
+    public static Outcome unknownStatus(String reportedStatus) {
+      return new Outcome(ProvisioningStatus.IN_PROGRESS, reportedStatus, null, null);
+    }
+
+    public static Outcome error(IdentityCenterException failure) {
+      return new Outcome(null, null, null, failure);
+    }
+  }
+
+  /** A provision call as the fake received it. */
+  public record ProvisionCall(String instanceId, String permissionSetId, ProvisioningTarget target,
+      CloudCredentials credentials) {
+  }
+
+  private record Request(String requestId, String permissionSetId, ProvisioningTarget target, Outcome outcome) {
+  }
+
+  private final Map<String, PermissionSet> permissionSets = new ConcurrentHashMap<>();
+  private final Deque<Outcome> provisionScript = new ArrayDeque<>();
+  private final Deque<Outcome> describeScript = new ArrayDeque<>();
+  private final Map<String, Request> requests = new ConcurrentHashMap<>();
+  private final List<ProvisionCall> provisionCalls = new CopyOnWriteArrayList<>();
+  private final List<String> describeCalls = new CopyOnWriteArrayList<>();
+  private final ThreadLocal<CloudCredentials> caller = new ThreadLocal<>();
+
+  public FakeIdentityCenter withPermissionSet(String id, String name) {
+    permissionSets.put(id, new PermissionSet(id, name, Optional.empty()));
+    return this;
+  }
+
+  public synchronized FakeIdentityCenter onProvision(Outcome... outcomes) {
+    provisionScript.addAll(List.of(outcomes));
+    return this;
+  }
+
+  public synchronized FakeIdentityCenter onDescribe(Outcome... outcomes) {
+    describeScript.addAll(List.of(outcomes));
+    return this;
+  }
+
+  /** Records a request as if an earlier run of the operator had made it. */
+  public String existingRequest(String permissionSetId, ProvisioningTarget target, ProvisioningStatus status) {
+    String requestId = UUID.randomUUID().toString();
+    requests.put(requestId, new Request(requestId, permissionSetId, target, Outcome.status(status)));
+    return requestId;
+  }
+
+  public List<ProvisionCall> provisionCalls() {
+    return List.copyOf(provisionCalls);
+  }
+
+  public List<String> describeCalls() {
+    return List.copyOf(describeCalls);
+  }
+
+  @Override
+  public IdentityCenterClient forCredentials(CloudCredentials credentials) {
+    caller.set(credentials);
+    return this;
+  }
+
+  @Override
+  public ProvisioningRequest provision(String instanceId, String permissionSetId, ProvisioningTarget target) {
+    provisionCalls.add(new ProvisionCall(instanceId, permissionSetId, target, caller.get()));
+    Outcome outcome = next(provisionScript, Outcome.status(ProvisioningStatus.IN_PROGRESS));
+    Request request = new Request(UUID.randomUUID().toString(), permissionSetId, target, outcome);
+    requests.put(request.requestId(), request);
+    return view(request);
+  }
+
+  @Override
+  public ProvisioningRequest describeProvisioning(String instanceId, String requestId) {
+    describeCalls.add(requestId);
+    Request known = requests.get(requestId);
+    if (known == null) {
+      throw new IdentityCenterException("DescribePermissionSetProvisioningStatus",
+          ErrorCategory.NOT_FOUND, 404, "IIC.404",
+          "Not Found: request " + requestId, null, null);
+    }
+    Outcome outcome = next(describeScript, known.outcome());
+    Request updated = new Request(requestId, known.permissionSetId(), known.target(), outcome);
+    requests.put(requestId, updated);
+    return view(updated);
+  }
+
+  @Override
+  public Page<ProvisioningSummary> listProvisioning(String instanceId, Optional<ProvisioningStatus> status,
+      Optional<String> marker) {
+    List<ProvisioningSummary> summaries = new ArrayList<>();
+    for (Request request : requests.values()) {
+      if (request.outcome().status() != null
+          && status.map(wanted -> wanted == request.outcome().status()).orElse(true)) {
+        summaries.add(new ProvisioningSummary(request.requestId(), request.outcome().status(),
+            request.outcome().reportedStatus(), Optional.of(Instant.EPOCH)));
+      }
+    }
+    return new Page<>(summaries, Optional.empty());
+  }
+
+  @Override
+  public Optional<PermissionSet> findPermissionSetById(String instanceId, String permissionSetId) {
+    return Optional.ofNullable(permissionSets.get(permissionSetId));
+  }
+
+  @Override
+  public Optional<PermissionSet> findPermissionSetByName(String instanceId, String name) {
+    return permissionSets.values().stream().filter(set -> set.name().equals(name)).findFirst();
+  }
+
+  private synchronized Outcome next(Deque<Outcome> script, Outcome otherwise) {
+    Outcome outcome = script.isEmpty() ? otherwise : script.poll();
+    if (outcome.failure() != null) {
+      throw outcome.failure();
+    }
+    return outcome;
+  }
+
+  private static ProvisioningRequest view(Request request) {
+    Outcome outcome = request.outcome();
+    return new ProvisioningRequest(request.requestId(), outcome.status(), outcome.reportedStatus(),
+        request.target().accountId(), Optional.of(request.permissionSetId()),
+        Optional.ofNullable(outcome.failureReason()), Optional.of(Instant.EPOCH));
+  }
+}

@@ -1,0 +1,70 @@
+package dev.operators.permissionset.testing;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.okhttp.OkHttpClientFactory;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** The Fabric8 mock Kubernetes API in CRUD mode, with our CRD installed, and an OkHttp client for it. */
+public final class KubernetesTestServer implements AutoCloseable {
+
+  public static final String CRD_RESOURCE =
+      "/META-INF/fabric8/permissionsetprovisionings.identitycenter.operators.dev-v1.yml";
+
+  // JUL holds loggers weakly: a static reference keeps the level set
+  private static final Logger MOCK_LOGGER = Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_LOGGER.setLevel(Level.WARNING);
+  }
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+
+  private KubernetesTestServer(KubernetesMockServer server, KubernetesClient client) {
+    this.server = server;
+    this.client = client;
+  }
+
+  public static KubernetesTestServer start() {
+    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
+        new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
+    server.init();
+    KubernetesClient client = server.createClient(new OkHttpClientFactory());
+    try (InputStream crd = KubernetesTestServer.class.getResourceAsStream(CRD_RESOURCE)) {
+      // the CRUD dispatcher learns of the status subresource from the CRD itself
+      client.resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the generated CRD " + CRD_RESOURCE, e);
+    }
+    return new KubernetesTestServer(server, client);
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public KubernetesMockServer server() {
+    return server;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}
