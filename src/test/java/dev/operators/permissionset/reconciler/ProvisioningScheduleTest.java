@@ -1,0 +1,54 @@
+package dev.operators.permissionset.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.operators.permissionset.config.Timing;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+class ProvisioningScheduleTest {
+
+  private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+  private final ProvisioningSchedule schedule = new ProvisioningSchedule(new Timing(Duration.ofSeconds(2),
+      Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ofMinutes(5)));
+
+  private static void assertBetween(Duration actual, Duration base) {
+    assertThat(actual).isBetween(base, base.plus(base.dividedBy(5)));
+  }
+
+  @RepeatedTest(20)
+  void pollsStartShortAndBackOffToTheCap() {
+    assertBetween(schedule.nextPoll(START, START), Duration.ofSeconds(2));
+    assertBetween(schedule.nextPoll(START, START.plusSeconds(10)), Duration.ofSeconds(5));
+    assertBetween(schedule.nextPoll(START, START.plusSeconds(40)), Duration.ofSeconds(20));
+    assertBetween(schedule.nextPoll(START, START.plusSeconds(3600)), Duration.ofSeconds(60));
+  }
+
+  @RepeatedTest(20)
+  void retriesDoubleUpToTheCap() {
+    assertBetween(schedule.nextRetry(START, START), Duration.ofSeconds(2));
+    assertBetween(schedule.nextRetry(START, START.plusSeconds(8)), Duration.ofSeconds(8));
+    assertBetween(schedule.nextRetry(START, START.plusSeconds(86_400)), Duration.ofMinutes(5));
+  }
+
+  @RepeatedTest(20)
+  void throttlingWaitsAtLeastTwoSecondsOrWhatTheCloudAsks() {
+    ProvisioningSchedule eager = new ProvisioningSchedule(new Timing(Duration.ofMillis(100),
+        Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(1)));
+
+    assertBetween(eager.nextRetryWhenThrottled(START, START, Optional.empty()), Duration.ofSeconds(2));
+    assertBetween(eager.nextRetryWhenThrottled(START, START, Optional.of(Duration.ofSeconds(7))),
+        Duration.ofSeconds(7));
+  }
+
+  @Test
+  void slowRetriesStartAtThirtySecondsUnlessTheCapIsLower() {
+    assertThat(schedule.nextSlowRetry(START, START)).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
+    ProvisioningSchedule fast = new ProvisioningSchedule(new Timing(Duration.ofMillis(100),
+        Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(1)));
+    assertBetween(fast.nextSlowRetry(START, START), Duration.ofSeconds(1));
+  }
+}
