@@ -1,0 +1,187 @@
+package dev.operators.permissionset.identitycenter.huawei;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.operators.permissionset.identitycenter.ErrorCategory;
+import dev.operators.permissionset.identitycenter.IdentityCenterException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns failed calls into {@link IdentityCenterException}s: the category from the HTTP status and the Identity
+ * Center error code, the cloud's code and message from the body, and the response's X-Request-Id for support.
+ */
+final class HuaweiErrorTranslator {
+
+  static final String REQUEST_ID_HEADER = "X-Request-Id";
+
+  /** "Account not found." with HTTP 400; with HTTP 409 the same number means the set is still attached. */
+  static final int ACCOUNT_NOT_FOUND = 1210;
+  static final int PERMISSION_SET_NOT_FOUND = 1205;
+
+  private static final int MAX_MESSAGE_LENGTH = 500;
+  // the service's codes were IdentityCenter.<n> and are IIC.<n> now; the number is what stays
+  private static final Pattern IDENTITY_CENTER_CODE = Pattern.compile("^(?:IIC|IdentityCenter)\\.(\\d{1,9})$");
+
+  private final ObjectMapper json;
+  private final Clock clock;
+  private final List<String> secrets;
+
+  /**
+   * @param secrets values that must never show in a message, such as the access key and the security token, in
+   *     case the cloud or a proxy echoes them
+   */
+  HuaweiErrorTranslator(ObjectMapper json, Clock clock, List<String> secrets) {
+    this.json = json;
+    this.clock = clock;
+    this.secrets = secrets.stream().filter(secret -> !secret.isEmpty()).toList();
+  }
+
+  /**
+   * The exception for a response that is not a success.
+   *
+   * @param body the first bytes of the body, or null when it was larger than we read
+   */
+  IdentityCenterException fromResponse(String operation, int httpStatus, String reason, String contentType,
+      byte[] body, String requestIdHeader, String retryAfterHeader) {
+    CloudError error = cloudError(httpStatus, reason, contentType, body);
+    String requestId = requestIdHeader != null ? requestIdHeader : error.requestId();
+    ErrorCategory category = categorize(httpStatus, error.code());
+    Duration retryAfter = category == ErrorCategory.THROTTLED ? retryAfter(retryAfterHeader).orElse(null) : null;
+    return new IdentityCenterException(operation, category, httpStatus, redact(error.code()),
+        withRequestId(redact(error.message()), requestId), retryAfter, null);
+  }
+
+  /** The exception for a call that got no answer: refused, reset, timed out. */
+  IdentityCenterException unavailable(String operation, String host, IOException cause) {
+    String detail = cause.getMessage() == null || cause.getMessage().isBlank()
+        ? cause.getClass().getSimpleName()
+        : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    return new IdentityCenterException(operation, ErrorCategory.UNAVAILABLE, 0, null,
+        "no answer from " + host + " (" + redact(detail) + ")", null, cause);
+  }
+
+  static IdentityCenterException invalidResponse(String operation, String problem, String requestIdHeader) {
+    return new IdentityCenterException(operation, ErrorCategory.INVALID_RESPONSE, 0, null,
+        withRequestId(problem, requestIdHeader), null, null);
+  }
+
+  static ErrorCategory categorize(int httpStatus, String errorCode) {
+    if (httpStatus == 429) {
+      return ErrorCategory.THROTTLED;
+    }
+    if (httpStatus >= 500 && httpStatus <= 599) {
+      return ErrorCategory.SERVER_ERROR;
+    }
+    if (httpStatus == 409) {
+      return ErrorCategory.CONFLICT;
+    }
+    if (httpStatus >= 400 && httpStatus <= 499
+        && (isIdentityCenterCode(errorCode, PERMISSION_SET_NOT_FOUND)
+        || (httpStatus == 400 && isIdentityCenterCode(errorCode, ACCOUNT_NOT_FOUND)))) {
+      return ErrorCategory.NOT_FOUND;
+    }
+    return switch (httpStatus) {
+      case 401 -> ErrorCategory.AUTHENTICATION_FAILED;
+      case 403 -> ErrorCategory.ACCESS_DENIED;
+      case 404 -> ErrorCategory.NOT_FOUND;
+      default -> httpStatus >= 400 && httpStatus <= 499 ? ErrorCategory.INVALID_REQUEST
+          : ErrorCategory.INVALID_RESPONSE;
+    };
+  }
+
+  /** Retry-After as delta-seconds or as an HTTP-date; a date in the past means now. */
+  Optional<Duration> retryAfter(String header) {
+    if (header == null || header.isBlank()) {
+      return Optional.empty();
+    }
+    String value = header.trim();
+    if (value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      try {
+        return Optional.of(Duration.ofSeconds(Long.parseLong(value)));
+      } catch (NumberFormatException tooLong) {
+        return Optional.empty();
+      }
+    }
+    try {
+      Instant until = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      Duration wait = Duration.between(clock.instant(), until);
+      return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+    } catch (DateTimeParseException notADate) {
+      return Optional.empty();
+    }
+  }
+
+  private CloudError cloudError(int httpStatus, String reason, String contentType, byte[] body) {
+    String status = reason == null || reason.isBlank() ? "HTTP " + httpStatus : reason.trim();
+    if (body == null) {
+      return new CloudError(null, status + " (the body is larger than we read)", null);
+    }
+    if (body.length == 0) {
+      return new CloudError(null, status + " (empty body)", null);
+    }
+    JsonNode parsed;
+    try {
+      parsed = json.readTree(body);
+    } catch (IOException notJson) {
+      parsed = null;
+    }
+    if (parsed == null || !parsed.isObject()) {
+      return new CloudError(null, status + " (a " + (contentType == null ? "body" : contentType + " body") + " of "
+          + body.length + " bytes, not a JSON error)", null);
+    }
+    String code = firstText(parsed, "error_code", "code");
+    String message = firstText(parsed, "error_msg", "error_message", "message");
+    if (code == null && message == null) {
+      return new CloudError(null, status + " (a JSON body without error_code or error_msg)",
+          firstText(parsed, "request_id"));
+    }
+    return new CloudError(code, message == null ? status : message, firstText(parsed, "request_id"));
+  }
+
+  private static String firstText(JsonNode object, String... fields) {
+    for (String field : fields) {
+      JsonNode value = object.get(field);
+      if (value != null && value.isValueNode() && !value.isNull() && !value.asText().isBlank()) {
+        return value.asText().trim();
+      }
+    }
+    return null;
+  }
+
+  private String redact(String text) {
+    if (text == null) {
+      return null;
+    }
+    String redacted = text;
+    for (String secret : secrets) {
+      redacted = redacted.replace(secret, "<redacted>");
+    }
+    return redacted.length() <= MAX_MESSAGE_LENGTH ? redacted : redacted.substring(0, MAX_MESSAGE_LENGTH) + "…";
+  }
+
+  private static String withRequestId(String message, String requestId) {
+    return requestId == null || requestId.isBlank() ? message : message + " [X-Request-Id: " + requestId + "]";
+  }
+
+  /** Whether the code is the Identity Center's error with this number, under the old or the new prefix. */
+  static boolean isIdentityCenterCode(String errorCode, int number) {
+    if (errorCode == null) {
+      return false;
+    }
+    Matcher matcher = IDENTITY_CENTER_CODE.matcher(errorCode.trim());
+    return matcher.matches() && Integer.parseInt(matcher.group(1)) == number;
+  }
+
+  private record CloudError(String code, String message, String requestId) {
+  }
+}
