@@ -16,6 +16,12 @@ public class IdentityCenterException extends RuntimeException {
   private final String errorCode;
   private final String cloudMessage;
   private final Duration retryAfter;
+  private final String cloudRequestId;
+
+  public IdentityCenterException(String operation, ErrorCategory category, int httpStatus, String errorCode,
+      String cloudMessage, Duration retryAfter, Throwable cause) {
+    this(operation, category, httpStatus, errorCode, cloudMessage, retryAfter, null, cause);
+  }
 
   /**
    * @param operation the API operation, for example "ProvisionPermissionSet"
@@ -23,16 +29,19 @@ public class IdentityCenterException extends RuntimeException {
    * @param errorCode the cloud's error code, or null when it sent none
    * @param cloudMessage the cloud's error message, or our description when it sent none
    * @param retryAfter how long the cloud asked us to wait, or null
+   * @param cloudRequestId the cloud's ID of the failed call, which its support asks for, or null
    */
   public IdentityCenterException(String operation, ErrorCategory category, int httpStatus, String errorCode,
-      String cloudMessage, Duration retryAfter, Throwable cause) {
-    super(describe(operation, httpStatus, errorCode, cloudMessage), cause);
+      String cloudMessage, Duration retryAfter, String cloudRequestId, Throwable cause) {
+    super(describe(operation, httpStatus, errorCode, cloudMessage)
+        + (cloudRequestId == null ? "" : " [request ID " + cloudRequestId + "]"), cause);
     this.operation = Objects.requireNonNull(operation, "operation");
     this.category = Objects.requireNonNull(category, "category");
     this.httpStatus = httpStatus;
     this.errorCode = errorCode;
     this.cloudMessage = Objects.requireNonNull(cloudMessage, "cloudMessage");
     this.retryAfter = retryAfter;
+    this.cloudRequestId = cloudRequestId;
   }
 
   private static String describe(String operation, int httpStatus, String errorCode, String cloudMessage) {
@@ -68,6 +77,15 @@ public class IdentityCenterException extends RuntimeException {
 
   public String cloudMessage() {
     return cloudMessage;
+  }
+
+  /** The failure without the call's request ID: the same for every call that fails the same way. */
+  public String summary() {
+    return describe(operation, httpStatus, errorCode, cloudMessage);
+  }
+
+  public Optional<String> cloudRequestId() {
+    return Optional.ofNullable(cloudRequestId);
   }
 
   public Optional<Duration> retryAfter() {

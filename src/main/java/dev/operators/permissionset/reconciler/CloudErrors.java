@@ -45,19 +45,19 @@ class CloudErrors {
     LOG.warn("Identity Center call failed ({}): {}", e.category(), e.getMessage());
     return switch (e.category()) {
       case THROTTLED -> retry(resource, next, ConditionReason.THROTTLED, "Identity Center is throttling calls; "
-          + "retrying with backoff. " + e.getMessage(), since -> schedule.nextRetryWhenThrottled(since,
+          + "retrying with backoff. " + e.summary(), since -> schedule.nextRetryWhenThrottled(since,
           statuses.now(), e.retryAfter()));
       case CONFLICT -> retry(resource, next, ConditionReason.CONFLICT, "Identity Center reports a conflicting "
-          + "change in progress; retrying with backoff. " + e.getMessage(), since -> schedule.nextRetry(since,
+          + "change in progress; retrying with backoff. " + e.summary(), since -> schedule.nextRetry(since,
           statuses.now()));
       case SERVER_ERROR, UNAVAILABLE, INVALID_RESPONSE -> retry(resource, next, ConditionReason.CLOUD_UNAVAILABLE,
-          "Identity Center is unavailable; retrying with backoff. " + e.getMessage(),
+          "Identity Center is unavailable; retrying with backoff. " + e.summary(),
           since -> schedule.nextRetry(since, statuses.now()));
       case AUTHENTICATION_FAILED -> slowRetry(resource, next, ConditionReason.AUTHENTICATION_FAILED,
-          "Identity Center rejected the credentials" + credentialsSource(spec) + ": " + e.getMessage()
+          "Identity Center rejected the credentials" + credentialsSource(spec) + ": " + e.summary()
               + " Fix the access key pair; the operator retries on its own.");
       case ACCESS_DENIED -> slowRetry(resource, next, ConditionReason.ACCESS_DENIED, "The credentials"
-          + credentialsSource(spec) + " may not do this: " + e.getMessage() + " Grant the IAM Identity Center "
+          + credentialsSource(spec) + " may not do this: " + e.summary() + " Grant the IAM Identity Center "
           + "permissions (for example IdentityCenter:permissionSet:provision); the operator retries on its own.");
       case PERMISSION_SET_NOT_FOUND -> stall(resource, next, ConditionReason.PERMISSION_SET_NOT_FOUND,
           "Instance " + spec.getInstanceId() + " has no permission set " + next.getPermissionSetId()

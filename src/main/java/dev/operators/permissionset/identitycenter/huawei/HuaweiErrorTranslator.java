@@ -58,7 +58,7 @@ final class HuaweiErrorTranslator {
     ErrorCategory category = categorize(httpStatus, error.code());
     Duration retryAfter = category == ErrorCategory.THROTTLED ? retryAfter(retryAfterHeader).orElse(null) : null;
     return new IdentityCenterException(operation, category, httpStatus, redact(error.code()),
-        withRequestId(redact(error.message()), requestId), retryAfter, null);
+        redact(error.message()), retryAfter, blankToNull(requestId), null);
   }
 
   /** The exception for a call that got no answer: refused, reset, timed out. */
@@ -72,7 +72,7 @@ final class HuaweiErrorTranslator {
 
   static IdentityCenterException invalidResponse(String operation, String problem, String requestIdHeader) {
     return new IdentityCenterException(operation, ErrorCategory.INVALID_RESPONSE, 0, null,
-        withRequestId(problem, requestIdHeader), null, null);
+        problem, null, blankToNull(requestIdHeader), null);
   }
 
   static ErrorCategory categorize(int httpStatus, String errorCode) {
@@ -85,10 +85,11 @@ final class HuaweiErrorTranslator {
     if (httpStatus == 409) {
       return ErrorCategory.CONFLICT;
     }
-    if (httpStatus >= 400 && httpStatus <= 499
-        && (isIdentityCenterCode(errorCode, PERMISSION_SET_NOT_FOUND)
-        || (httpStatus == 400 && isIdentityCenterCode(errorCode, ACCOUNT_NOT_FOUND)))) {
-      return ErrorCategory.NOT_FOUND;
+    if (httpStatus >= 400 && httpStatus <= 499 && isIdentityCenterCode(errorCode, PERMISSION_SET_NOT_FOUND)) {
+      return ErrorCategory.PERMISSION_SET_NOT_FOUND;
+    }
+    if (httpStatus == 400 && isIdentityCenterCode(errorCode, ACCOUNT_NOT_FOUND)) {
+      return ErrorCategory.ACCOUNT_NOT_FOUND;
     }
     return switch (httpStatus) {
       case 401 -> ErrorCategory.AUTHENTICATION_FAILED;
@@ -169,8 +170,8 @@ final class HuaweiErrorTranslator {
     return redacted.length() <= MAX_MESSAGE_LENGTH ? redacted : redacted.substring(0, MAX_MESSAGE_LENGTH) + "…";
   }
 
-  private static String withRequestId(String message, String requestId) {
-    return requestId == null || requestId.isBlank() ? message : message + " [X-Request-Id: " + requestId + "]";
+  private static String blankToNull(String requestId) {
+    return requestId == null || requestId.isBlank() ? null : requestId;
   }
 
   /** Whether the code is the Identity Center's error with this number, under the old or the new prefix. */

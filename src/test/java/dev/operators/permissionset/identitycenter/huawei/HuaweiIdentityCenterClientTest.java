@@ -508,7 +508,8 @@ class HuaweiIdentityCenterClientTest {
 
       assertThat(failure.category()).isEqualTo(ErrorCategory.INVALID_RESPONSE);
       assertThat(failure.operation()).isEqualTo("DescribePermissionSetProvisioningStatus");
-      assertThat(failure.getMessage()).contains(problem).contains("X-Request-Id: req-77");
+      assertThat(failure.getMessage()).contains(problem).contains("request ID req-77");
+      assertThat(failure.cloudRequestId()).contains("req-77");
       assertThat(failure.retryable()).isTrue();
     }
 
@@ -565,15 +566,15 @@ class HuaweiIdentityCenterClientTest {
           Arguments.of(400, "{\"error_code\":\"IIC.400\",\"error_msg\":\"Bad Request: limit.\"}",
               ErrorCategory.INVALID_REQUEST, "IIC.400", "Bad Request: limit."),
           Arguments.of(400, "{\"error_code\":\"IIC.1210\",\"error_message\":\"Account not found.\"}",
-              ErrorCategory.NOT_FOUND, "IIC.1210", "Account not found."),
+              ErrorCategory.ACCOUNT_NOT_FOUND, "IIC.1210", "Account not found."),
           Arguments.of(400, "{\"error_code\":\"IdentityCenter.1210\",\"error_msg\":\"Account not found.\"}",
-              ErrorCategory.NOT_FOUND, "IdentityCenter.1210", "Account not found."),
+              ErrorCategory.ACCOUNT_NOT_FOUND, "IdentityCenter.1210", "Account not found."),
           Arguments.of(409, "{\"error_code\":\"IIC.1210\",\"error_msg\":\"The permission set has been attached to "
               + "accounts and cannot be deleted.\"}", ErrorCategory.CONFLICT, "IIC.1210", "cannot be deleted."),
           Arguments.of(404, "{\"error_code\":\"IIC.1205\",\"error_msg\":\"The permission set does not exist.\"}",
-              ErrorCategory.NOT_FOUND, "IIC.1205", "The permission set does not exist."),
+              ErrorCategory.PERMISSION_SET_NOT_FOUND, "IIC.1205", "The permission set does not exist."),
           Arguments.of(400, "{\"error_code\":\"IdentityCenter.1205\",\"error_msg\":\"The permission set does not "
-              + "exist.\"}", ErrorCategory.NOT_FOUND, "IdentityCenter.1205", "does not exist."),
+              + "exist.\"}", ErrorCategory.PERMISSION_SET_NOT_FOUND, "IdentityCenter.1205", "does not exist."),
           Arguments.of(400, "{\"error_code\":\"APIGW.1205\",\"error_msg\":\"Some gateway rule.\"}",
               ErrorCategory.INVALID_REQUEST, "APIGW.1205", "Some gateway rule."),
           Arguments.of(409, "{\"error_code\":\"IIC.1006\",\"error_msg\":\"Concurrency conflicts. Try again later.\"}",
@@ -605,7 +606,10 @@ class HuaweiIdentityCenterClientTest {
       assertThat(failure.category()).isEqualTo(category);
       assertThat(failure.httpStatus()).isEqualTo(status);
       assertThat(failure.errorCode()).isEqualTo(Optional.ofNullable(code));
-      assertThat(failure.cloudMessage()).contains(message).endsWith("[X-Request-Id: req-42]");
+      assertThat(failure.cloudMessage()).contains(message).doesNotContain("req-42");
+      assertThat(failure.cloudRequestId()).contains("req-42");
+      assertThat(failure.summary()).doesNotContain("req-42");
+      assertThat(failure.getMessage()).endsWith("[request ID req-42]");
       assertThat(failure.getMessage()).startsWith("ProvisionPermissionSet failed with HTTP " + status)
           .contains(message).contains("req-42");
       assertThat(failure.retryAfter()).isEmpty();
@@ -635,7 +639,8 @@ class HuaweiIdentityCenterClientTest {
 
       IdentityCenterException failure = failureOf(() -> client().describeProvisioning(INSTANCE, REQUEST_ID));
 
-      assertThat(failure.cloudMessage()).isEqualTo("No permission. [X-Request-Id: body-req-1]");
+      assertThat(failure.cloudMessage()).isEqualTo("No permission.");
+      assertThat(failure.cloudRequestId()).contains("body-req-1");
     }
 
     @Test
