@@ -1,0 +1,98 @@
+package dev.operators.permissionset.demo;
+
+import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
+import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A PermissionSetProvisioning from {@code examples/} with the outcome its annotation promises. The demo applies
+ * every example and checks each against its promise.
+ */
+public record Example(Path file, PermissionSetProvisioning resource, Expected expected) {
+
+  public static final String EXPECTED_ANNOTATION = "demo.identitycenter.operators.dev/expected";
+
+  /** What an example promises: provisioned, failed by the cloud with a reason, or stalled on bad input. */
+  public enum Expected {
+    READY,
+    FAILED,
+    STALLED;
+
+    static Expected parse(Path file, String value) {
+      for (Expected expected : values()) {
+        if (expected.name().equalsIgnoreCase(value)) {
+          return expected;
+        }
+      }
+      throw new IllegalArgumentException(file + ": annotation " + EXPECTED_ANNOTATION + " must be Ready, Failed or "
+          + "Stalled, not '" + value + "'");
+    }
+
+    /** Whether the status shows this outcome for the resource's current generation. */
+    public boolean reachedBy(PermissionSetProvisioning resource) {
+      PermissionSetProvisioningStatus status = resource.getStatus();
+      if (status == null || !resource.getMetadata().getGeneration().equals(status.getObservedGeneration())) {
+        return false;
+      }
+      return switch (this) {
+        case READY -> isTrue(status, "Ready");
+        case FAILED -> isTrue(status, "Stalled") && "FAILED".equals(status.getProvisioningStatus())
+            && status.getFailureReason() != null;
+        case STALLED -> isTrue(status, "Stalled") && !"FAILED".equals(status.getProvisioningStatus());
+      };
+    }
+
+    private static boolean isTrue(PermissionSetProvisioningStatus status, String type) {
+      return status.condition(type).map(c -> "True".equals(c.getStatus())).orElse(false);
+    }
+  }
+
+  private record Document(Path file, HasMetadata object) {
+  }
+
+  /** The examples in the folder, each with its promise. */
+  public static List<Example> examples(Path folder, KubernetesSerialization serialization) throws IOException {
+    List<Example> examples = new ArrayList<>();
+    for (Document document : documents(folder, serialization)) {
+      if (document.object() instanceof PermissionSetProvisioning resource) {
+        String value = Optional.ofNullable(resource.getMetadata().getAnnotations())
+            .map(a -> a.get(EXPECTED_ANNOTATION))
+            .orElseThrow(() -> new IllegalArgumentException(document.file() + " has no annotation "
+                + EXPECTED_ANNOTATION));
+        examples.add(new Example(document.file(), resource, Expected.parse(document.file(), value)));
+      }
+    }
+    return examples;
+  }
+
+  /** Applies every object in the folder, Secrets first so that no example looks for a Secret still to come. */
+  public static void applyAll(Path folder, KubernetesClient client) throws IOException {
+    List<Document> documents = documents(folder, client.getKubernetesSerialization());
+    documents.stream().map(Document::object).filter(o -> !(o instanceof PermissionSetProvisioning))
+        .forEach(o -> client.resource(o).create());
+    documents.stream().map(Document::object).filter(o -> o instanceof PermissionSetProvisioning)
+        .forEach(o -> client.resource(o).create());
+  }
+
+  private static List<Document> documents(Path folder, KubernetesSerialization serialization) throws IOException {
+    serialization.registerKubernetesResource(PermissionSetProvisioning.class);
+    List<Document> documents = new ArrayList<>();
+    try (Stream<Path> files = Files.list(folder)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        Object parsed = serialization.unmarshal(Files.readString(file));
+        List<?> objects = parsed instanceof List<?> list ? list : List.of(parsed);
+        objects.forEach(object -> documents.add(new Document(file, (HasMetadata) object)));
+      }
+    }
+    return documents;
+  }
+}
