@@ -5,6 +5,7 @@ import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.identitycenter.huawei.HuaweiIdentityCenterClientFactory;
 import dev.operators.permissionset.runtime.HealthServer;
 import dev.operators.permissionset.runtime.PermissionSetOperator;
+import dev.operators.permissionset.simulator.SimulatorCommand;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
@@ -32,6 +33,7 @@ public final class Main {
     String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
     return switch (command) {
       case "run" -> runOperator();
+      case "simulator" -> SimulatorCommand.run(rest, System.out, System.err);
       case "help", "-h", "--help" -> usage(System.out, 0);
       default -> {
         System.err.println("Unknown command '" + command + "'.");
@@ -47,6 +49,7 @@ public final class Main {
         Commands:
           run         run the operator against the current kubeconfig or in-cluster config (default);
                       configured by environment variables, see README.md
+          simulator   run the Identity Center simulator (see: simulator --help)
           help        show this text""");
     return exitCode;
   }

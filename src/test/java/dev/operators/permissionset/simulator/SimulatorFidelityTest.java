@@ -1,0 +1,301 @@
+package dev.operators.permissionset.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.huaweicloud.sdk.core.auth.GlobalCredentials;
+import com.huaweicloud.sdk.core.exception.ClientRequestException;
+import com.huaweicloud.sdk.core.exception.ServerResponseException;
+import com.huaweicloud.sdk.core.exception.ServiceResponseException;
+import com.huaweicloud.sdk.core.http.HttpConfig;
+import com.huaweicloud.sdk.identitycenter.v1.IdentityCenterClient;
+import com.huaweicloud.sdk.identitycenter.v1.model.DescribePermissionSetProvisioningStatusRequest;
+import com.huaweicloud.sdk.identitycenter.v1.model.ListAccountsForProvisionedPermissionSetRequest;
+import com.huaweicloud.sdk.identitycenter.v1.model.ListPermissionSetProvisioningStatusRequest;
+import com.huaweicloud.sdk.identitycenter.v1.model.ListPermissionSetProvisioningStatusResponse;
+import com.huaweicloud.sdk.identitycenter.v1.model.ListPermissionSetsRequest;
+import com.huaweicloud.sdk.identitycenter.v1.model.ListPermissionSetsResponse;
+import com.huaweicloud.sdk.identitycenter.v1.model.PermissionSetDto;
+import com.huaweicloud.sdk.identitycenter.v1.model.PermissionSetProvisioningStatusDto;
+import com.huaweicloud.sdk.identitycenter.v1.model.ProvisionPermissionSetReqBody;
+import com.huaweicloud.sdk.identitycenter.v1.model.ProvisionPermissionSetRequest;
+import dev.operators.permissionset.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The official Huawei Cloud Java SDK against the simulator: it signs with its own signer and parses every answer
+ * and error. Whatever it cannot tell from the service, our client may rely on.
+ */
+class SimulatorFidelityTest {
+
+  private static final String INSTANCE = "ins-4f1d2c3b4a596870";
+  private static final String READ_ONLY = "ps-8603aaaaaaaa14bd";
+  private static final String PAYMENTS = "5146d03d8aaaaaaaaaaaabbae60620a5";
+  private static final String SANDBOX = "7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4";
+  private static final String LEGACY = "9a8b7c6d5e4f30211203f4e5d6c7b8a9";
+
+  private final MutableClock clock = new MutableClock(Instant.now());
+  private IdentityCenterSimulator simulator;
+
+  @BeforeEach
+  void start() {
+    simulator = IdentityCenterSimulator.start(SimulatorFixture.demo(),
+        IdentityCenterSimulator.Options.defaults().withClock(clock));
+  }
+
+  @AfterEach
+  void stop() {
+    simulator.close();
+  }
+
+  private IdentityCenterClient sdk(String accessKey, String secretKey) {
+    return IdentityCenterClient.newBuilder()
+        .withCredential(new GlobalCredentials().withAk(accessKey).withSk(secretKey)
+            .withDomainId("d0m41n0000000000000000000000demo"))
+        .withEndpoints(List.of(simulator.endpoint().toString()))
+        .withHttpConfig(HttpConfig.getDefaultHttpConfig().withTimeout(10))
+        .build();
+  }
+
+  private IdentityCenterClient demoSdk() {
+    return sdk("DEMOAK7Q2M4X8Z1V5N3B", "demo-sk-3d5f7a9c1e2b4d6f8a0c2e4f6a8b0d2f");
+  }
+
+  private static <T extends ServiceResponseException> T failure(Class<T> type, Supplier<?> call) {
+    T failure = catchThrowableOfType(type, call::get);
+    assertThat(failure).as("expected " + type.getSimpleName()).isNotNull();
+    return failure;
+  }
+
+  private PermissionSetProvisioningStatusDto provision(IdentityCenterClient sdk, String account) {
+    return sdk.provisionPermissionSet(new ProvisionPermissionSetRequest().withInstanceId(INSTANCE)
+        .withPermissionSetId(READ_ONLY).withBody(new ProvisionPermissionSetReqBody().withTargetId(account)
+            .withTargetType(ProvisionPermissionSetReqBody.TargetTypeEnum.ACCOUNT)))
+        .getPermissionSetProvisioningStatus();
+  }
+
+  private PermissionSetProvisioningStatusDto describe(IdentityCenterClient sdk, String requestId) {
+    return sdk.describePermissionSetProvisioningStatus(new DescribePermissionSetProvisioningStatusRequest()
+        .withInstanceId(INSTANCE).withRequestId(requestId)).getPermissionSetProvisioningStatus();
+  }
+
+  @Test
+  void listsPermissionSetsPageByPageAndByName() {
+    IdentityCenterClient sdk = demoSdk();
+    List<PermissionSetDto> all = new ArrayList<>();
+    String marker = null;
+    int pages = 0;
+    do {
+      ListPermissionSetsResponse page = sdk.listPermissionSets(new ListPermissionSetsRequest()
+          .withInstanceId(INSTANCE).withLimit(60).withMarker(marker));
+      all.addAll(page.getPermissionSets());
+      assertThat(page.getPageInfo().getCurrentCount()).isEqualTo(page.getPermissionSets().size());
+      marker = page.getPageInfo().getNextMarker();
+      pages++;
+    } while (marker != null);
+
+    assertThat(pages).isEqualTo(3);
+    assertThat(all).hasSize(143).extracting(PermissionSetDto::getPermissionSetId).doesNotHaveDuplicates();
+    assertThat(all.get(0).getName()).isEqualTo("ReadOnlyAccess");
+    assertThat(all.get(0).getCreatedDate()).isPositive();
+    assertThat(all.get(0).getPermissionUrn()).endsWith(READ_ONLY);
+
+    ListPermissionSetsResponse byName = sdk.listPermissionSets(new ListPermissionSetsRequest()
+        .withInstanceId(INSTANCE).withName("AdministratorAccess"));
+    assertThat(byName.getPermissionSets()).singleElement()
+        .satisfies(set -> assertThat(set.getPermissionSetId()).isEqualTo("ps-1a2b3c4d5e6f7081"));
+    assertThat(byName.getPageInfo().getNextMarker()).isNull();
+  }
+
+  @Test
+  void provisionsAndDescribesUntilSucceeded() {
+    IdentityCenterClient sdk = demoSdk();
+
+    PermissionSetProvisioningStatusDto started = provision(sdk, PAYMENTS);
+
+    assertThat(started.getStatus()).hasToString("IN_PROGRESS");
+    assertThat(started.getRequestId()).hasSize(36);
+    assertThat(started.getAccountId()).isEqualTo(PAYMENTS);
+    assertThat(started.getPermissionSetId()).isEqualTo(READ_ONLY);
+    assertThat(Long.parseLong(started.getCreatedDate())).isEqualTo(clock.instant().toEpochMilli());
+    assertThat(describe(sdk, started.getRequestId()).getStatus()).hasToString("IN_PROGRESS");
+
+    clock.advance(Duration.ofSeconds(3));
+
+    PermissionSetProvisioningStatusDto done = describe(sdk, started.getRequestId());
+    assertThat(done.getStatus()).hasToString("SUCCEEDED");
+    assertThat(done.getFailureReason()).isEmpty();
+    assertThat(sdk.listAccountsForProvisionedPermissionSet(new ListAccountsForProvisionedPermissionSetRequest()
+        .withInstanceId(INSTANCE).withPermissionSetId(READ_ONLY).withProvisioningStatus(
+            ListAccountsForProvisionedPermissionSetRequest.ProvisioningStatusEnum.LATEST_PERMISSION_SET_PROVISIONED))
+        .getAccountIds()).contains(PAYMENTS);
+  }
+
+  @Test
+  void failingAccountEndsFailedWithItsReason() {
+    IdentityCenterClient sdk = demoSdk();
+    PermissionSetProvisioningStatusDto started = provision(sdk, LEGACY);
+
+    clock.advance(Duration.ofSeconds(3));
+
+    PermissionSetProvisioningStatusDto done = describe(sdk, started.getRequestId());
+    assertThat(done.getStatus()).hasToString("FAILED");
+    assertThat(done.getFailureReason()).contains("suspended");
+  }
+
+  @Test
+  void provisionsToAllProvisionedAccounts() {
+    PermissionSetProvisioningStatusDto started = demoSdk().provisionPermissionSet(new ProvisionPermissionSetRequest()
+        .withInstanceId(INSTANCE).withPermissionSetId(READ_ONLY).withBody(new ProvisionPermissionSetReqBody()
+            .withTargetType(ProvisionPermissionSetReqBody.TargetTypeEnum.ALL_PROVISIONED_ACCOUNTS)))
+        .getPermissionSetProvisioningStatus();
+
+    clock.advance(Duration.ofSeconds(3));
+
+    assertThat(describe(demoSdk(), started.getRequestId()).getStatus()).hasToString("SUCCEEDED");
+    assertThat(simulator.counts().acceptedProvisions(INSTANCE, READ_ONLY, "ALL_PROVISIONED_ACCOUNTS"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void listsProvisioningStatusesByStatusAndPage() {
+    IdentityCenterClient sdk = demoSdk();
+    for (int i = 0; i < 5; i++) {
+      provision(sdk, SANDBOX);
+    }
+    clock.advance(Duration.ofSeconds(3));
+    String inFlight = provision(sdk, PAYMENTS).getRequestId();
+
+    ListPermissionSetProvisioningStatusResponse first = sdk.listPermissionSetProvisioningStatus(
+        new ListPermissionSetProvisioningStatusRequest().withInstanceId(INSTANCE).withLimit(3)
+            .withStatus(ListPermissionSetProvisioningStatusRequest.StatusEnum.SUCCEEDED));
+    ListPermissionSetProvisioningStatusResponse second = sdk.listPermissionSetProvisioningStatus(
+        new ListPermissionSetProvisioningStatusRequest().withInstanceId(INSTANCE).withLimit(3)
+            .withStatus(ListPermissionSetProvisioningStatusRequest.StatusEnum.SUCCEEDED)
+            .withMarker(first.getPageInfo().getNextMarker()));
+    ListPermissionSetProvisioningStatusResponse running = sdk.listPermissionSetProvisioningStatus(
+        new ListPermissionSetProvisioningStatusRequest().withInstanceId(INSTANCE)
+            .withStatus(ListPermissionSetProvisioningStatusRequest.StatusEnum.IN_PROGRESS));
+
+    assertThat(first.getPermissionSetsProvisioningStatus()).hasSize(3);
+    assertThat(first.getPageInfo().getNextMarker()).hasSize(24);
+    assertThat(second.getPermissionSetsProvisioningStatus()).hasSize(2);
+    assertThat(second.getPageInfo().getNextMarker()).isNull();
+    assertThat(running.getPermissionSetsProvisioningStatus()).singleElement().satisfies(entry -> {
+      assertThat(entry.getRequestId()).isEqualTo(inFlight);
+      assertThat(entry.getCreatedDate()).isEqualTo(clock.instant().toEpochMilli());
+    });
+  }
+
+  @Test
+  void documentedClientErrorsReachTheSdkWithTheirCodes() {
+    IdentityCenterClient sdk = demoSdk();
+
+    ClientRequestException unknownSet = failure(ClientRequestException.class, () -> sdk.provisionPermissionSet(
+        new ProvisionPermissionSetRequest().withInstanceId(INSTANCE).withPermissionSetId("ps-0000000000000000")
+            .withBody(new ProvisionPermissionSetReqBody().withTargetId(PAYMENTS)
+                .withTargetType(ProvisionPermissionSetReqBody.TargetTypeEnum.ACCOUNT))));
+    assertThat(unknownSet.getHttpStatusCode()).isEqualTo(404);
+    assertThat(unknownSet.getErrorCode()).isEqualTo("IIC.1205");
+    assertThat(unknownSet.getErrorMsg()).isEqualTo("The permission set does not exist.");
+
+    ClientRequestException unknownAccount = failure(ClientRequestException.class, () -> provision(sdk,
+        "ffffffffffffffffffffffffffffffff"));
+    assertThat(unknownAccount.getHttpStatusCode()).isEqualTo(400);
+    assertThat(unknownAccount.getErrorCode()).isEqualTo("IIC.1210");
+
+    ClientRequestException badLimit = failure(ClientRequestException.class, () -> sdk.listPermissionSets(
+        new ListPermissionSetsRequest().withInstanceId(INSTANCE).withLimit(101)));
+    assertThat(badLimit.getErrorCode()).isEqualTo("IIC.400");
+    assertThat(badLimit.getErrorMsg()).contains("limit");
+
+    ClientRequestException shortRequestId = failure(ClientRequestException.class, () -> describe(sdk, "abc"));
+    assertThat(shortRequestId.getHttpStatusCode()).isEqualTo(400);
+
+    ClientRequestException unknownRequest = failure(ClientRequestException.class, () -> describe(sdk,
+        "00000000-0000-0000-0000-000000000000"));
+    assertThat(unknownRequest.getHttpStatusCode()).isEqualTo(404);
+    assertThat(unknownRequest.getErrorCode()).isEqualTo("IIC.404");
+
+    ClientRequestException unknownInstance = failure(ClientRequestException.class, () -> sdk.listPermissionSets(
+        new ListPermissionSetsRequest().withInstanceId("ins-0000000000000000")));
+    assertThat(unknownInstance.getHttpStatusCode()).isEqualTo(404);
+  }
+
+  /**
+   * The gateway answers with {@code error_code} and {@code error_message} (its published 429 sample); SDK 3.1.143
+   * reads only {@code error_msg}, so it keeps the whole body as its message and has no code. Our client reads both.
+   */
+  private static void assertGatewayError(ServiceResponseException failure, String code) {
+    assertThat(failure.getErrorCode()).isNull();
+    assertThat(failure.getErrorMsg()).contains("\"error_code\":\"" + code + "\"").contains("\"error_message\"");
+  }
+
+  @Test
+  void authenticationAndPermissionFailuresLookLikeTheGateways() {
+    ClientRequestException wrongSecret = failure(ClientRequestException.class, () ->
+        sdk("DEMOAK7Q2M4X8Z1V5N3B", "not-the-secret").listPermissionSets(
+            new ListPermissionSetsRequest().withInstanceId(INSTANCE)));
+    assertThat(wrongSecret.getHttpStatusCode()).isEqualTo(401);
+    assertGatewayError(wrongSecret, "APIGW.0301");
+    assertThat(wrongSecret.getErrorMsg()).contains("signature").doesNotContain("not-the-secret");
+
+    ClientRequestException noPermission = failure(ClientRequestException.class, () ->
+        sdk("NOPERMAK00000000000", "noperm-sk-0000000000000000000000000000").listPermissionSets(
+            new ListPermissionSetsRequest().withInstanceId(INSTANCE)));
+    assertThat(noPermission.getHttpStatusCode()).isEqualTo(403);
+    assertThat(noPermission.getErrorCode()).isEqualTo("IIC.1000");
+  }
+
+  @Test
+  void throttlingAndServerErrorsReachTheSdk() {
+    IdentityCenterClient sdk = demoSdk();
+    simulator.faults().rateLimitPerSecond(1);
+    sdk.listPermissionSets(new ListPermissionSetsRequest().withInstanceId(INSTANCE));
+
+    ClientRequestException throttled = failure(ClientRequestException.class, () ->
+        sdk.listPermissionSets(new ListPermissionSetsRequest().withInstanceId(INSTANCE)));
+    assertThat(throttled.getHttpStatusCode()).isEqualTo(429);
+    assertGatewayError(throttled, "APIGW.0308");
+    assertThat(throttled.getErrorMsg()).contains("throttling threshold");
+
+    simulator.faults().rateLimitPerSecond(0).serverErrorRate(1);
+    ServerResponseException outage = failure(ServerResponseException.class, () ->
+        sdk.listPermissionSets(new ListPermissionSetsRequest().withInstanceId(INSTANCE)));
+    assertThat(outage.getHttpStatusCode()).isBetween(500, 503);
+  }
+
+  @Test
+  void temporaryCredentialsNeedTheirSecurityToken() {
+    SimulatorFixture fixture = new SimulatorFixture(Duration.ofSeconds(1), List.of(
+        new SimulatorFixture.Credential("TEMPAK", "temp-sk", "session-token", null, List.of(INSTANCE))),
+        SimulatorFixture.demo().instances());
+    try (IdentityCenterSimulator temporary = IdentityCenterSimulator.start(fixture,
+        IdentityCenterSimulator.Options.defaults())) {
+      IdentityCenterClient withToken = IdentityCenterClient.newBuilder()
+          .withCredential(new GlobalCredentials().withAk("TEMPAK").withSk("temp-sk")
+              .withSecurityToken("session-token").withDomainId("d"))
+          .withEndpoints(List.of(temporary.endpoint().toString())).build();
+      IdentityCenterClient withoutToken = IdentityCenterClient.newBuilder()
+          .withCredential(new GlobalCredentials().withAk("TEMPAK").withSk("temp-sk").withDomainId("d"))
+          .withEndpoints(List.of(temporary.endpoint().toString())).build();
+
+      assertThat(withToken.listPermissionSets(new ListPermissionSetsRequest().withInstanceId(INSTANCE))
+          .getPermissionSets()).isNotEmpty();
+      ClientRequestException missing = failure(ClientRequestException.class, () ->
+          withoutToken.listPermissionSets(new ListPermissionSetsRequest().withInstanceId(INSTANCE)));
+      assertThat(missing.getHttpStatusCode()).isEqualTo(401);
+      assertThat(temporary.counts().count(IdentityCenterSimulator.LIST_PERMISSION_SETS, "401")).isEqualTo(1);
+      assertThat(temporary.counts().calls()).isEqualTo(Map.of(IdentityCenterSimulator.LIST_PERMISSION_SETS,
+          Map.of("200", 1L, "401", 1L)));
+    }
+  }
+}
