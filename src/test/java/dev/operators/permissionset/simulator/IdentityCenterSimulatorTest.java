@@ -1,0 +1,330 @@
+package dev.operators.permissionset.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.operators.permissionset.identitycenter.CloudCredentials;
+import dev.operators.permissionset.identitycenter.ErrorCategory;
+import dev.operators.permissionset.identitycenter.IdentityCenterClient;
+import dev.operators.permissionset.identitycenter.IdentityCenterException;
+import dev.operators.permissionset.identitycenter.Page;
+import dev.operators.permissionset.identitycenter.ProvisioningRequest;
+import dev.operators.permissionset.identitycenter.ProvisioningStatus;
+import dev.operators.permissionset.identitycenter.ProvisioningSummary;
+import dev.operators.permissionset.identitycenter.ProvisioningTarget;
+import dev.operators.permissionset.identitycenter.huawei.AkSkSigner;
+import dev.operators.permissionset.identitycenter.huawei.HuaweiIdentityCenterClientFactory;
+import dev.operators.permissionset.testing.MutableClock;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The simulator through our own client, and its edges through hand-signed raw HTTP. */
+class IdentityCenterSimulatorTest {
+
+  private static final String INSTANCE = "ins-4f1d2c3b4a596870";
+  private static final String READ_ONLY = "ps-8603aaaaaaaa14bd";
+  private static final String PAYMENTS = "5146d03d8aaaaaaaaaaaabbae60620a5";
+  private static final String LEGACY = "9a8b7c6d5e4f30211203f4e5d6c7b8a9";
+  private static final CloudCredentials DEMO = new CloudCredentials("DEMOAK7Q2M4X8Z1V5N3B",
+      "demo-sk-3d5f7a9c1e2b4d6f8a0c2e4f6a8b0d2f", Optional.empty(), Optional.of("d0m41n0000000000000000000000demo"));
+
+  private final MutableClock clock = new MutableClock(Instant.now());
+  private final ObjectMapper json = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private IdentityCenterSimulator simulator;
+  private HuaweiIdentityCenterClientFactory clients;
+
+  @BeforeEach
+  void start() {
+    simulator = IdentityCenterSimulator.start(SimulatorFixture.demo(),
+        IdentityCenterSimulator.Options.defaults().withClock(clock));
+    clients = new HuaweiIdentityCenterClientFactory(simulator.endpoint().toString(), clock);
+  }
+
+  @AfterEach
+  void stop() {
+    clients.close();
+    simulator.close();
+  }
+
+  private IdentityCenterClient client() {
+    return clients.forCredentials(DEMO);
+  }
+
+  private static IdentityCenterException failure(Runnable call) {
+    IdentityCenterException failure = catchThrowableOfType(IdentityCenterException.class, call::run);
+    assertThat(failure).as("an IdentityCenterException").isNotNull();
+    return failure;
+  }
+
+  /** A GET signed like the SDK signs, with the query exactly as given, to reach what our client never sends. */
+  private HttpResponse<String> signedGet(String path, Map<String, String> query, Instant signedAt)
+      throws IOException, InterruptedException {
+    StringBuilder url = new StringBuilder(simulator.endpoint() + path);
+    List<Map.Entry<String, String>> parameters = new ArrayList<>(query.entrySet());
+    for (int i = 0; i < parameters.size(); i++) {
+      url.append(i == 0 ? '?' : '&').append(AkSkSigner.encode(parameters.get(i).getKey())).append('=')
+          .append(AkSkSigner.encode(parameters.get(i).getValue()));
+    }
+    URI uri = URI.create(url.toString());
+    String date = AkSkSigner.formatDate(signedAt);
+    TreeMap<String, String> headers = new TreeMap<>(Map.of("host", uri.getAuthority(), "x-sdk-date", date));
+    String authorization = AkSkSigner.authorization(new AkSkSigner.SignableRequest("GET", path, parameters, headers,
+        AkSkSigner.sha256Hex(new byte[0])), DEMO.accessKey(), DEMO.secretKey());
+    return http.send(HttpRequest.newBuilder(uri).header("X-Sdk-Date", date).header("Authorization", authorization)
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private JsonNode body(HttpResponse<String> response) throws IOException {
+    return json.readTree(response.body());
+  }
+
+  @Test
+  void ourClientProvisionsFollowsAndLists() {
+    ProvisioningRequest started = client().provision(INSTANCE, READ_ONLY, ProvisioningTarget.account(PAYMENTS));
+    assertThat(started.status()).isEqualTo(ProvisioningStatus.IN_PROGRESS);
+    assertThat(started.createdAt()).contains(clock.instant().truncatedTo(ChronoUnit.MILLIS));
+
+    clock.advance(Duration.ofSeconds(3));
+
+    ProvisioningRequest done = client().describeProvisioning(INSTANCE, started.requestId());
+    assertThat(done.status()).isEqualTo(ProvisioningStatus.SUCCEEDED);
+    assertThat(done.failureReason()).isEmpty();
+    Page<ProvisioningSummary> succeeded = client().listProvisioning(INSTANCE, Optional.of(ProvisioningStatus.SUCCEEDED),
+        Optional.empty());
+    assertThat(succeeded.items()).extracting(ProvisioningSummary::requestId).containsExactly(started.requestId());
+    assertThat(succeeded.nextMarker()).isEmpty();
+  }
+
+  @Test
+  void ourClientFindsPermissionSetsOnLaterPages() {
+    assertThat(client().findPermissionSetByName(INSTANCE, "Team-140")).hasValueSatisfying(set ->
+        assertThat(set.id()).isEqualTo("ps-f00000000000008c"));
+    assertThat(client().findPermissionSetById(INSTANCE, "ps-1a2b3c4d5e6f7081")).hasValueSatisfying(set ->
+        assertThat(set.name()).isEqualTo("AdministratorAccess"));
+    assertThat(client().findPermissionSetByName(INSTANCE, "readonlyaccess")).isEmpty();
+  }
+
+  @Test
+  void ourClientSeesFailureReasonsAndErrorCategories() {
+    ProvisioningRequest started = client().provision(INSTANCE, READ_ONLY, ProvisioningTarget.account(LEGACY));
+    clock.advance(Duration.ofSeconds(3));
+    assertThat(client().describeProvisioning(INSTANCE, started.requestId()).failureReason())
+        .hasValueSatisfying(reason -> assertThat(reason).contains("suspended"));
+
+    assertThat(failure(() -> client().provision(INSTANCE, "ps-0000000000000000",
+        ProvisioningTarget.account(PAYMENTS))).category()).isEqualTo(ErrorCategory.PERMISSION_SET_NOT_FOUND);
+    assertThat(failure(() -> client().provision(INSTANCE, READ_ONLY,
+        ProvisioningTarget.account("ffffffffffffffffffffffffffffffff"))).category())
+        .isEqualTo(ErrorCategory.ACCOUNT_NOT_FOUND);
+    assertThat(failure(() -> clients.forCredentials(CloudCredentials.of(DEMO.accessKey(), "wrong"))
+        .listProvisioning(INSTANCE, Optional.empty(), Optional.empty())).category())
+        .isEqualTo(ErrorCategory.AUTHENTICATION_FAILED);
+    IdentityCenterException denied = failure(() -> clients.forCredentials(
+        CloudCredentials.of("NOPERMAK00000000000", "noperm-sk-0000000000000000000000000000"))
+        .provision(INSTANCE, READ_ONLY, ProvisioningTarget.account(PAYMENTS)));
+    assertThat(denied.category()).isEqualTo(ErrorCategory.ACCESS_DENIED);
+    assertThat(denied.errorCode()).contains("IIC.1000");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"limit,0", "limit,101", "limit,abc", "marker,short", "marker,zzzzzzzzzzzzzzzzzzzzzzzz", "status,DONE"})
+  void documentedParameterRulesAnswer400(String name, String value) throws Exception {
+    HttpResponse<String> response = signedGet("/v1/instances/" + INSTANCE + "/permission-sets/provisioning-statuses",
+        Map.of(name, value), clock.instant());
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(body(response).path("error_code").asText()).isEqualTo("IIC.400");
+    assertThat(body(response).path("error_msg").asText()).contains(name);
+    assertThat(response.headers().firstValue("X-Request-Id")).isPresent();
+  }
+
+  @Test
+  void aClockSkewOfMoreThanFifteenMinutesIsRejected() throws Exception {
+    String path = "/v1/instances/" + INSTANCE + "/permission-sets";
+
+    assertThat(signedGet(path, Map.of(), clock.instant().minus(Duration.ofMinutes(14))).statusCode()).isEqualTo(200);
+    HttpResponse<String> skewed = signedGet(path, Map.of(), clock.instant().minus(Duration.ofMinutes(16)));
+    assertThat(skewed.statusCode()).isEqualTo(401);
+    assertThat(body(skewed).path("error_code").asText()).isEqualTo("APIGW.0303");
+  }
+
+  @Test
+  void unsignedAndUnknownCallsAreRejected() throws Exception {
+    HttpResponse<String> unsigned = http.send(HttpRequest.newBuilder(URI.create(simulator.endpoint()
+        + "/v1/instances/" + INSTANCE + "/permission-sets")).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(unsigned.statusCode()).isEqualTo(401);
+    assertThat(body(unsigned).path("error_message").asText()).contains("Authorization");
+
+    HttpResponse<String> unknown = signedGet("/v1/instances/" + INSTANCE + "/nothing-here", Map.of(),
+        clock.instant());
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(body(unknown).path("error_code").asText()).isEqualTo("APIGW.0101");
+  }
+
+  @Test
+  void rateLimitAnswers429PastTheLimitInOneSecond() {
+    simulator.faults().rateLimitPerSecond(3);
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      try {
+        client().listProvisioning(INSTANCE, Optional.empty(), Optional.empty());
+        statuses.add(200);
+      } catch (IdentityCenterException e) {
+        statuses.add(e.httpStatus());
+        assertThat(e.category()).isEqualTo(ErrorCategory.THROTTLED);
+        assertThat(e.errorCode()).contains("APIGW.0308");
+      }
+    }
+    assertThat(statuses).containsExactly(200, 200, 200, 429, 429);
+
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(client().listProvisioning(INSTANCE, Optional.empty(), Optional.empty()).items()).isEmpty();
+    assertThat(simulator.counts().count(IdentityCenterSimulator.LIST_PROVISIONING, "429")).isEqualTo(2);
+  }
+
+  @Test
+  void serverErrorShareIsRoughlyHonouredAndReproducible() {
+    simulator.faults().serverErrorRate(0.3);
+    int failures = 0;
+    for (int i = 0; i < 200; i++) {
+      try {
+        client().listProvisioning(INSTANCE, Optional.empty(), Optional.empty());
+      } catch (IdentityCenterException e) {
+        assertThat(e.category()).isIn(ErrorCategory.SERVER_ERROR);
+        failures++;
+      }
+    }
+    assertThat(failures).isBetween(35, 85);
+    long counted = simulator.counts().calls().get(IdentityCenterSimulator.LIST_PROVISIONING).entrySet().stream()
+        .filter(e -> e.getKey().startsWith("5")).mapToLong(Map.Entry::getValue).sum();
+    assertThat(counted).isEqualTo(failures);
+  }
+
+  @Test
+  void droppedConnectionsHappenBeforeAnythingIsDone() {
+    simulator.faults().dropRate(1);
+
+    IdentityCenterException dropped = failure(() ->
+        client().provision(INSTANCE, READ_ONLY, ProvisioningTarget.account(PAYMENTS)));
+
+    assertThat(dropped.category()).isEqualTo(ErrorCategory.UNAVAILABLE);
+    assertThat(simulator.counts().count(IdentityCenterSimulator.PROVISION, RequestCounters.DROPPED)).isEqualTo(1);
+    assertThat(simulator.counts().totalAcceptedProvisions()).isZero();
+  }
+
+  @Test
+  void aProvisionWhoseAnswerIsDroppedStillHappened() {
+    simulator.faults().dropAcceptedProvisionRate(1);
+
+    IdentityCenterException dropped = failure(() ->
+        client().provision(INSTANCE, READ_ONLY, ProvisioningTarget.account(PAYMENTS)));
+
+    assertThat(dropped.category()).isEqualTo(ErrorCategory.UNAVAILABLE);
+    assertThat(simulator.counts().acceptedProvisions(INSTANCE, READ_ONLY, PAYMENTS)).isEqualTo(1);
+    simulator.faults().clear();
+    assertThat(client().listProvisioning(INSTANCE, Optional.of(ProvisioningStatus.IN_PROGRESS), Optional.empty())
+        .items()).hasSize(1);
+  }
+
+  @Test
+  void concurrentProvisioningOfOnePermissionSetConflictsWhenAsked() {
+    simulator.faults().conflictOnConcurrentProvisioning(true);
+    client().provision(INSTANCE, READ_ONLY, ProvisioningTarget.account(PAYMENTS));
+
+    IdentityCenterException conflict = failure(() ->
+        client().provision(INSTANCE, READ_ONLY, ProvisioningTarget.account("0c1d2e3f405162738495a6b7c8d9e0f1")));
+    assertThat(conflict.category()).isEqualTo(ErrorCategory.CONFLICT);
+    assertThat(conflict.errorCode()).contains("IIC.1006");
+
+    clock.advance(Duration.ofSeconds(3));
+    assertThat(client().provision(INSTANCE, READ_ONLY, ProvisioningTarget.account("0c1d2e3f405162738495a6b7c8d9e0f1"))
+        .status()).isEqualTo(ProvisioningStatus.IN_PROGRESS);
+  }
+
+  @Test
+  void manyThreadsProvisionAtOnceWithoutLostUpdates() throws Exception {
+    int threads = 8;
+    int perThread = 50;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<List<String>>> results = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        results.add(pool.submit(() -> {
+          List<String> ids = new ArrayList<>();
+          for (int i = 0; i < perThread; i++) {
+            ids.add(client().provision(INSTANCE, READ_ONLY, ProvisioningTarget.account(PAYMENTS)).requestId());
+          }
+          return ids;
+        }));
+      }
+      List<String> all = new ArrayList<>();
+      for (Future<List<String>> result : results) {
+        all.addAll(result.get());
+      }
+      assertThat(all).hasSize(threads * perThread).doesNotHaveDuplicates();
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(simulator.counts().acceptedProvisions(INSTANCE, READ_ONLY, PAYMENTS)).isEqualTo(threads * perThread);
+    assertThat(simulator.counts().count(IdentityCenterSimulator.PROVISION, "200")).isEqualTo(threads * perThread);
+    List<String> listed = new ArrayList<>();
+    Optional<String> marker = Optional.empty();
+    do {
+      Page<ProvisioningSummary> page = client().listProvisioning(INSTANCE, Optional.empty(), marker);
+      page.items().forEach(item -> listed.add(item.requestId()));
+      marker = page.nextMarker();
+    } while (marker.isPresent());
+    assertThat(listed).hasSize(threads * perThread).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void standaloneCommandRejectsBadArgumentsClearly() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
+
+    assertThat(SimulatorCommand.run(new String[] {"--error-rate", "5"}, System.out, errors)).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--error-rate takes a share from 0 to 1");
+    assertThat(SimulatorCommand.run(new String[] {"--bogus", "1"}, System.out, errors)).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option '--bogus'");
+    assertThat(SimulatorCommand.run(new String[] {"--fixture", "/nonexistent.yaml"}, System.out, errors))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("/nonexistent.yaml");
+  }
+
+  @Test
+  void fixtureErrorsNameTheProblem() throws IOException {
+    Path file = Files.createTempFile("fixture", ".yaml");
+    Files.writeString(file, "instances:\n  - id: ins-1\n    colour: blue\n");
+
+    Throwable problem = catchThrowableOfType(RuntimeException.class, () -> SimulatorFixture.load(file));
+
+    assertThat(problem).hasMessageContaining(file.toString()).hasMessageContaining("colour");
+  }
+}
