@@ -102,14 +102,14 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
           + "names are case-sensitive.");
       return Decision.settled(next);
     }
+    next.setPermissionSetId(permissionSetId.get());
+    next.setAccountId(spec.getTargetId());
     ProvisioningRequest request = client.provision(spec.getInstanceId(), permissionSetId.get(), target(spec));
     Instant now = statuses.now();
     LOG.info("Provisioning request {} made for generation {}: {}", request.requestId(),
         resource.getMetadata().getGeneration(), request.reportedStatus());
     next.setRequestGeneration(resource.getMetadata().getGeneration());
     next.setRequestedAt(ProvisioningStatusFactory.timestamp(now));
-    next.setPermissionSetId(permissionSetId.get());
-    next.setAccountId(spec.getTargetId());
     next.setCompletedAt(null);
     next.setFailureReason(null);
     return record(resource, next, request, now);

@@ -1,0 +1,87 @@
+package dev.operators.permissionset.testing;
+
+import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
+import dev.operators.permissionset.config.OperatorConfig;
+import dev.operators.permissionset.identitycenter.huawei.HuaweiIdentityCenterClientFactory;
+import dev.operators.permissionset.runtime.PermissionSetOperator;
+import dev.operators.permissionset.simulator.IdentityCenterSimulator;
+import dev.operators.permissionset.simulator.SimulatorFixture;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The real operator against the mock Kubernetes API and the Identity Center simulator, over real HTTP with real
+ * signatures: what the demo shows a person and what the end-to-end tests assert.
+ */
+public final class EndToEndEnvironment implements AutoCloseable {
+
+  public static final String DEMO_ACCESS_KEY = "DEMOAK7Q2M4X8Z1V5N3B";
+  public static final String DEMO_SECRET_KEY = "demo-sk-3d5f7a9c1e2b4d6f8a0c2e4f6a8b0d2f";
+  public static final String DEMO_DOMAIN_ID = "d0m41n0000000000000000000000demo";
+
+  private final KubernetesTestServer kubernetes;
+  private final IdentityCenterSimulator simulator;
+  private final HuaweiIdentityCenterClientFactory clients;
+  private final Map<String, String> environment;
+  private PermissionSetOperator operator;
+
+  private EndToEndEnvironment(KubernetesTestServer kubernetes, IdentityCenterSimulator simulator,
+      Map<String, String> environment) {
+    this.kubernetes = kubernetes;
+    this.simulator = simulator;
+    this.environment = environment;
+    this.clients = new HuaweiIdentityCenterClientFactory(simulator.endpoint().toString(), Clock.systemUTC());
+  }
+
+  /**
+   * Starts Kubernetes and the simulator with the demo fixture; the operator starts with {@link #startOperator()}.
+   *
+   * @param settings operator environment variables on top of the demo's (the simulator's endpoint, the demo's
+   *     default credentials, quick polling)
+   */
+  public static EndToEndEnvironment start(Map<String, String> settings) {
+    IdentityCenterSimulator simulator = IdentityCenterSimulator.start(SimulatorFixture.demo(),
+        IdentityCenterSimulator.Options.defaults());
+    Map<String, String> environment = new HashMap<>(Map.of(
+        OperatorConfig.ENDPOINT, simulator.endpoint().toString(),
+        OperatorConfig.ACCESS_KEY, DEMO_ACCESS_KEY,
+        OperatorConfig.SECRET_KEY, DEMO_SECRET_KEY,
+        OperatorConfig.DOMAIN_ID, DEMO_DOMAIN_ID,
+        OperatorConfig.POLL_INITIAL_INTERVAL, "250ms",
+        OperatorConfig.POLL_MAX_INTERVAL, "1s",
+        OperatorConfig.RETRY_INITIAL_INTERVAL, "250ms",
+        OperatorConfig.RETRY_MAX_INTERVAL, "1s"));
+    environment.putAll(settings);
+    return new EndToEndEnvironment(KubernetesTestServer.start(), simulator, environment);
+  }
+
+  public void startOperator() {
+    operator = PermissionSetOperator.create(kubernetes.client(), OperatorConfig.fromEnvironment(environment), clients,
+        Clock.systemUTC());
+    operator.start();
+  }
+
+  public KubernetesClient kubernetes() {
+    return kubernetes.client();
+  }
+
+  public IdentityCenterSimulator simulator() {
+    return simulator;
+  }
+
+  public PermissionSetProvisioning get(String namespace, String name) {
+    return kubernetes.client().resources(PermissionSetProvisioning.class).inNamespace(namespace).withName(name).get();
+  }
+
+  @Override
+  public void close() {
+    if (operator != null) {
+      operator.close();
+    }
+    clients.close();
+    simulator.close();
+    kubernetes.close();
+  }
+}
