@@ -3,13 +3,19 @@ package dev.operators.permissionset.demo;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -78,9 +84,21 @@ public record Example(Path file, PermissionSetProvisioning resource, Expected ex
   public static void applyAll(Path folder, KubernetesClient client) throws IOException {
     List<Document> documents = documents(folder, client.getKubernetesSerialization());
     documents.stream().map(Document::object).filter(o -> !(o instanceof PermissionSetProvisioning))
+        .map(Example::asApiServerStores)
         .forEach(o -> client.resource(o).create());
     documents.stream().map(Document::object).filter(o -> o instanceof PermissionSetProvisioning)
         .forEach(o -> client.resource(o).create());
+  }
+
+  /** A real API server folds a Secret's write-only stringData into data; the mock server does not. */
+  private static HasMetadata asApiServerStores(HasMetadata object) {
+    if (object instanceof Secret secret && secret.getStringData() != null) {
+      Map<String, String> data = new HashMap<>(secret.getData() == null ? Map.of() : secret.getData());
+      secret.getStringData().forEach((key, value) ->
+          data.put(key, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))));
+      return new SecretBuilder(secret).withData(data).withStringData(null).build();
+    }
+    return object;
   }
 
   private static List<Document> documents(Path folder, KubernetesSerialization serialization) throws IOException {

@@ -1,0 +1,134 @@
+package dev.operators.permissionset.demo;
+
+import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
+import dev.operators.permissionset.config.OperatorConfig;
+import dev.operators.permissionset.simulator.IdentityCenterSimulator;
+import dev.operators.permissionset.simulator.RequestCounters;
+import dev.operators.permissionset.testing.EndToEndEnvironment;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+
+/**
+ * {@code mvn -q -Pdemo}: the real operator against an embedded Kubernetes API (the Fabric8 mock server) and the
+ * embedded Identity Center simulator. It applies every file in {@code examples/}, shows a live table until every
+ * example has settled, then a summary; the exit code says whether each reached the outcome it promises.
+ */
+public final class Demo {
+
+  private static final Duration REFRESH = Duration.ofMillis(500);
+
+  private Demo() {
+  }
+
+  public static void main(String[] args) {
+    Path examples = Path.of(args.length > 0 ? args[0] : "examples");
+    boolean live = System.console() != null && !"dumb".equals(System.getenv("TERM"));
+    System.exit(run(examples, Duration.ofSeconds(3), Duration.ofSeconds(120), live, System.out));
+  }
+
+  /**
+   * @param provisioningLatency how long the simulator keeps each provisioning IN_PROGRESS
+   * @param live redraw the table in place (a terminal); otherwise print it whenever it changes (a log)
+   * @return 0 when every example reached its expected outcome, 1 otherwise
+   */
+  static int run(Path examples, Duration provisioningLatency, Duration timeout, boolean live, PrintStream out) {
+    Configurator.setLevel("dev.operators.permissionset", Level.WARN);
+    if (!Files.isDirectory(examples)) {
+      out.println("No examples folder at " + examples.toAbsolutePath() + "; run the demo from the project's root.");
+      return 1;
+    }
+    out.println("Starting an embedded Kubernetes API (Fabric8 mock server, CRUD mode), the Identity Center simulator"
+        + " and the operator...");
+    try (EndToEndEnvironment environment = EndToEndEnvironment.start(Map.of(
+        OperatorConfig.POLL_INITIAL_INTERVAL, "1s", OperatorConfig.POLL_MAX_INTERVAL, "2s"))) {
+      environment.simulator().provisioningLatency(provisioningLatency);
+      environment.startOperator();
+      List<Example> expected = Example.examples(examples, environment.kubernetes().getKubernetesSerialization());
+      Example.applyAll(examples, environment.kubernetes());
+      out.println("Applied " + expected.size() + " PermissionSetProvisioning examples from " + examples + " against "
+          + environment.simulator().endpoint() + ".");
+      List<PermissionSetProvisioning> current = follow(environment, expected, timeout, live, out);
+      return summarize(expected, current, environment.simulator(), out);
+    } catch (IOException | RuntimeException e) {
+      out.println("The demo could not run: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private static List<PermissionSetProvisioning> follow(EndToEndEnvironment environment, List<Example> examples,
+      Duration timeout, boolean live, PrintStream out) {
+    long start = System.nanoTime();
+    String shown = "";
+    while (true) {
+      List<PermissionSetProvisioning> current = environment.kubernetes().resources(PermissionSetProvisioning.class)
+          .inAnyNamespace().list().getItems();
+      String table = StatusTable.render(examples, current);
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+      if (live) {
+        out.print("\033[H\033[2J");
+        out.printf("permission-set-operator demo, %ds%n%n%s", elapsed.toSeconds(), table);
+      } else if (!table.equals(shown)) {
+        out.printf("%n[%5.1fs]%n%s", elapsed.toMillis() / 1000.0, table);
+      }
+      shown = table;
+      if (examples.stream().allMatch(example -> settled(example, current)) || elapsed.compareTo(timeout) > 0) {
+        return current;
+      }
+      sleep(REFRESH);
+    }
+  }
+
+  /** Ready, or stalled, for the generation the example created: nothing more will happen without a change. */
+  private static boolean settled(Example example, List<PermissionSetProvisioning> current) {
+    return find(example, current).map(resource -> Example.Expected.READY.reachedBy(resource)
+        || Example.Expected.FAILED.reachedBy(resource) || Example.Expected.STALLED.reachedBy(resource))
+        .orElse(false);
+  }
+
+  private static Optional<PermissionSetProvisioning> find(Example example,
+      List<PermissionSetProvisioning> current) {
+    return current.stream()
+        .filter(r -> r.getMetadata().getName().equals(example.resource().getMetadata().getName())
+            && r.getMetadata().getNamespace().equals(example.resource().getMetadata().getNamespace()))
+        .findFirst();
+  }
+
+  private static int summarize(List<Example> examples, List<PermissionSetProvisioning> current,
+      IdentityCenterSimulator simulator, PrintStream out) {
+    out.println();
+    out.println("Summary");
+    int failures = 0;
+    for (Example example : examples) {
+      PermissionSetProvisioning resource = find(example, current).orElse(example.resource());
+      boolean asExpected = example.expected().reachedBy(resource);
+      failures += asExpected ? 0 : 1;
+      String reason = resource.getStatus() == null ? "no status"
+          : resource.getStatus().condition("Ready").map(c -> c.getReason() + ": " + c.getMessage()).orElse("-");
+      out.printf("  %-4s %-40s expected %-7s %s%n", asExpected ? "ok" : "FAIL", resource.getMetadata().getName(),
+          example.expected().name().toLowerCase(), reason);
+    }
+    RequestCounters.Snapshot counts = simulator.counts();
+    out.printf("%nThe simulator accepted %d provision(s) and answered %d call(s) in all: %s%n",
+        counts.totalAcceptedProvisions(), counts.totalCalls(), counts.calls());
+    out.println(failures == 0 ? "Every example reached the outcome it expects."
+        : failures + " example(s) did not reach the outcome they expect.");
+    return failures == 0 ? 0 : 1;
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dev.operators.permissionset.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's demo, run the way a person runs it, over every file in examples/. */
+class DemoTest {
+
+  private static String run(Path examples, int expectedExitCode) {
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    int exitCode = Demo.run(examples, Duration.ofSeconds(1), Duration.ofSeconds(60), false,
+        new PrintStream(output, true, StandardCharsets.UTF_8));
+    String text = output.toString(StandardCharsets.UTF_8);
+    assertThat(exitCode).as(text).isEqualTo(expectedExitCode);
+    return text;
+  }
+
+  @Test
+  void everyExampleReachesTheOutcomeItPromises() {
+    String output = run(Path.of("examples"), 0);
+
+    assertThat(output)
+        .contains("Every example reached the outcome it expects.")
+        .contains("ok   readonly-to-payments")
+        .contains("ok   billing-to-suspended-account")
+        .contains("is suspended and cannot be provisioned")
+        .contains("ok   unknown-permission-set-name")
+        .contains("spec.permissionSetName")
+        .doesNotContainPattern("(?m)^ +FAIL ");
+  }
+
+  @Test
+  void anExampleThatMissesItsPromiseFailsTheDemo(@TempDir Path folder) throws IOException {
+    Files.writeString(folder.resolve("wrong-promise.yaml"), """
+        apiVersion: identitycenter.operators.dev/v1alpha1
+        kind: PermissionSetProvisioning
+        metadata:
+          name: wrong-promise
+          namespace: platform
+          annotations:
+            demo.identitycenter.operators.dev/expected: Ready
+        spec:
+          instanceId: ins-4f1d2c3b4a596870
+          permissionSetId: ps-8603aaaaaaaa14bd
+          targetId: 9a8b7c6d5e4f30211203f4e5d6c7b8a9
+        """);
+
+    String output = run(folder, 1);
+
+    assertThat(output).contains("FAIL wrong-promise").contains("1 example(s) did not reach the outcome they expect.");
+  }
+}
