@@ -42,7 +42,12 @@ public final class EndToEndEnvironment implements AutoCloseable {
    *     default credentials, quick polling)
    */
   public static EndToEndEnvironment start(Map<String, String> settings) {
-    IdentityCenterSimulator simulator = IdentityCenterSimulator.start(SimulatorFixture.demo(),
+    return start(SimulatorFixture.demo(), settings);
+  }
+
+  /** As {@link #start(Map)}, with the simulator holding {@code fixture} instead of the demo's world. */
+  public static EndToEndEnvironment start(SimulatorFixture fixture, Map<String, String> settings) {
+    IdentityCenterSimulator simulator = IdentityCenterSimulator.start(fixture,
         IdentityCenterSimulator.Options.defaults());
     Map<String, String> environment = new HashMap<>(Map.of(
         OperatorConfig.ENDPOINT, simulator.endpoint().toString(),
@@ -61,6 +66,14 @@ public final class EndToEndEnvironment implements AutoCloseable {
     operator = PermissionSetOperator.create(kubernetes.client(), OperatorConfig.fromEnvironment(environment), clients,
         Clock.systemUTC());
     operator.start();
+  }
+
+  /** Stops the operator as a shutdown or a crash of its pod would; Kubernetes and the simulator keep their state. */
+  public void stopOperator() {
+    if (operator != null) {
+      operator.close();
+      operator = null;
+    }
   }
 
   public KubernetesClient kubernetes() {
