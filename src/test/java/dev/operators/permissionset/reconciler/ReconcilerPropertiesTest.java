@@ -69,7 +69,7 @@ class ReconcilerPropertiesTest {
     kubernetes.close();
   }
 
-  @Property(tries = 60)
+  @Property(tries = 100)
   void everyResourceGetsConsistentConditionsWhateverTheSpecAndTheCloud(
       @ForAll("specs") PermissionSetProvisioningSpec spec, @ForAll("outcomes") Outcome onProvision,
       @ForAll("outcomes") Outcome onDescribe) {
