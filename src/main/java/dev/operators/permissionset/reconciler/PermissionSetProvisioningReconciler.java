@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -127,7 +128,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     PermissionSetProvisioningStatus observed =
         resource.getStatus() == null ? new PermissionSetProvisioningStatus() : resource.getStatus();
     Decision decision = decide(resource, observed.copy(), context);
-    return report(resource, observed, decision);
+    return report(resource, observed, decision, context);
   }
 
   private Decision decide(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
@@ -450,15 +451,21 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
         : ProvisioningTarget.account(spec.getTargetId());
   }
 
+  /**
+   * Writes the status when it changed, with optimistic locking, and caches what was written for the next reconcile.
+   * Every decision here rests on the status it read: a reconcile that ran on a stale copy (a reschedule can come
+   * before the watch delivers the last write) must not write, so a conflict fails the reconcile instead of being
+   * retried on top of a newer status, and JOSDK runs it again on the fresh one.
+   */
   private static UpdateControl<PermissionSetProvisioning> report(PermissionSetProvisioning resource,
-      PermissionSetProvisioningStatus observed, Decision decision) {
-    UpdateControl<PermissionSetProvisioning> control;
-    if (decision.status().equals(observed)) {
-      control = UpdateControl.noUpdate();
-    } else {
-      resource.setStatus(decision.status());
-      control = UpdateControl.patchStatus(resource);
+      PermissionSetProvisioningStatus observed, Decision decision, Context<PermissionSetProvisioning> context) {
+    if (!decision.status().equals(observed)) {
+      PrimaryUpdateAndCacheUtils.updateAndCacheResource(resource, context, current -> {
+        current.setStatus(decision.status());
+        return current;
+      }, changed -> context.getClient().resource(changed).updateStatus(), 0, 0, 0);
     }
+    UpdateControl<PermissionSetProvisioning> control = UpdateControl.noUpdate();
     decision.comeBackAfter().ifPresent(control::rescheduleAfter);
     return control;
   }
