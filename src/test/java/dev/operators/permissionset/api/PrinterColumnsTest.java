@@ -72,7 +72,7 @@ class PrinterColumnsTest {
         null, null, metadata("no-status.yaml", "creationTimestamp"));
   }
 
-  /** Each column's first result, as kubectl's JSONPath finds it; null where there is none ({@code <none>}). */
+  /** Each column's first result, as kubectl's JSONPath finds it; null where there is none (an empty cell). */
   private static List<String> row(String file) throws Exception {
     List<String> cells = new ArrayList<>();
     for (JsonNode column : columns()) {
