@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Drives the operator into every state Argo CD must tell apart and checks the health script on each resource as
  * the operator wrote it. The committed deploy/argocd/testdata must have the same status shape as these resources,
- * so they cannot drift from what the operator writes; {@code -Dargocd.testdata.write=true} rewrites them.
+ * so they cannot drift from what the operator writes; {@code -Dargocd.testdata.write=true} rewrites them and their
+ * cases in health_test.yaml.
  */
 class HealthOfOperatorWrittenResourcesTest {
 
@@ -229,6 +230,7 @@ class HealthOfOperatorWrittenResourcesTest {
 
     if (WRITE_TESTDATA) {
       Files.writeString(file, yaml);
+      HealthScriptTest.writeCase(new HealthScriptTest.Case(expected, "testdata/" + state + ".yaml"));
     }
     assertThat(shape(HealthScriptTest.resource(file)))
         .as("%s has drifted from what the operator writes; rerun with -Dargocd.testdata.write=true", file)

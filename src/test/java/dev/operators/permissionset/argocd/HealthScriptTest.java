@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -27,6 +28,7 @@ class HealthScriptTest {
   static final Path SCRIPT = FOLDER.resolve("health.lua");
   static final Path TESTS = FOLDER.resolve("health_test.yaml");
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper JSON = new ObjectMapper();
   static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
   /** One entry of health_test.yaml. */
@@ -34,6 +36,32 @@ class HealthScriptTest {
   }
 
   private record Cases(List<Case> tests) {
+  }
+
+  private static final String HEADER = """
+      # Argo CD's health_test.yaml format (resource_customizations/<group>/<kind>/health_test.yaml).
+      # Every input is a resource as the operator wrote it in an end-to-end test
+      # (HealthOfOperatorWrittenResourcesTest; -Dargocd.testdata.write=true rewrites them).
+      tests:
+      """;
+
+  /** Replaces the case for the same input, or adds it at the end, keeping the file's layout. */
+  static void writeCase(Case updated) throws IOException {
+    List<Case> cases = new ArrayList<>(cases());
+    List<String> inputs = cases.stream().map(Case::inputPath).toList();
+    if (inputs.contains(updated.inputPath())) {
+      cases.set(inputs.indexOf(updated.inputPath()), updated);
+    } else {
+      cases.add(updated);
+    }
+    StringBuilder file = new StringBuilder(HEADER);
+    for (Case test : cases) {
+      file.append("- healthStatus:\n")
+          .append("    status: ").append(test.healthStatus().status()).append('\n')
+          .append("    message: ").append(JSON.writeValueAsString(test.healthStatus().message())).append('\n')
+          .append("  inputPath: ").append(test.inputPath()).append('\n');
+    }
+    Files.writeString(TESTS, file);
   }
 
   static List<Case> cases() {
