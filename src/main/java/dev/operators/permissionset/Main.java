@@ -64,8 +64,7 @@ public final class Main {
     }
     Clock clock = Clock.systemUTC();
     KubernetesClient kubernetes = new KubernetesClientBuilder().build();
-    HuaweiIdentityCenterClientFactory clients = new HuaweiIdentityCenterClientFactory(config.endpoint().toString(),
-        config.connectTimeout(), config.readTimeout(), config.connectTimeout().plus(config.readTimeout()), clock);
+    HuaweiIdentityCenterClientFactory clients = HuaweiIdentityCenterClientFactory.forOperator(config, clock);
     PermissionSetOperator operator = PermissionSetOperator.create(kubernetes, config, clients, clock);
     HealthServer health;
     try {

@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
  * @param defaultCredentials used by resources without spec.credentialsSecretRef
  */
 public record OperatorConfig(URI endpoint, Optional<CloudCredentials> defaultCredentials, Set<String> watchNamespaces,
-    Timing timing, Duration connectTimeout, Duration readTimeout, int reconcileThreads, int healthPort) {
+    Timing timing, Duration connectTimeout, Duration readTimeout, double cloudCallsPerSecond, int reconcileThreads,
+    int healthPort) {
 
   public static final String ENDPOINT = "IDENTITY_CENTER_ENDPOINT";
   public static final String ACCESS_KEY = "IDENTITY_CENTER_ACCESS_KEY";
@@ -32,6 +33,7 @@ public record OperatorConfig(URI endpoint, Optional<CloudCredentials> defaultCre
   public static final String PROVISIONING_TIMEOUT = "PROVISIONING_TIMEOUT";
   public static final String HTTP_CONNECT_TIMEOUT = "HTTP_CONNECT_TIMEOUT";
   public static final String HTTP_READ_TIMEOUT = "HTTP_READ_TIMEOUT";
+  public static final String CLOUD_RATE_LIMIT = "CLOUD_RATE_LIMIT";
   public static final String RECONCILE_THREADS = "RECONCILE_THREADS";
   public static final String HEALTH_PORT = "HEALTH_PORT";
 
@@ -55,6 +57,7 @@ public record OperatorConfig(URI endpoint, Optional<CloudCredentials> defaultCre
     return new OperatorConfig(endpoint(env), credentials, namespaces(env), timing,
         duration(env, HTTP_CONNECT_TIMEOUT, Duration.ofSeconds(5)),
         duration(env, HTTP_READ_TIMEOUT, Duration.ofSeconds(30)),
+        rate(env, CLOUD_RATE_LIMIT, 18),
         integer(env, RECONCILE_THREADS, 10, 1, 200),
         integer(env, HEALTH_PORT, 8080, 0, 65535));
   }
@@ -103,6 +106,23 @@ public record OperatorConfig(URI endpoint, Optional<CloudCredentials> defaultCre
       throw new ConfigurationException(name + " must be longer than zero");
     }
     return value;
+  }
+
+  private static double rate(Map<String, String> env, String name, double defaultValue) {
+    Optional<String> text = text(env, name);
+    if (text.isEmpty()) {
+      return defaultValue;
+    }
+    try {
+      double value = Double.parseDouble(text.get());
+      if (!(value >= 0.1 && value <= 10_000)) {
+        throw new NumberFormatException();
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new ConfigurationException(name + "='" + text.get() + "' must be a number of calls per second from 0.1 "
+          + "to 10000, for example 18");
+    }
   }
 
   private static int integer(Map<String, String> env, String name, int defaultValue, int min, int max) {

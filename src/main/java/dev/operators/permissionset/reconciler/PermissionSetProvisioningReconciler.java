@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -53,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * {@link PermissionSetTurns}.
  */
 @ControllerConfiguration(name = PermissionSetProvisioningReconciler.NAME)
-public class PermissionSetProvisioningReconciler implements Reconciler<PermissionSetProvisioning> {
+public class PermissionSetProvisioningReconciler implements Reconciler<PermissionSetProvisioning>, AutoCloseable {
 
   public static final String NAME = "permissionsetprovisioning";
   static final String IN_FLIGHT_INDEX = "in-flight-by-permission-set";
@@ -64,10 +65,11 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   private final ProvisioningStatusFactory statuses;
   private final ProvisioningSchedule schedule;
   private final CloudErrors cloudErrors;
-  private final TurnWakeUps wakeUps = new TurnWakeUps();
+  private final WakeUps wakeUps = new WakeUps();
   private final PermissionSetTurns turns = new PermissionSetTurns(wakeUps::wakeUp);
   private final UnsentProvisions unsent = new UnsentProvisions();
   private final RequestRecovery recovery = new RequestRecovery();
+  private final RequestTracker tracker;
 
   public PermissionSetProvisioningReconciler(IdentityCenterClientFactory clients, CredentialsResolver credentials,
       ProvisioningStatusFactory statuses, ProvisioningSchedule schedule) {
@@ -76,6 +78,13 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     this.statuses = statuses;
     this.schedule = schedule;
     this.cloudErrors = new CloudErrors(statuses, schedule);
+    this.tracker = new RequestTracker(statuses.clock(), schedule.timing().pollInitial(), schedule.timing().pollMax(),
+        wakeUps::wakeUp);
+  }
+
+  @Override
+  public void close() {
+    tracker.close();
   }
 
   /** The status to write and when to come back; no delay means the resource needs nothing until it changes. */
@@ -119,7 +128,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     PermissionSetProvisioningStatus observed =
         resource.getStatus() == null ? new PermissionSetProvisioningStatus() : resource.getStatus();
     Decision decision = decide(resource, observed.copy(), context);
-    return report(resource, observed, decision);
+    return report(resource, observed, decision, context);
   }
 
   private Decision decide(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
@@ -153,11 +162,37 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   private Decision follow(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
       IdentityCenterClient client) {
     try {
-      return record(resource, next, client.describeProvisioning(resource.getSpec().getInstanceId(),
-          next.getRequestId()), statuses.now());
+      Optional<ProvisioningRequest> finished = progress(resource, next.getRequestId(), client);
+      return finished.isPresent() ? record(resource, next, finished.get(), statuses.now())
+          : inFlight(resource, next, next.getProvisioningStatus(), statuses.now());
     } catch (IdentityCenterException e) {
       return failedToFollow(resource, next, e);
     }
+  }
+
+  /**
+   * The request's outcome once it finished, from the shared tracker; from a describe of its own when the tracker
+   * cannot list the instance's requests, so that the resource shows the cloud's error and still gets its outcome.
+   */
+  private Optional<ProvisioningRequest> progress(PermissionSetProvisioning resource, String requestId,
+      IdentityCenterClient client) {
+    String instanceId = resource.getSpec().getInstanceId();
+    RequestTracker.Progress progress = tracker.follow(client, trackingKey(resource), instanceId, requestId,
+        ResourceID.fromResource(resource));
+    if (progress instanceof RequestTracker.Progress.Finished finished) {
+      return Optional.of(finished.request());
+    }
+    if (progress instanceof RequestTracker.Progress.ListingFails) {
+      return Optional.of(client.describeProvisioning(instanceId, requestId)).filter(r -> r.status().finished());
+    }
+    return Optional.empty();
+  }
+
+  /** Resources that reach an instance with the same credentials share what the tracker lists. */
+  private static String trackingKey(PermissionSetProvisioning resource) {
+    PermissionSetProvisioningSpec spec = resource.getSpec();
+    return spec.getInstanceId() + "|" + (spec.getCredentialsSecretRef() == null ? ""
+        : resource.getMetadata().getNamespace() + "/" + spec.getCredentialsSecretRef().getName());
   }
 
   private Decision failedToFollow(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
@@ -189,21 +224,20 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   /** A request for an older generation is still in flight, and the cloud takes one at a time: it goes first. */
   private Decision finishPreviousThenProvision(PermissionSetProvisioning resource,
       PermissionSetProvisioningStatus next, IdentityCenterClient client, Context<PermissionSetProvisioning> context) {
-    ProvisioningRequest previous;
+    Optional<ProvisioningRequest> previous;
     try {
-      previous = client.describeProvisioning(resource.getSpec().getInstanceId(), next.getRequestId());
+      previous = progress(resource, next.getRequestId(), client);
     } catch (IdentityCenterException e) {
       return failedToFollow(resource, next, e);
     }
-    next.setProvisioningStatus(previous.reportedStatus());
-    if (!previous.status().finished()) {
-      statuses.apply(resource, next, ConditionReason.PROVISIONING, "Waiting for request " + previous.requestId()
+    if (previous.isEmpty()) {
+      statuses.apply(resource, next, ConditionReason.PROVISIONING, "Waiting for request " + next.getRequestId()
           + ", made for generation " + next.getRequestGeneration() + ", to finish before provisioning generation "
           + resource.getMetadata().getGeneration() + ": the cloud takes one provisioning of a permission set at a "
           + "time.");
-      return new Decision(next, Optional.of(schedule.nextPoll(Instant.parse(next.getRequestedAt()),
-          statuses.now())));
+      return new Decision(next, Optional.of(schedule.nextBackstopCheck()));
     }
+    next.setProvisioningStatus(previous.get().reportedStatus());
     turns.leave(ResourceID.fromResource(resource));
     return provision(resource, next, client, context);
   }
@@ -241,7 +275,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
       statuses.apply(resource, next, ConditionReason.WAITING_FOR_PERMISSION_SET, "Waiting for its turn at "
           + "permission set " + permissionSetId.get() + ": Identity Center provisions a permission set to one "
           + "target at a time, and resources take turns in the order they started waiting.");
-      return new Decision(next, Optional.of(schedule.nextTurnCheck()));
+      return new Decision(next, Optional.of(schedule.nextBackstopCheck()));
     }
     if (!intentRecorded) {
       next.setPendingProvision(new PendingProvision(generation, ProvisioningStatusFactory.timestamp(statuses.now())));
@@ -251,6 +285,9 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
       return new Decision(next, Optional.of(Duration.ZERO));
     }
     ProvisioningRequest request = findOrSend(resource, next, client, context, pending);
+    if (!request.status().finished()) {
+      tracker.follow(client, trackingKey(resource), spec.getInstanceId(), request.requestId(), id);
+    }
     next.setPendingProvision(null);
     next.setRequestGeneration(generation);
     next.setRequestedAt(pending.getRecordedAt());
@@ -311,20 +348,24 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
         return Decision.settled(next);
       }
       default -> {
-        Instant requestedAt = Instant.parse(next.getRequestedAt());
-        Duration poll = schedule.nextPoll(requestedAt, now);
-        if (schedule.overdue(requestedAt, now)) {
-          statuses.apply(resource, next, ConditionReason.PROVISIONING_TIMED_OUT, "Request " + request.requestId()
-              + " to provision " + subject(next) + " is still " + request.reportedStatus() + " after "
-              + schedule.provisioningTimeout() + " (PROVISIONING_TIMEOUT). The operator keeps checking it; to "
-              + "provision again instead, change the spec, or delete and re-create the resource.");
-          return new Decision(next, Optional.of(poll));
-        }
-        statuses.apply(resource, next, ConditionReason.PROVISIONING, "Provisioning " + subject(next) + ": request "
-            + request.requestId() + " is " + request.reportedStatus() + ".");
-        return new Decision(next, Optional.of(poll));
+        return inFlight(resource, next, request.reportedStatus(), now);
       }
     }
+  }
+
+  /** The tracker wakes the resource when its request finishes; until then it is looked at only as a backstop. */
+  private Decision inFlight(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
+      String reportedStatus, Instant now) {
+    if (schedule.overdue(Instant.parse(next.getRequestedAt()), now)) {
+      statuses.apply(resource, next, ConditionReason.PROVISIONING_TIMED_OUT, "Request " + next.getRequestId()
+          + " to provision " + subject(next) + " is still " + reportedStatus + " after "
+          + schedule.provisioningTimeout() + " (PROVISIONING_TIMEOUT). The operator keeps checking it; to "
+          + "provision again instead, change the spec, or delete and re-create the resource.");
+    } else {
+      statuses.apply(resource, next, ConditionReason.PROVISIONING, "Provisioning " + subject(next) + ": request "
+          + next.getRequestId() + " is " + reportedStatus + ".");
+    }
+    return new Decision(next, Optional.of(schedule.nextBackstopCheck()));
   }
 
   private static String subject(PermissionSetProvisioningStatus status) {
@@ -410,15 +451,21 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
         : ProvisioningTarget.account(spec.getTargetId());
   }
 
+  /**
+   * Writes the status when it changed, with optimistic locking, and caches what was written for the next reconcile.
+   * Every decision here rests on the status it read: a reconcile that ran on a stale copy (a reschedule can come
+   * before the watch delivers the last write) must not write, so a conflict fails the reconcile instead of being
+   * retried on top of a newer status, and JOSDK runs it again on the fresh one.
+   */
   private static UpdateControl<PermissionSetProvisioning> report(PermissionSetProvisioning resource,
-      PermissionSetProvisioningStatus observed, Decision decision) {
-    UpdateControl<PermissionSetProvisioning> control;
-    if (decision.status().equals(observed)) {
-      control = UpdateControl.noUpdate();
-    } else {
-      resource.setStatus(decision.status());
-      control = UpdateControl.patchStatus(resource);
+      PermissionSetProvisioningStatus observed, Decision decision, Context<PermissionSetProvisioning> context) {
+    if (!decision.status().equals(observed)) {
+      PrimaryUpdateAndCacheUtils.updateAndCacheResource(resource, context, current -> {
+        current.setStatus(decision.status());
+        return current;
+      }, changed -> context.getClient().resource(changed).updateStatus(), 0, 0, 0);
     }
+    UpdateControl<PermissionSetProvisioning> control = UpdateControl.noUpdate();
     decision.comeBackAfter().ifPresent(control::rescheduleAfter);
     return control;
   }

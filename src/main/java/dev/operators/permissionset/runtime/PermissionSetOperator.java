@@ -19,9 +19,11 @@ public final class PermissionSetOperator implements AutoCloseable {
   static final Duration MAX_RECONCILIATION_INTERVAL = Duration.ofMinutes(10);
 
   private final Operator operator;
+  private final PermissionSetProvisioningReconciler reconciler;
 
-  private PermissionSetOperator(Operator operator) {
+  private PermissionSetOperator(Operator operator, PermissionSetProvisioningReconciler reconciler) {
     this.operator = operator;
+    this.reconciler = reconciler;
   }
 
   public static PermissionSetOperator create(KubernetesClient kubernetes, OperatorConfig config,
@@ -50,7 +52,7 @@ public final class PermissionSetOperator implements AutoCloseable {
         c.settingNamespaces(config.watchNamespaces());
       }
     });
-    return new PermissionSetOperator(operator);
+    return new PermissionSetOperator(operator, reconciler);
   }
 
   public void start() {
@@ -68,6 +70,7 @@ public final class PermissionSetOperator implements AutoCloseable {
   @Override
   public void close() {
     operator.stop();
+    reconciler.close();
   }
 
 }

@@ -32,7 +32,8 @@ public final class EndToEndEnvironment implements AutoCloseable {
     this.kubernetes = kubernetes;
     this.simulator = simulator;
     this.environment = environment;
-    this.clients = new HuaweiIdentityCenterClientFactory(simulator.endpoint().toString(), Clock.systemUTC());
+    this.clients = HuaweiIdentityCenterClientFactory.forOperator(OperatorConfig.fromEnvironment(environment),
+        Clock.systemUTC());
   }
 
   /**
