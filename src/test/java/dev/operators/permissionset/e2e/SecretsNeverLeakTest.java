@@ -155,9 +155,9 @@ class SecretsNeverLeakTest {
       assertThat(logs.lines()).as("JOSDK lines were captured").anyMatch(line -> line.contains("io.javaoperatorsdk"));
       // the mock API server logs the Secrets it stores; it stands for the cluster and is no part of the operator
       List<String> operatorLines = logs.lines().stream().filter(line -> !line.contains(MOCK_API_SERVER)).toList();
-      System.out.println("captured " + operatorLines.size() + " log lines of the operator: " + operatorLines.stream()
-          .collect(Collectors.groupingBy(line -> line.substring(line.indexOf("] ") + 2).split(" ", 2)[0] + " " + line.split(" ", 2)[0],
-              TreeMap::new, Collectors.counting())));
+      System.out.println("captured " + operatorLines.size() + " log lines of the operator, by logger and level: "
+          + operatorLines.stream().collect(Collectors.groupingBy(SecretsNeverLeakTest::loggerAndLevel, TreeMap::new,
+              Collectors.counting())));
       written.addAll(operatorLines);
     }
     KubernetesClient kubernetes = environment.kubernetes();
@@ -262,6 +262,11 @@ class SecretsNeverLeakTest {
     PermissionSetProvisioning resource = environment.get(NAMESPACE, name);
     return Optional.ofNullable(resource).map(PermissionSetProvisioning::getStatus)
         .flatMap(status -> status.condition("Ready")).map(condition -> condition.getReason());
+  }
+
+  /** The logger and level of a captured line: "LEVEL [thread] logger {mdc} - message". */
+  private static String loggerAndLevel(String line) {
+    return line.substring(line.indexOf("] ") + 2).split(" ", 2)[0] + " " + line.split(" ", 2)[0];
   }
 
   private static String base64(String value) {

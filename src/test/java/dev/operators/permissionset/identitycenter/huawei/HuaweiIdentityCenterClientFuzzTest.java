@@ -132,7 +132,7 @@ class HuaweiIdentityCenterClientFuzzTest {
     });
     server.start(InetAddress.getByName("127.0.0.1"), 0);
     factory = new HuaweiIdentityCenterClientFactory("http://127.0.0.1:" + server.getPort(), Duration.ofSeconds(2),
-        Duration.ofSeconds(2), Duration.ofSeconds(10), Clock.systemUTC());
+        Duration.ofSeconds(2), Duration.ofSeconds(10), Clock.systemUTC(), Optional.empty());
   }
 
   @AfterContainer
