@@ -191,6 +191,7 @@ class ChaosTest {
     int restarts = 0;
     long deadline = started + CONVERGENCE_LIMIT.toNanos();
     Map<String, PermissionSetProvisioning> current = Map.of();
+    Map<String, Duration> milestones = new LinkedHashMap<>();
     while (System.nanoTime() < deadline) {
       current = list();
       Map<String, PermissionSetProvisioning> now = current;
@@ -199,6 +200,13 @@ class ChaosTest {
         break;
       }
       double progress = (double) settled / expected.size();
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+      if (progress >= 0.5) {
+        milestones.putIfAbsent("half settled", elapsed);
+      }
+      if (progress >= 0.9) {
+        milestones.putIfAbsent("90% settled", elapsed);
+      }
       if (firstGenerations.isEmpty() && progress >= 0.2) {
         changeSpecs(expected, firstGenerations, current, random);
       }
@@ -214,7 +222,7 @@ class ChaosTest {
     RequestCounters.Snapshot counts = simulator.counts();
     current = list();
 
-    printFigures(expected.size(), firstGenerations.size(), restarts, counts, converged);
+    printFigures(expected.size(), firstGenerations.size(), restarts, counts, milestones, converged);
     List<String> problems = new ArrayList<>();
     for (Map.Entry<String, Expected> entry : expected.entrySet()) {
       problems.addAll(problems(entry.getKey(), entry.getValue(), current.get(entry.getKey())));
@@ -375,7 +383,7 @@ class ChaosTest {
   }
 
   private static void printFigures(int resources, int specChanges, int restarts, RequestCounters.Snapshot counts,
-      Duration converged) {
+      Map<String, Duration> milestones, Duration converged) {
     long dropped = faults(counts, RequestCounters.DROPPED)
         - counts.count(IdentityCenterSimulator.PROVISION, RequestCounters.DROPPED_AFTER_ACCEPTING);
     String figures = String.join(System.lineSeparator(),
@@ -398,7 +406,9 @@ class ChaosTest {
             counts.acceptedProvisions().size()),
         String.format("max in flight per set         %6d",
             counts.maxInFlight().values().stream().mapToLong(Long::longValue).max().orElse(0)),
-        String.format("time to converge              %6.1f s", converged.toMillis() / 1000.0),
+        String.format("time to converge              %6.1f s (%s)", converged.toMillis() / 1000.0,
+            milestones.entrySet().stream().map(e -> String.format("%s at %.1f s", e.getKey(),
+                e.getValue().toMillis() / 1000.0)).collect(Collectors.joining(", "))),
         "====================================================");
     System.out.println(figures);
   }
