@@ -64,6 +64,14 @@ public final class EndToEndEnvironment implements AutoCloseable {
     operator.start();
   }
 
+  /** Stops the operator as a rollout or a crash would; Kubernetes and the simulator keep their state. */
+  public void stopOperator() {
+    if (operator != null) {
+      operator.close();
+      operator = null;
+    }
+  }
+
   public KubernetesClient kubernetes() {
     return kubernetes.client();
   }
