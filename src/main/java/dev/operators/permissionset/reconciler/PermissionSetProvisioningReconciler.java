@@ -79,7 +79,16 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     this.schedule = schedule;
     this.cloudErrors = new CloudErrors(statuses, schedule);
     this.tracker = new RequestTracker(statuses.clock(), schedule.timing().pollInitial(), schedule.timing().pollMax(),
-        wakeUps::wakeUp);
+        this::requestFinished);
+  }
+
+  /**
+   * The cloud is done with the resource's request: the next resource in line may start at once, while this one
+   * records the outcome.
+   */
+  private void requestFinished(ResourceID resource) {
+    turns.leave(resource);
+    wakeUps.wakeUp(resource);
   }
 
   @Override
