@@ -37,13 +37,15 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   private final ProvisioningStatusFactory statuses;
   private final ProvisioningSchedule schedule;
   private final CloudErrors cloudErrors;
+  private final ProvisioningObserver observer;
 
   public PermissionSetProvisioningReconciler(IdentityCenterClientFactory clients, CredentialsResolver credentials,
-      ProvisioningStatusFactory statuses, ProvisioningSchedule schedule) {
+      ProvisioningStatusFactory statuses, ProvisioningSchedule schedule, ProvisioningObserver observer) {
     this.clients = clients;
     this.credentials = credentials;
     this.statuses = statuses;
     this.schedule = schedule;
+    this.observer = observer;
     this.cloudErrors = new CloudErrors(statuses, schedule);
   }
 
@@ -168,8 +170,9 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
         : ProvisioningTarget.account(spec.getTargetId());
   }
 
-  private static UpdateControl<PermissionSetProvisioning> report(PermissionSetProvisioning resource,
+  private UpdateControl<PermissionSetProvisioning> report(PermissionSetProvisioning resource,
       PermissionSetProvisioningStatus observed, Decision decision) {
+    observer.reported(resource, observed, decision.status());
     UpdateControl<PermissionSetProvisioning> control;
     if (decision.status().equals(observed)) {
       control = UpdateControl.noUpdate();
