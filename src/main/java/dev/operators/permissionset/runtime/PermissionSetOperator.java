@@ -38,7 +38,7 @@ public final class PermissionSetOperator implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PermissionSetOperator.class);
 
-  /** What a replica does when it loses the Lease. */
+  /** What a replica does when it loses the Lease while running. */
   public enum LostLease {
     /**
      * End the JVM (exit code 1), so the pod restarts as a standby: a replica that no longer leads must not go on
@@ -53,13 +53,15 @@ public final class PermissionSetOperator implements AutoCloseable {
   private final OperatorMetrics metrics;
   private final EventRecorder events;
   private final AtomicBoolean leading;
+  private final AtomicBoolean stopping;
 
   private PermissionSetOperator(Operator operator, OperatorMetrics metrics, EventRecorder events,
-      AtomicBoolean leading) {
+      AtomicBoolean leading, AtomicBoolean stopping) {
     this.operator = operator;
     this.metrics = metrics;
     this.events = events;
     this.leading = leading;
+    this.stopping = stopping;
   }
 
   /** The operator as it runs in production: a replica that loses the Lease exits. */
@@ -70,8 +72,22 @@ public final class PermissionSetOperator implements AutoCloseable {
 
   public static PermissionSetOperator create(KubernetesClient kubernetes, OperatorConfig config,
       IdentityCenterClientFactory clients, Clock clock, LostLease lostLease) {
+    return create(kubernetes, config, clients, clock, lostLease == LostLease.EXIT
+        // not on the elector's thread, and not through JOSDK's exitOnStopLeading, which also fires when the
+        // operator stops in a shutdown hook, where System.exit blocks for ever
+        ? () -> {
+          LOG.error("Exiting, so that this replica cannot reconcile beside the new leader; it restarts as a standby");
+          new Thread(() -> System.exit(1), "lost-lease-exit").start();
+        }
+        : () -> { });
+  }
+
+  /** @param onLostLease runs when this replica loses the Lease while running; not when it stops */
+  static PermissionSetOperator create(KubernetesClient kubernetes, OperatorConfig config,
+      IdentityCenterClientFactory clients, Clock clock, Runnable onLostLease) {
     LeaderElection election = config.leaderElection();
     AtomicBoolean leading = new AtomicBoolean(!election.enabled());
+    AtomicBoolean stopping = new AtomicBoolean();
     OperatorMetrics metrics = new OperatorMetrics(leading::get);
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(kubernetes)
@@ -83,7 +99,12 @@ public final class PermissionSetOperator implements AutoCloseable {
           // per-resource meters would grow with the fleet and outlive deleted resources
           .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics.registry()));
       if (election.enabled()) {
-        o.withLeaderElectionConfiguration(leaderElection(config, lostLease, leading));
+        o.withLeaderElectionConfiguration(leaderElection(config, leading, () -> {
+          if (!stopping.get()) {
+            LOG.error("{} lost Lease {} while running", config.instance(), election.leaseName());
+            onLostLease.run();
+          }
+        }));
       }
     });
     EventRecorder events = new EventRecorder(kubernetes, EVENT_COMPONENT, EVENT_CONTROLLER, config.instance(), clock,
@@ -109,11 +130,11 @@ public final class PermissionSetOperator implements AutoCloseable {
       }
       config.labelSelector().ifPresent(c::withLabelSelector);
     });
-    return new PermissionSetOperator(operator, metrics, events, leading);
+    return new PermissionSetOperator(operator, metrics, events, leading, stopping);
   }
 
-  private static LeaderElectionConfiguration leaderElection(OperatorConfig config, LostLease lostLease,
-      AtomicBoolean leading) {
+  private static LeaderElectionConfiguration leaderElection(OperatorConfig config, AtomicBoolean leading,
+      Runnable lostLease) {
     LeaderElection election = config.leaderElection();
     LeaderElectionConfigurationBuilder builder = LeaderElectionConfigurationBuilder
         .aLeaderElectionConfiguration(election.leaseName())
@@ -121,13 +142,16 @@ public final class PermissionSetOperator implements AutoCloseable {
         .withLeaseDuration(election.leaseDuration())
         .withRenewDeadline(election.renewDeadline())
         .withRetryPeriod(election.retryPeriod())
-        .withExitOnStopLeading(lostLease == LostLease.EXIT)
+        .withExitOnStopLeading(false)
         .withLeaderCallbacks(new LeaderCallbacks(
             () -> {
               leading.set(true);
               LOG.info("{} leads: reconciling from now on", config.instance());
             },
-            () -> leading.set(false),
+            () -> {
+              leading.set(false);
+              lostLease.run();
+            },
             leader -> LOG.info("Leader is {}", leader)));
     election.leaseNamespace().ifPresent(builder::withLeaseNamespace);
     return builder.build();
@@ -161,6 +185,7 @@ public final class PermissionSetOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    stopping.set(true);
     operator.stop();
     events.close();
     metrics.close();

@@ -1,6 +1,8 @@
 package dev.operators.permissionset.testing;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.okhttp.OkHttpClientFactory;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
@@ -51,7 +53,27 @@ public final class KubernetesTestServer implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot read the generated CRD " + CRD_RESOURCE, e);
     }
+    allowLeases(server);
     return new KubernetesTestServer(server, client);
+  }
+
+  /**
+   * Answers the SelfSubjectRulesReview that JOSDK sends before it elects a leader, as an API server would for the
+   * Role in deploy/: the CRUD mock would echo the review back without rules.
+   */
+  private static void allowLeases(KubernetesMockServer server) {
+    SelfSubjectRulesReview review = new SelfSubjectRulesReviewBuilder()
+        .withNewStatus()
+        .withIncomplete(false)
+        .addNewResourceRule()
+        .withApiGroups("coordination.k8s.io")
+        .withResources("leases")
+        .withVerbs("get", "create", "update")
+        .endResourceRule()
+        .endStatus()
+        .build();
+    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(201, review).always();
   }
 
   public KubernetesClient client() {
