@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
 
 /** The Fabric8 mock Kubernetes API in CRUD mode, with our CRD installed, and an OkHttp client for it. */
 public final class KubernetesTestServer implements AutoCloseable {
@@ -78,6 +80,16 @@ public final class KubernetesTestServer implements AutoCloseable {
 
   public KubernetesClient client() {
     return client;
+  }
+
+  /** Another client of the same API, whose every request first passes {@code interceptor}; the caller closes it. */
+  public KubernetesClient newClient(Interceptor interceptor) {
+    return server.createClient(new OkHttpClientFactory() {
+      @Override
+      protected void additionalConfig(OkHttpClient.Builder builder) {
+        builder.addInterceptor(interceptor);
+      }
+    });
   }
 
   public KubernetesMockServer server() {
