@@ -40,6 +40,8 @@ public record OperatorConfig(URI endpoint, Optional<CloudCredentials> defaultCre
   public static final String RECONCILE_THREADS = "RECONCILE_THREADS";
   public static final String HEALTH_PORT = "HEALTH_PORT";
   public static final String RESOURCE_LABEL_SELECTOR = "RESOURCE_LABEL_SELECTOR";
+  /** Read by log4j2.xml; checked here so that a typo fails the start instead of silently logging text. */
+  public static final String LOG_FORMAT = "LOG_FORMAT";
   public static final String LEADER_ELECTION = "LEADER_ELECTION";
   public static final String LEADER_ELECTION_LEASE_NAME = "LEADER_ELECTION_LEASE_NAME";
   public static final String LEADER_ELECTION_LEASE_NAMESPACE = "LEADER_ELECTION_LEASE_NAMESPACE";
@@ -64,6 +66,9 @@ public record OperatorConfig(URI endpoint, Optional<CloudCredentials> defaultCre
   }
 
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
+    text(env, LOG_FORMAT).filter(format -> !format.equals("text") && !format.equals("json")).ifPresent(format -> {
+      throw new ConfigurationException(LOG_FORMAT + "='" + format + "' must be text or json");
+    });
     Optional<CloudCredentials> credentials = defaultCredentials(env);
     Timing timing = new Timing(
         duration(env, POLL_INITIAL_INTERVAL, Duration.ofSeconds(2)),

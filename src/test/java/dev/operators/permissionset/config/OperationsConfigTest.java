@@ -80,4 +80,12 @@ class OperationsConfigTest {
   void noSelectorMeansEveryResource() {
     assertThat(OperatorConfig.fromEnvironment(Map.of()).labelSelector()).isEmpty();
   }
+
+  @Test
+  void logFormatIsTextOrJson() {
+    assertThat(OperatorConfig.fromEnvironment(Map.of("LOG_FORMAT", "json"))).isNotNull();
+    assertThat(OperatorConfig.fromEnvironment(Map.of("LOG_FORMAT", "text"))).isNotNull();
+    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of("LOG_FORMAT", "JSON")))
+        .isInstanceOf(ConfigurationException.class).hasMessage("LOG_FORMAT='JSON' must be text or json");
+  }
 }
