@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.Locale;
 
 /**
  * Provisioning outcomes and how long requests took, counted once per transition (never per retry or poll). The
@@ -61,7 +60,8 @@ public final class ProvisioningMetrics implements ProvisioningObserver {
     return switch (to) {
       case PROVISIONED -> "succeeded";
       case PROVISIONING_FAILED -> "failed";
-      default -> to.stalled() ? "stalled" : to.name().toLowerCase(Locale.ROOT);
+      // the rest need a person: a spec change, credentials or permissions
+      default -> "stalled";
     };
   }
 }

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -123,5 +124,17 @@ class EventRecorderTest {
 
     await().atMost(Duration.ofSeconds(10)).until(() -> recorded("failed") == 1);
     assertThat(events()).isEmpty();
+  }
+
+  @Test
+  void whenTheApiServerDoesNotKeepUpEventsAreDroppedNotWaitedFor() {
+    kubernetes.server().expect().post().delay(3, TimeUnit.SECONDS)
+        .withPath("/api/v1/namespaces/" + NAMESPACE + "/events").andReturn(201, "{}").once();
+
+    for (int i = 0; i < 1002; i++) {
+      recorder.record(resource, Type.WARNING, "Throttled", "Occurrence " + i + ".");
+    }
+
+    assertThat(recorded("dropped")).isBetween(1.0, 2.0);
   }
 }
