@@ -5,10 +5,15 @@ import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
 import dev.operators.permissionset.reconciler.ConditionReason;
 import dev.operators.permissionset.reconciler.ProvisioningObserver;
 import dev.operators.permissionset.reconciler.StatusTransition;
+import dev.operators.permissionset.identitycenter.ProvisioningStatus;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Provisioning outcomes and how long requests took, counted once per transition (never per retry or poll). The
@@ -18,6 +23,7 @@ public final class ProvisioningMetrics implements ProvisioningObserver {
 
   static final String OUTCOMES = "permissionset.provisioning.outcomes";
   static final String DURATION = "permissionset.provisioning.duration";
+  static final String IN_FLIGHT = "permissionset.provisioning.requests.in.flight";
 
   private static final Duration[] DURATION_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(2),
       Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
@@ -54,6 +60,26 @@ public final class ProvisioningMetrics implements ProvisioningObserver {
         .serviceLevelObjectives(DURATION_BUCKETS)
         .register(registry)
         .record(duration));
+  }
+
+  /**
+   * Publishes how many resources have a provisioning request for their current generation that has not finished.
+   *
+   * @param resources the operator's cache of the resources it watches, read at every scrape
+   */
+  public void countRequestsInFlight(Supplier<Stream<PermissionSetProvisioning>> resources) {
+    Gauge.builder(IN_FLIGHT, resources, cache -> cache.get().filter(ProvisioningMetrics::requestInFlight).count())
+        .description("Resources whose provisioning request for the current generation has not finished, from "
+            + "the operator's cache (the same on every replica)")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  static boolean requestInFlight(PermissionSetProvisioning resource) {
+    PermissionSetProvisioningStatus status = resource.getStatus();
+    return status != null && status.getRequestId() != null
+        && Objects.equals(status.getRequestGeneration(), resource.getMetadata().getGeneration())
+        && !ProvisioningStatus.fromWire(status.getProvisioningStatus()).finished();
   }
 
   private static String result(ConditionReason to) {

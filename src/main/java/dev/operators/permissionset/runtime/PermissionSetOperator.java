@@ -1,5 +1,6 @@
 package dev.operators.permissionset.runtime;
 
+import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.config.LeaderElection;
 import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.events.EventRecorder;
@@ -16,9 +17,11 @@ import dev.operators.permissionset.reconciler.ProvisioningStatusFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.RegisteredController;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.Controller;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import java.time.Clock;
 import java.time.Duration;
@@ -109,8 +112,9 @@ public final class PermissionSetOperator implements AutoCloseable {
     });
     EventRecorder events = new EventRecorder(kubernetes, EVENT_COMPONENT, EVENT_CONTROLLER, config.instance(), clock,
         metrics.registry());
+    ProvisioningMetrics provisioningMetrics = new ProvisioningMetrics(metrics.registry());
     ProvisioningObserver observer = ProvisioningObserver.all(List.of(new ProvisioningEvents(events),
-        new ProvisioningMetrics(metrics.registry())));
+        provisioningMetrics));
     ProvisioningStatusFactory statuses = new ProvisioningStatusFactory(clock);
     PermissionSetProvisioningReconciler reconciler = new PermissionSetProvisioningReconciler(
         new MeteredIdentityCenterClientFactory(clients, metrics.registry()),
@@ -121,7 +125,7 @@ public final class PermissionSetOperator implements AutoCloseable {
     GenericRetry retry = GenericRetry.defaultLimitedExponentialRetry()
         .withoutMaxAttempts()
         .setMaxInterval(config.timing().retryMax().toMillis());
-    operator.register(reconciler, c -> {
+    RegisteredController<PermissionSetProvisioning> registered = operator.register(reconciler, c -> {
       c.withRetry(retry).withReconciliationMaxInterval(MAX_RECONCILIATION_INTERVAL);
       if (config.watchNamespaces().isEmpty()) {
         c.watchingAllNamespaces();
@@ -130,6 +134,10 @@ public final class PermissionSetOperator implements AutoCloseable {
       }
       config.labelSelector().ifPresent(c::withLabelSelector);
     });
+    if (registered instanceof Controller<PermissionSetProvisioning> controller) {
+      provisioningMetrics.countRequestsInFlight(() -> controller.getEventSourceManager().getControllerEventSource()
+          .list(resource -> true));
+    }
     return new PermissionSetOperator(operator, metrics, events, leading, stopping);
   }
 

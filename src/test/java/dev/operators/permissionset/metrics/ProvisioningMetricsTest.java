@@ -76,4 +76,22 @@ class ProvisioningMetricsTest {
     assertThat(outcomes("stalled", "AccessDenied")).isEqualTo(1);
     assertThat(registry.get(ProvisioningMetrics.DURATION).tag("result", "failed").timer().count()).isEqualTo(1);
   }
+
+  @Test
+  void aRequestIsInFlightUntilItFinishesOrTheSpecMovesOn() {
+    PermissionSetProvisioningStatus status = new PermissionSetProvisioningStatus();
+    resource.setStatus(status);
+    assertThat(ProvisioningMetrics.requestInFlight(resource)).isFalse();
+
+    status.setRequestId("req-1");
+    status.setRequestGeneration(1L);
+    status.setProvisioningStatus("IN_PROGRESS");
+    assertThat(ProvisioningMetrics.requestInFlight(resource)).isTrue();
+
+    resource.getMetadata().setGeneration(2L);
+    assertThat(ProvisioningMetrics.requestInFlight(resource)).isFalse();
+    status.setRequestGeneration(2L);
+    status.setProvisioningStatus("SUCCEEDED");
+    assertThat(ProvisioningMetrics.requestInFlight(resource)).isFalse();
+  }
 }

@@ -67,13 +67,17 @@ class HealthServerTest {
 
   @Test
   void probesAnswerFromTheRuntimeAndMetricsCoverJosdkTheCloudAndOutcomes() throws Exception {
-    cloud.onProvision(status(IN_PROGRESS)).onDescribe(status(IN_PROGRESS), status(SUCCEEDED));
+    cloud.onProvision(status(IN_PROGRESS)).onDescribe(status(IN_PROGRESS), status(IN_PROGRESS), status(IN_PROGRESS),
+        status(IN_PROGRESS), status(IN_PROGRESS), status(IN_PROGRESS), status(SUCCEEDED));
     operator = TestOperators.start(kubernetes.client(), cloud, Map.of());
     health = HealthServer.start(0, operator);
 
     assertThat(get("/livez").statusCode()).isEqualTo(200);
     assertThat(get("/readyz").statusCode()).isEqualTo(200);
+    assertThat(get("/metrics").body()).contains("permissionset_provisioning_requests_in_flight 0.0");
     kubernetes.client().resource(resource("readonly")).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> get("/metrics").body()
+        .contains("permissionset_provisioning_requests_in_flight 1.0"));
     await().atMost(Duration.ofSeconds(20)).until(() -> get("/metrics").body()
         .contains("permissionset_provisioning_outcomes_total{reason=\"Provisioned\",result=\"succeeded\"} 1.0"));
 
@@ -83,7 +87,8 @@ class HealthServerTest {
     assertThat(metrics.body())
         .contains("identitycenter_client_calls_total{code=\"2xx\",operation=\"provision\",outcome=\"success\"} 1.0")
         .contains("identitycenter_client_calls_total{code=\"2xx\",operation=\"describeProvisioning\","
-            + "outcome=\"success\"} 2.0")
+            + "outcome=\"success\"} 7.0")
+        .contains("permissionset_provisioning_requests_in_flight 0.0")
         .contains("identitycenter_client_calls_in_flight 0.0")
         .contains("permissionset_provisioning_duration_seconds_count{result=\"succeeded\"} 1")
         .contains("permissionset_provisioning_duration_seconds_bucket{result=\"succeeded\",le=\"10.0\"} 1")
