@@ -70,7 +70,7 @@ public final class Main {
     try {
       health = HealthServer.start(config.healthPort(), operator);
     } catch (IOException e) {
-      LOG.error("Cannot serve health checks on port {} ({}); set {} to a free port", config.healthPort(),
+      LOG.error("Cannot serve health checks and metrics on port {} ({}); set {} to a free port", config.healthPort(),
           e.getMessage(), OperatorConfig.HEALTH_PORT);
       return 1;
     }
@@ -91,9 +91,11 @@ public final class Main {
           rootCause(e));
       return 1;
     }
-    LOG.info("Watching PermissionSetProvisioning in {} against {} (health on port {})",
+    LOG.info("Watching PermissionSetProvisioning in {}{} against {} (health and metrics on port {}){}",
         config.watchNamespaces().isEmpty() ? "all namespaces" : String.join(", ", config.watchNamespaces()),
-        config.endpoint(), health.port());
+        config.labelSelector().map(selector -> " labelled " + selector).orElse(""), config.endpoint(), health.port(),
+        config.leaderElection().enabled() ? "; " + config.instance() + " stands by until it holds Lease "
+            + config.leaderElection().leaseName() : "");
     try {
       stopped.await();
     } catch (InterruptedException e) {

@@ -65,6 +65,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   private final ProvisioningStatusFactory statuses;
   private final ProvisioningSchedule schedule;
   private final CloudErrors cloudErrors;
+  private final ProvisioningObserver observer;
   private final WakeUps wakeUps = new WakeUps();
   private final PermissionSetTurns turns = new PermissionSetTurns(wakeUps::wakeUp);
   private final UnsentProvisions unsent = new UnsentProvisions();
@@ -72,14 +73,24 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   private final RequestTracker tracker;
 
   public PermissionSetProvisioningReconciler(IdentityCenterClientFactory clients, CredentialsResolver credentials,
-      ProvisioningStatusFactory statuses, ProvisioningSchedule schedule) {
+      ProvisioningStatusFactory statuses, ProvisioningSchedule schedule, ProvisioningObserver observer) {
     this.clients = clients;
     this.credentials = credentials;
     this.statuses = statuses;
     this.schedule = schedule;
+    this.observer = observer;
     this.cloudErrors = new CloudErrors(statuses, schedule);
     this.tracker = new RequestTracker(statuses.clock(), schedule.timing().pollInitial(), schedule.timing().pollMax(),
-        wakeUps::wakeUp);
+        this::requestFinished);
+  }
+
+  /**
+   * The cloud is done with the resource's request: the next resource in line may start at once, while this one
+   * records the outcome.
+   */
+  private void requestFinished(ResourceID resource) {
+    turns.leave(resource);
+    wakeUps.wakeUp(resource);
   }
 
   @Override
@@ -455,9 +466,10 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
    * Writes the status when it changed, with optimistic locking, and caches what was written for the next reconcile.
    * Every decision here rests on the status it read: a reconcile that ran on a stale copy (a reschedule can come
    * before the watch delivers the last write) must not write, so a conflict fails the reconcile instead of being
-   * retried on top of a newer status, and JOSDK runs it again on the fresh one.
+   * retried on top of a newer status, and JOSDK runs it again on the fresh one. The observer hears of what was
+   * written only.
    */
-  private static UpdateControl<PermissionSetProvisioning> report(PermissionSetProvisioning resource,
+  private UpdateControl<PermissionSetProvisioning> report(PermissionSetProvisioning resource,
       PermissionSetProvisioningStatus observed, Decision decision, Context<PermissionSetProvisioning> context) {
     if (!decision.status().equals(observed)) {
       PrimaryUpdateAndCacheUtils.updateAndCacheResource(resource, context, current -> {
@@ -465,6 +477,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
         return current;
       }, changed -> context.getClient().resource(changed).updateStatus(), 0, 0, 0);
     }
+    observer.reported(resource, observed, decision.status());
     UpdateControl<PermissionSetProvisioning> control = UpdateControl.noUpdate();
     decision.comeBackAfter().ifPresent(control::rescheduleAfter);
     return control;

@@ -11,8 +11,10 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -144,7 +146,7 @@ final class RequestTracker implements AutoCloseable {
           outcomes.put(requestId, succeeded(requestId));
         }
       }
-      settle(instance, inProgress, outcomes);
+      settle(instance, inProgress, outcomes).forEach(wakeUp);
     } catch (IdentityCenterException e) {
       int failures;
       synchronized (this) {
@@ -166,7 +168,8 @@ final class RequestTracker implements AutoCloseable {
     return instance.tracked.get(requestId);
   }
 
-  private synchronized void settle(Instance instance, Set<String> inProgress,
+  /** Records what the lists and describes told; returns the resources whose request finished. */
+  private synchronized List<ResourceID> settle(Instance instance, Set<String> inProgress,
       Map<String, ProvisioningRequest> outcomes) {
     instance.failures = 0;
     instance.tracked.forEach((requestId, tracked) -> {
@@ -175,18 +178,16 @@ final class RequestTracker implements AutoCloseable {
       }
     });
     Instant now = clock.instant();
+    List<ResourceID> done = new ArrayList<>();
     outcomes.forEach((requestId, request) -> {
-      if (!request.status().finished()) {
-        return;
+      Tracked tracked = request.status().finished() ? instance.tracked.remove(requestId) : null;
+      if (tracked != null) {
+        instance.learnDuration(Duration.between(tracked.since, now));
+        instance.finished.put(requestId, new Outcome(request, now));
+        done.add(tracked.resource);
       }
-      Tracked tracked = instance.tracked.remove(requestId);
-      if (tracked == null) {
-        return;
-      }
-      instance.learnDuration(Duration.between(tracked.since, now));
-      instance.finished.put(requestId, new Outcome(request, now));
-      wakeUp.accept(tracked.resource);
     });
+    return done;
   }
 
   /** Requests whose resource stopped asking (deleted, or changed to another request) are not followed for ever. */

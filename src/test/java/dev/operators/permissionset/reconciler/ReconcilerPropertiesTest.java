@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
-import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import dev.operators.permissionset.identitycenter.ProvisioningStatus;
@@ -15,8 +14,8 @@ import dev.operators.permissionset.testing.FakeIdentityCenter;
 import dev.operators.permissionset.testing.FakeIdentityCenter.Outcome;
 import dev.operators.permissionset.testing.KubernetesTestServer;
 import dev.operators.permissionset.testing.RandomSpecs;
+import dev.operators.permissionset.testing.TestOperators;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -52,14 +51,7 @@ class ReconcilerPropertiesTest {
     cloud = new FakeIdentityCenter().withPermissionSet("ps-8603aaaaaaaa14bd", "ReadOnlyAccess")
         .withPermissionSet("a", "\ud83d\ude00");
     operatorLogs = CapturedLogs.start("io.javaoperatorsdk");
-    operator = PermissionSetOperator.create(kubernetes.client(), OperatorConfig.fromEnvironment(Map.of(
-        OperatorConfig.ACCESS_KEY, "AKFUZZ",
-        OperatorConfig.SECRET_KEY, "sk-fuzz",
-        OperatorConfig.POLL_INITIAL_INTERVAL, "100ms",
-        OperatorConfig.POLL_MAX_INTERVAL, "300ms",
-        OperatorConfig.RETRY_INITIAL_INTERVAL, "100ms",
-        OperatorConfig.RETRY_MAX_INTERVAL, "400ms")), cloud, Clock.systemUTC());
-    operator.start();
+    operator = TestOperators.start(kubernetes.client(), cloud, Map.of());
   }
 
   @AfterContainer

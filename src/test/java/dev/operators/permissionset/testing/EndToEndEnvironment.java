@@ -4,6 +4,7 @@ import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.identitycenter.huawei.HuaweiIdentityCenterClientFactory;
 import dev.operators.permissionset.runtime.PermissionSetOperator;
+import dev.operators.permissionset.runtime.PermissionSetOperator.LostLease;
 import dev.operators.permissionset.simulator.IdentityCenterSimulator;
 import dev.operators.permissionset.simulator.SimulatorFixture;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -64,17 +65,29 @@ public final class EndToEndEnvironment implements AutoCloseable {
   }
 
   public void startOperator() {
-    operator = PermissionSetOperator.create(kubernetes.client(), OperatorConfig.fromEnvironment(environment), clients,
-        Clock.systemUTC());
+    startOperator(kubernetes.client());
+  }
+
+  /** Starts the operator with its own Kubernetes client, for example one that records what it sends. */
+  public void startOperator(KubernetesClient operatorClient) {
+    operator = PermissionSetOperator.create(operatorClient, OperatorConfig.fromEnvironment(environment), clients,
+        Clock.systemUTC(), LostLease.KEEP_RUNNING);
     operator.start();
   }
 
-  /** Stops the operator as a shutdown or a crash of its pod would; Kubernetes and the simulator keep their state. */
+  /**
+   * Stops the operator as a shutdown or a crash of its pod would, so that it sends nothing more; Kubernetes and the
+   * simulator keep their state, {@link #close()} stops them.
+   */
   public void stopOperator() {
     if (operator != null) {
       operator.close();
       operator = null;
     }
+  }
+
+  public KubernetesTestServer kubernetesServer() {
+    return kubernetes;
   }
 
   public KubernetesClient kubernetes() {
@@ -91,9 +104,7 @@ public final class EndToEndEnvironment implements AutoCloseable {
 
   @Override
   public void close() {
-    if (operator != null) {
-      operator.close();
-    }
+    stopOperator();
     clients.close();
     simulator.close();
     kubernetes.close();
