@@ -220,8 +220,9 @@ class HuaweiIdentityCenterClientFuzzTest {
   private static Arbitrary<SocketPolicy> policies() {
     return Arbitraries.frequencyOf(
         Tuple.of(18, Arbitraries.just(SocketPolicy.KEEP_OPEN)),
+        // DISCONNECT_AT_START is left out: MockWebServer decides it before dispatching, by peeking a Queue
         Tuple.of(1, Arbitraries.of(SocketPolicy.DISCONNECT_AFTER_REQUEST,
-            SocketPolicy.DISCONNECT_DURING_RESPONSE_BODY, SocketPolicy.DISCONNECT_AT_START)))
+            SocketPolicy.DISCONNECT_DURING_RESPONSE_BODY)))
         .map(SocketPolicy.class::cast);
   }
 
