@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * usually take, so a request is seen in progress at least once, between a floor and {@code POLL_MAX_INTERVAL}.
  *
  * <p>When listing keeps failing, {@link #follow} says so, and the reconciler describes its request itself: the
- * resource then shows the cloud's error and still gets its outcome.
+ * resource then shows the cloud's error and still gets its outcome. Not when listing is throttled: a describe per
+ * resource would only add to the load, so the tracker backs off and the resources wait.
  */
 final class RequestTracker implements AutoCloseable {
 
@@ -95,7 +96,7 @@ final class RequestTracker implements AutoCloseable {
     if (finished != null) {
       return new Progress.Finished(finished.request());
     }
-    if (instance.failures >= FAILURES_BEFORE_FALLBACK) {
+    if (instance.failures >= FAILURES_BEFORE_FALLBACK && instance.lastFailure != null) {
       return new Progress.ListingFails(instance.lastFailure);
     }
     Tracked tracked = instance.tracked.computeIfAbsent(requestId, id -> new Tracked(resource, clock.instant()));
@@ -151,7 +152,9 @@ final class RequestTracker implements AutoCloseable {
       int failures;
       synchronized (this) {
         failures = ++instance.failures;
-        instance.lastFailure = e;
+        if (e.category() != ErrorCategory.THROTTLED) {
+          instance.lastFailure = e;
+        }
       }
       LOG.warn("Listing the provisioning requests of instance {} failed ({} in a row): {}", instance.instanceId,
           failures, e.summary());
@@ -172,6 +175,7 @@ final class RequestTracker implements AutoCloseable {
   private synchronized List<ResourceID> settle(Instance instance, Set<String> inProgress,
       Map<String, ProvisioningRequest> outcomes) {
     instance.failures = 0;
+    instance.lastFailure = null;
     instance.tracked.forEach((requestId, tracked) -> {
       if (inProgress.contains(requestId)) {
         tracked.seenInProgress = true;
@@ -251,7 +255,9 @@ final class RequestTracker implements AutoCloseable {
     private final Map<String, Outcome> finished = new HashMap<>();
     private IdentityCenterClient client;
     private boolean polling;
+    /** Failed polls in a row, throttled or not: they back off. */
     private int failures;
+    /** The last failure that was not throttling, since the last poll that worked: it makes callers ask themselves. */
     private IdentityCenterException lastFailure;
     private Duration typicalDuration;
 

@@ -133,9 +133,11 @@ class HealthOfOperatorWrittenResourcesTest {
     start();
     environment.simulator().faults().rateLimitPerSecond(1);
     List<String> names = List.of("throttled-1", "throttled-2", "throttled-3", "throttled-4");
-    List<String> accounts = List.of(PAYMENTS, ANALYTICS, SANDBOX, LEGACY);
+    // four permission sets, so that four provisionings go at once into a limit of one call a second
+    List<String> permissionSets = List.of(READ_ONLY, "ps-1a2b3c4d5e6f7081", "ps-5e6f708192a3b4c5",
+        "ps-f000000000000001");
     for (int index = 0; index < names.size(); index++) {
-      create(names.get(index), toAccount(READ_ONLY, accounts.get(index)));
+      create(names.get(index), toAccount(permissionSets.get(index), PAYMENTS));
     }
 
     PermissionSetProvisioning throttled = await().atMost(Duration.ofSeconds(30))

@@ -136,6 +136,19 @@ class RequestTrackerTest {
   }
 
   @Test
+  void throttledListingBacksOffWithoutSendingCallersToDescribe() {
+    cloud.start("r1");
+    cloud.listFailure = new IdentityCenterException("ListPermissionSetProvisioningStatus",
+        ErrorCategory.THROTTLED, 429, "APIGW.0308", "The throttling threshold has been reached", null, null);
+    assertThat(follow("r1")).isInstanceOf(Progress.InFlight.class);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> cloud.lists.get() >= RequestTracker.FAILURES_BEFORE_FALLBACK + 1);
+
+    assertThat(follow("r1")).isInstanceOf(Progress.InFlight.class);
+    assertThat(cloud.described).isEmpty();
+  }
+
+  @Test
   void nothingTrackedMeansNoListing() {
     trackSeenInProgress("only");
     cloud.finish("only", ProvisioningStatus.SUCCEEDED, null);
