@@ -132,6 +132,7 @@ final class RequestTracker implements AutoCloseable {
     }
     try {
       Set<String> inProgress = list(client, instance.instanceId, ProvisioningStatus.IN_PROGRESS);
+      seen(instance, inProgress);
       Set<String> left = new HashSet<>(requestIds);
       left.removeAll(inProgress);
       Set<String> failed = left.isEmpty() ? Set.of() : list(client, instance.instanceId, ProvisioningStatus.FAILED);
@@ -147,7 +148,7 @@ final class RequestTracker implements AutoCloseable {
           outcomes.put(requestId, succeeded(requestId));
         }
       }
-      settle(instance, inProgress, outcomes).forEach(wakeUp);
+      settle(instance, outcomes).forEach(wakeUp);
     } catch (IdentityCenterException e) {
       int failures;
       synchronized (this) {
@@ -171,16 +172,19 @@ final class RequestTracker implements AutoCloseable {
     return instance.tracked.get(requestId);
   }
 
-  /** Records what the lists and describes told; returns the resources whose request finished. */
-  private synchronized List<ResourceID> settle(Instance instance, Set<String> inProgress,
-      Map<String, ProvisioningRequest> outcomes) {
-    instance.failures = 0;
-    instance.lastFailure = null;
+  /** What the list of requests in progress showed counts even if the rest of the poll fails. */
+  private synchronized void seen(Instance instance, Set<String> inProgress) {
     instance.tracked.forEach((requestId, tracked) -> {
       if (inProgress.contains(requestId)) {
         tracked.seenInProgress = true;
       }
     });
+  }
+
+  /** Records what the lists and describes told; returns the resources whose request finished. */
+  private synchronized List<ResourceID> settle(Instance instance, Map<String, ProvisioningRequest> outcomes) {
+    instance.failures = 0;
+    instance.lastFailure = null;
     Instant now = clock.instant();
     List<ResourceID> done = new ArrayList<>();
     outcomes.forEach((requestId, request) -> {
