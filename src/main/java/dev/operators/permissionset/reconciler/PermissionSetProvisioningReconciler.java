@@ -31,8 +31,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Provisions the permission set once per spec generation and follows the request until the cloud says it
@@ -44,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Before the call, {@code status.pendingProvision} records the generation and the time. The call is made only
  *       by the next reconcile, once that write has succeeded.
  *   <li>The call is sent straight away only when this process recorded the intent and has not sent it yet, or when
- *       the cloud certainly refused the attempt before (4xx, 429, 409: {@link UnsentProvisions}).
+ *       the cloud certainly refused the attempt before (4xx, 429, 409): {@link ExactlyOnceProvisioning}.
  *   <li>Otherwise the cloud may have the request already: the operator restarted, or the answer was lost (I/O error,
  *       timeout, 5xx, an unreadable answer). {@link RequestRecovery} looks for a request for this permission set
  *       and target created since the intent; found, it is adopted; not found, the call is sent.
@@ -57,8 +55,6 @@ import org.slf4j.LoggerFactory;
 public class PermissionSetProvisioningReconciler implements Reconciler<PermissionSetProvisioning>, AutoCloseable {
 
   public static final String NAME = "permissionsetprovisioning";
-  static final String IN_FLIGHT_INDEX = "in-flight-by-permission-set";
-  private static final Logger LOG = LoggerFactory.getLogger(PermissionSetProvisioningReconciler.class);
 
   private final IdentityCenterClientFactory clients;
   private final CredentialsResolver credentials;
@@ -68,8 +64,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   private final ProvisioningObserver observer;
   private final WakeUps wakeUps = new WakeUps();
   private final PermissionSetTurns turns = new PermissionSetTurns(wakeUps::wakeUp);
-  private final UnsentProvisions unsent = new UnsentProvisions();
-  private final RequestRecovery recovery = new RequestRecovery();
+  private final ExactlyOnceProvisioning provisioning = new ExactlyOnceProvisioning();
   private final RequestTracker tracker;
 
   public PermissionSetProvisioningReconciler(IdentityCenterClientFactory clients, CredentialsResolver credentials,
@@ -109,27 +104,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   @Override
   public List<EventSource<?, PermissionSetProvisioning>> prepareEventSources(
       EventSourceContext<PermissionSetProvisioning> context) {
-    var resources = context.getPrimaryCache();
-    resources.addIndexer(IN_FLIGHT_INDEX, resource -> inFlightKey(resource).map(key -> List.of(key.indexValue()))
-        .orElse(List.of()));
-    turns.watch(new PermissionSetTurns.ResourceView() {
-      @Override
-      public boolean exists(ResourceID resource) {
-        return resources.get(resource).isPresent();
-      }
-
-      @Override
-      public boolean inFlight(ResourceID resource, Key key) {
-        return resources.get(resource).flatMap(PermissionSetProvisioningReconciler::inFlightKey)
-            .filter(key::equals).isPresent();
-      }
-
-      @Override
-      public Optional<ResourceID> anyInFlight(Key key, ResourceID except) {
-        return resources.byIndex(IN_FLIGHT_INDEX, key.indexValue()).stream().map(ResourceID::fromResource)
-            .filter(resource -> !resource.equals(except)).findFirst();
-      }
-    });
+    turns.watch(new InFlightIndex(context.getPrimaryCache()));
     return List.of(wakeUps, new CredentialSecrets().eventSource(context));
   }
 
@@ -156,7 +131,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     }
     try {
       IdentityCenterClient client = clients.forCredentials(credentials.resolve(resource));
-      if (hasRequestInFlight(next) && !requestMadeForCurrentGeneration(resource, next)
+      if (InFlightIndex.hasRequestInFlight(next) && !requestMadeForCurrentGeneration(resource, next)
           && !schedule.overdue(Instant.parse(next.getRequestedAt()), statuses.now())) {
         return finishPreviousThenProvision(resource, next, client, context);
       }
@@ -221,9 +196,8 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
    */
   private Decision failedToProvision(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
       IdentityCenterException e) {
-    PendingProvision pending = next.getPendingProvision();
-    boolean nothingInFlight = pending == null
-        || unsent.contains(resource.getMetadata().getUid(), pending.getGeneration());
+    boolean nothingInFlight = provisioning.nothingInFlight(resource.getMetadata().getUid(),
+        next.getPendingProvision());
     boolean passesSoon = e.category() == ErrorCategory.THROTTLED || e.category() == ErrorCategory.CONFLICT;
     if (nothingInFlight && !passesSoon) {
       turns.leave(ResourceID.fromResource(resource));
@@ -290,12 +264,13 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     }
     if (!intentRecorded) {
       next.setPendingProvision(new PendingProvision(generation, ProvisioningStatusFactory.timestamp(statuses.now())));
-      unsent.add(resource.getMetadata().getUid(), generation);
+      provisioning.intentRecorded(resource.getMetadata().getUid(), generation);
       statuses.apply(resource, next, ConditionReason.PROVISIONING, "Provisioning " + subject(next) + ": calling "
           + "Identity Center.");
       return new Decision(next, Optional.of(Duration.ZERO));
     }
-    ProvisioningRequest request = findOrSend(resource, next, client, context, pending);
+    ProvisioningRequest request = provisioning.findOrSend(client, resource.getMetadata().getUid(), pending,
+        spec.getInstanceId(), next.getPermissionSetId(), target(spec), () -> requestsOfOtherChanges(resource, context));
     if (!request.status().finished()) {
       tracker.follow(client, trackingKey(resource), spec.getInstanceId(), request.requestId(), id);
     }
@@ -305,33 +280,6 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     next.setCompletedAt(null);
     next.setFailureReason(null);
     return record(resource, next, request, statuses.now());
-  }
-
-  private ProvisioningRequest findOrSend(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
-      IdentityCenterClient client, Context<PermissionSetProvisioning> context, PendingProvision pending) {
-    PermissionSetProvisioningSpec spec = resource.getSpec();
-    String uid = resource.getMetadata().getUid();
-    long generation = pending.getGeneration();
-    if (!unsent.take(uid, generation)) {
-      Optional<ProvisioningRequest> earlier = recovery.find(client, spec.getInstanceId(), next.getPermissionSetId(),
-          target(spec), Instant.parse(pending.getRecordedAt()), requestsOfOtherChanges(resource, context));
-      if (earlier.isPresent()) {
-        LOG.info("Found request {} that an earlier provision call made for generation {}; not provisioning again",
-            earlier.get().requestId(), generation);
-        return earlier.get();
-      }
-    }
-    try {
-      ProvisioningRequest request = client.provision(spec.getInstanceId(), next.getPermissionSetId(), target(spec));
-      LOG.info("Provisioning request {} made for generation {}: {}", request.requestId(), generation,
-          request.reportedStatus());
-      return request;
-    } catch (IdentityCenterException e) {
-      if (!e.category().mayHaveTakenEffect()) {
-        unsent.add(uid, generation);
-      }
-      throw e;
-    }
   }
 
   private Decision record(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
@@ -399,24 +347,6 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
       PermissionSetProvisioningStatus status) {
     return status.getRequestId() != null
         && Objects.equals(status.getRequestGeneration(), resource.getMetadata().getGeneration());
-  }
-
-  private static boolean hasRequestInFlight(PermissionSetProvisioningStatus status) {
-    return status.getRequestId() != null && status.getRequestedAt() != null
-        && !ProvisioningStatus.fromWire(status.getProvisioningStatus()).finished();
-  }
-
-  /**
-   * The permission set a resource has a request in flight for (or is about to), as its status says: what the turns
-   * rebuild themselves from after a restart.
-   */
-  static Optional<Key> inFlightKey(PermissionSetProvisioning resource) {
-    PermissionSetProvisioningStatus status = resource.getStatus();
-    if (status == null || status.getPermissionSetId() == null || resource.getSpec() == null
-        || (status.getPendingProvision() == null && !hasRequestInFlight(status))) {
-      return Optional.empty();
-    }
-    return Optional.of(new Key(resource.getSpec().getInstanceId(), status.getPermissionSetId()));
   }
 
   /**

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * in progress and that has left that list has finished; the FAILED list, read after it, tells which failed, and
  * only those are described, for their failure reason. Anything else that left the list SUCCEEDED (the API knows no
  * fourth status). A request no list has shown yet, which lists that lag behind could cause, is described rather
- * than guessed. The resource is woken when its request finishes. Polls come at about a third of how long requests
- * usually take, so a request is seen in progress at least once, between a floor and {@code POLL_MAX_INTERVAL}.
+ * than guessed. The resource is woken when its request finishes. Polls come at half of how long requests usually
+ * take, so a request is seen in progress at least once, between a floor and {@code POLL_MAX_INTERVAL}.
  *
  * <p>When listing keeps failing, {@link #follow} says so, and the reconciler describes its request itself: the
  * resource then shows the cloud's error and still gets its outcome. Not when listing is throttled: a describe per
@@ -132,6 +132,7 @@ final class RequestTracker implements AutoCloseable {
     }
     try {
       Set<String> inProgress = list(client, instance.instanceId, ProvisioningStatus.IN_PROGRESS);
+      seen(instance, inProgress);
       Set<String> left = new HashSet<>(requestIds);
       left.removeAll(inProgress);
       Set<String> failed = left.isEmpty() ? Set.of() : list(client, instance.instanceId, ProvisioningStatus.FAILED);
@@ -147,7 +148,7 @@ final class RequestTracker implements AutoCloseable {
           outcomes.put(requestId, succeeded(requestId));
         }
       }
-      settle(instance, inProgress, outcomes).forEach(wakeUp);
+      settle(instance, outcomes).forEach(wakeUp);
     } catch (IdentityCenterException e) {
       int failures;
       synchronized (this) {
@@ -171,16 +172,19 @@ final class RequestTracker implements AutoCloseable {
     return instance.tracked.get(requestId);
   }
 
-  /** Records what the lists and describes told; returns the resources whose request finished. */
-  private synchronized List<ResourceID> settle(Instance instance, Set<String> inProgress,
-      Map<String, ProvisioningRequest> outcomes) {
-    instance.failures = 0;
-    instance.lastFailure = null;
+  /** What the list of requests in progress showed counts even if the rest of the poll fails. */
+  private synchronized void seen(Instance instance, Set<String> inProgress) {
     instance.tracked.forEach((requestId, tracked) -> {
       if (inProgress.contains(requestId)) {
         tracked.seenInProgress = true;
       }
     });
+  }
+
+  /** Records what the lists and describes told; returns the resources whose request finished. */
+  private synchronized List<ResourceID> settle(Instance instance, Map<String, ProvisioningRequest> outcomes) {
+    instance.failures = 0;
+    instance.lastFailure = null;
     Instant now = clock.instant();
     List<ResourceID> done = new ArrayList<>();
     outcomes.forEach((requestId, request) -> {
@@ -271,12 +275,12 @@ final class RequestTracker implements AutoCloseable {
           : typicalDuration.multipliedBy(4).plus(duration).dividedBy(5);
     }
 
-    /** A third of the typical duration; after failures, doubling up to the cap. */
+    /** Half the typical duration; after failures, doubling up to the cap. */
     private Duration interval() {
       if (failures > 0) {
         return min(initialInterval.multipliedBy(1L << Math.min(failures, 20)), maxInterval);
       }
-      Duration wanted = typicalDuration == null ? initialInterval : typicalDuration.dividedBy(3);
+      Duration wanted = typicalDuration == null ? initialInterval : typicalDuration.dividedBy(2);
       return min(max(wanted, min(FLOOR, initialInterval)), maxInterval);
     }
 

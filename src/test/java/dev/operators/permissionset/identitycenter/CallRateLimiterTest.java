@@ -48,6 +48,25 @@ class CallRateLimiterTest {
   }
 
   @Test
+  void throttlingWidensTheSpacingAndAnswersNarrowItBackToTheSetRate() {
+    CallRateLimiter limiter = new CallRateLimiter(20);
+    assertThat(limiter.currentInterval()).isEqualTo(Duration.ofMillis(50));
+
+    limiter.throttled();
+    limiter.throttled();
+    assertThat(limiter.currentInterval()).isEqualTo(Duration.ofMillis(200));
+    for (int throttled = 0; throttled < 20; throttled++) {
+      limiter.throttled();
+    }
+    assertThat(limiter.currentInterval()).isEqualTo(Duration.ofSeconds(10));
+
+    for (int answer = 0; answer < 200; answer++) {
+      limiter.answered();
+    }
+    assertThat(limiter.currentInterval()).isEqualTo(Duration.ofMillis(50));
+  }
+
+  @Test
   void aRateMustBeAboveZero() {
     assertThatThrownBy(() -> new CallRateLimiter(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new CallRateLimiter(Double.NaN)).isInstanceOf(IllegalArgumentException.class);

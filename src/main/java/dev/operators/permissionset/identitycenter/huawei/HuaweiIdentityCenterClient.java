@@ -210,6 +210,13 @@ public final class HuaweiIdentityCenterClient implements IdentityCenterClient {
       String requestId = errors.redact(response.header(HuaweiErrorTranslator.REQUEST_ID_HEADER));
       LOG.debug("{} {} {} answered HTTP {}, X-Request-Id {}", operation, method, request.url().encodedPath(),
           response.code(), requestId);
+      rateLimiter.ifPresent(limiter -> {
+        if (response.code() == 429) {
+          limiter.throttled();
+        } else {
+          limiter.answered();
+        }
+      });
       byte[] answer = readAtMost(response.body());
       if (!response.isSuccessful()) {
         throw errors.fromResponse(operation, response.code(), response.message(), response.header("Content-Type"),
