@@ -1,16 +1,24 @@
 package dev.operators.permissionset.argocd;
 
+import static dev.operators.permissionset.testing.DemoWorld.ADMINISTRATOR;
+import static dev.operators.permissionset.testing.DemoWorld.ANALYTICS;
+import static dev.operators.permissionset.testing.DemoWorld.BILLING_VIEWER;
+import static dev.operators.permissionset.testing.DemoWorld.LEGACY;
+import static dev.operators.permissionset.testing.DemoWorld.NAMESPACE;
+import static dev.operators.permissionset.testing.DemoWorld.PAYMENTS;
+import static dev.operators.permissionset.testing.DemoWorld.READ_ONLY;
+import static dev.operators.permissionset.testing.Provisionings.allProvisionedAccounts;
+import static dev.operators.permissionset.testing.Provisionings.byName;
+import static dev.operators.permissionset.testing.Provisionings.toAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
-import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
 import dev.operators.permissionset.api.v1alpha1.SecretReference;
-import dev.operators.permissionset.api.v1alpha1.TargetType;
 import dev.operators.permissionset.argocd.ArgoCdLua.HealthStatus;
+import dev.operators.permissionset.testing.AwaitStatus;
 import dev.operators.permissionset.testing.EndToEndEnvironment;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,13 +41,6 @@ import org.junit.jupiter.api.Test;
 class HealthOfOperatorWrittenResourcesTest {
 
   private static final boolean WRITE_TESTDATA = Boolean.getBoolean("argocd.testdata.write");
-  private static final String NAMESPACE = "platform";
-  private static final String INSTANCE = "ins-4f1d2c3b4a596870";
-  private static final String READ_ONLY = "ps-8603aaaaaaaa14bd";
-  private static final String PAYMENTS = "5146d03d8aaaaaaaaaaaabbae60620a5";
-  private static final String ANALYTICS = "0c1d2e3f405162738495a6b7c8d9e0f1";
-  private static final String SANDBOX = "7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4";
-  private static final String LEGACY = "9a8b7c6d5e4f30211203f4e5d6c7b8a9";
 
   private EndToEndEnvironment environment;
 
@@ -51,7 +52,7 @@ class HealthOfOperatorWrittenResourcesTest {
   @Test
   void aResourceTheOperatorHasNotSeenIsProgressing() throws IOException {
     environment = EndToEndEnvironment.start(Map.of());
-    create("readonly-to-payments", toAccount(READ_ONLY, PAYMENTS));
+    create(toAccount("readonly-to-payments", READ_ONLY, PAYMENTS));
 
     check("no-status", environment.get(NAMESPACE, "readonly-to-payments"),
         new HealthStatus("Progressing", "Waiting for the operator to report status"));
@@ -61,7 +62,7 @@ class HealthOfOperatorWrittenResourcesTest {
   void aRequestInFlightIsProgressing() throws IOException {
     start();
     environment.simulator().provisioningLatency(Duration.ofMinutes(5));
-    create("readonly-to-payments", toAccount(READ_ONLY, PAYMENTS));
+    create(toAccount("readonly-to-payments", READ_ONLY, PAYMENTS));
 
     PermissionSetProvisioning inFlight = awaitResource("readonly-to-payments",
         resource -> "IN_PROGRESS".equals(resource.getStatus().getProvisioningStatus()));
@@ -72,7 +73,7 @@ class HealthOfOperatorWrittenResourcesTest {
   @Test
   void aProvisionedPermissionSetIsHealthy() throws IOException {
     start();
-    create("readonly-to-payments", toAccount(READ_ONLY, PAYMENTS));
+    create(toAccount("readonly-to-payments", READ_ONLY, PAYMENTS));
 
     PermissionSetProvisioning provisioned = awaitReason("readonly-to-payments", "Provisioned");
 
@@ -82,11 +83,9 @@ class HealthOfOperatorWrittenResourcesTest {
   @Test
   void aPermissionSetProvisionedByNameToAllAccountsIsHealthy() throws IOException {
     start();
-    PermissionSetProvisioningSpec spec = new PermissionSetProvisioningSpec();
-    spec.setInstanceId(INSTANCE);
-    spec.setPermissionSetName("Team-137");
-    spec.setTargetType(TargetType.ALL_PROVISIONED_ACCOUNTS);
-    create("team-137-everywhere", spec);
+    PermissionSetProvisioning everywhere = allProvisionedAccounts("team-137-everywhere", null);
+    everywhere.getSpec().setPermissionSetName("Team-137");
+    create(everywhere);
 
     PermissionSetProvisioning provisioned = awaitReason("team-137-everywhere", "Provisioned");
 
@@ -96,7 +95,7 @@ class HealthOfOperatorWrittenResourcesTest {
   @Test
   void aRequestTheCloudFailedIsDegradedWithTheCloudsReason() throws IOException {
     start();
-    create("readonly-to-legacy", toAccount(READ_ONLY, LEGACY));
+    create(toAccount("readonly-to-legacy", READ_ONLY, LEGACY));
 
     PermissionSetProvisioning failed = awaitReason("readonly-to-legacy", "ProvisioningFailed");
 
@@ -107,9 +106,7 @@ class HealthOfOperatorWrittenResourcesTest {
   @Test
   void anUnknownPermissionSetNameIsDegraded() throws IOException {
     start();
-    PermissionSetProvisioningSpec spec = toAccount(null, PAYMENTS);
-    spec.setPermissionSetName("DoesNotExist");
-    create("unknown-name", spec);
+    create(byName("unknown-name", "DoesNotExist", PAYMENTS));
 
     PermissionSetProvisioning stalled = awaitReason("unknown-name", "PermissionSetNotFound");
 
@@ -119,9 +116,9 @@ class HealthOfOperatorWrittenResourcesTest {
   @Test
   void missingCredentialsAreDegraded() throws IOException {
     start();
-    PermissionSetProvisioningSpec spec = toAccount(READ_ONLY, PAYMENTS);
-    spec.setCredentialsSecretRef(new SecretReference("identity-center"));
-    create("without-secret", spec);
+    PermissionSetProvisioning withoutSecret = toAccount("without-secret", READ_ONLY, PAYMENTS);
+    withoutSecret.getSpec().setCredentialsSecretRef(new SecretReference("identity-center"));
+    create(withoutSecret);
 
     PermissionSetProvisioning stalled = awaitReason("without-secret", "CredentialsUnavailable");
 
@@ -134,16 +131,16 @@ class HealthOfOperatorWrittenResourcesTest {
     environment.simulator().faults().rateLimitPerSecond(1);
     List<String> names = List.of("throttled-1", "throttled-2", "throttled-3", "throttled-4");
     // four permission sets, so that four provisionings go at once into a limit of one call a second
-    List<String> permissionSets = List.of(READ_ONLY, "ps-1a2b3c4d5e6f7081", "ps-5e6f708192a3b4c5",
+    List<String> permissionSets = List.of(READ_ONLY, ADMINISTRATOR, BILLING_VIEWER,
         "ps-f000000000000001");
     for (int index = 0; index < names.size(); index++) {
-      create(names.get(index), toAccount(permissionSets.get(index), PAYMENTS));
+      create(toAccount(names.get(index), permissionSets.get(index), PAYMENTS));
     }
 
     PermissionSetProvisioning throttled = await().atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(50))
         .until(() -> names.stream().map(name -> environment.get(NAMESPACE, name))
-            .filter(resource -> "Throttled".equals(reason(resource))).findFirst(), Optional::isPresent)
+            .filter(resource -> "Throttled".equals(AwaitStatus.readyReason(resource))).findFirst(), Optional::isPresent)
         .orElseThrow();
 
     check("throttled", throttled, new HealthStatus("Progressing", message(throttled, "Reconciling")));
@@ -153,7 +150,7 @@ class HealthOfOperatorWrittenResourcesTest {
   void anUnavailableCloudIsProgressing() throws IOException {
     start();
     environment.simulator().faults().serverErrorRate(1);
-    create("outage", toAccount(READ_ONLY, PAYMENTS));
+    create(toAccount("outage", READ_ONLY, PAYMENTS));
 
     PermissionSetProvisioning retrying = awaitReason("outage", "CloudUnavailable");
 
@@ -163,7 +160,7 @@ class HealthOfOperatorWrittenResourcesTest {
   @Test
   void aSpecChangeTheOperatorHasNotActedOnIsProgressing() throws IOException {
     start();
-    create("readonly-to-payments", toAccount(READ_ONLY, PAYMENTS));
+    create(toAccount("readonly-to-payments", READ_ONLY, PAYMENTS));
     awaitReason("readonly-to-payments", "Provisioned");
     // the operator acts on a new generation at once; while it is down (a rollout, say) the status stays behind
     environment.stopOperator();
@@ -185,35 +182,16 @@ class HealthOfOperatorWrittenResourcesTest {
     environment.startOperator();
   }
 
-  private static PermissionSetProvisioningSpec toAccount(String permissionSetId, String account) {
-    PermissionSetProvisioningSpec spec = new PermissionSetProvisioningSpec();
-    spec.setInstanceId(INSTANCE);
-    spec.setPermissionSetId(permissionSetId);
-    spec.setTargetType(TargetType.ACCOUNT);
-    spec.setTargetId(account);
-    return spec;
-  }
-
-  private void create(String name, PermissionSetProvisioningSpec spec) {
-    PermissionSetProvisioning resource = new PermissionSetProvisioning();
-    resource.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
-    resource.setSpec(spec);
+  private void create(PermissionSetProvisioning resource) {
     environment.kubernetes().resource(resource).create();
   }
 
   private PermissionSetProvisioning awaitReason(String name, String reason) {
-    return awaitResource(name, resource -> reason.equals(reason(resource)));
+    return AwaitStatus.withReason(environment.kubernetes(), NAMESPACE, name, reason);
   }
 
   private PermissionSetProvisioning awaitResource(String name, Predicate<PermissionSetProvisioning> test) {
-    return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-        .until(() -> environment.get(NAMESPACE, name),
-            resource -> resource != null && resource.getStatus() != null && test.test(resource));
-  }
-
-  private static String reason(PermissionSetProvisioning resource) {
-    return resource.getStatus() == null ? null
-        : resource.getStatus().condition("Ready").map(Condition::getReason).orElse(null);
+    return AwaitStatus.until(environment.kubernetes(), NAMESPACE, name, test);
   }
 
   private static String message(PermissionSetProvisioning resource, String conditionType) {

@@ -5,6 +5,7 @@ import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.simulator.IdentityCenterSimulator;
 import dev.operators.permissionset.simulator.RequestCounters;
 import dev.operators.permissionset.testing.EndToEndEnvironment;
+import dev.operators.permissionset.testing.Pause;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -82,7 +83,7 @@ public final class Demo {
       if (examples.stream().allMatch(example -> settled(example, current)) || elapsed.compareTo(timeout) > 0) {
         return current;
       }
-      sleep(REFRESH);
+      Pause.sleep(REFRESH);
     }
   }
 
@@ -121,14 +122,5 @@ public final class Demo {
     out.println(failures == 0 ? "Every example reached the outcome it expects."
         : failures + " example(s) did not reach the outcome they expect.");
     return failures == 0 ? 0 : 1;
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
   }
 }

@@ -1,19 +1,22 @@
 package dev.operators.permissionset.deploy;
 
+import static dev.operators.permissionset.testing.DemoWorld.NAMESPACE;
+import static dev.operators.permissionset.testing.DemoWorld.PAYMENTS;
+import static dev.operators.permissionset.testing.DemoWorld.READ_ONLY;
+import static dev.operators.permissionset.testing.Provisionings.toAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
-import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
 import dev.operators.permissionset.api.v1alpha1.SecretReference;
-import dev.operators.permissionset.api.v1alpha1.TargetType;
-import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.deploy.RenderedDeploy.Grant;
 import dev.operators.permissionset.reconciler.CredentialsResolver;
 import dev.operators.permissionset.testing.ApiAccessRecorder;
 import dev.operators.permissionset.testing.ApiAccessRecorder.Access;
+import dev.operators.permissionset.testing.AwaitStatus;
+import dev.operators.permissionset.testing.DemoWorld;
 import dev.operators.permissionset.testing.EndToEndEnvironment;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import dev.operators.permissionset.testing.TestOperators;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
@@ -33,11 +36,6 @@ import org.junit.jupiter.api.Test;
  */
 class LeastPrivilegeTest {
 
-  private static final String NAMESPACE = "platform";
-  private static final String INSTANCE = "ins-4f1d2c3b4a596870";
-  private static final String READ_ONLY = "ps-8603aaaaaaaa14bd";
-  private static final String PAYMENTS = "5146d03d8aaaaaaaaaaaabbae60620a5";
-
   /** Every authenticated account may do these (the default system:basic-user role); JOSDK checks Lease access so. */
   private static final Set<Access> GRANTED_TO_EVERYONE = Set.of(new Access("create", "authorization.k8s.io",
       "selfsubjectrulesreviews", Optional.empty()));
@@ -50,37 +48,12 @@ class LeastPrivilegeTest {
     return Set.of(new Grant("update", "coordination.k8s.io", "leases", Optional.of(operatorNamespace)));
   }
 
-  private static PermissionSetProvisioningSpec spec(String targetId, String secret) {
-    PermissionSetProvisioningSpec spec = new PermissionSetProvisioningSpec();
-    spec.setInstanceId(INSTANCE);
-    spec.setPermissionSetId(READ_ONLY);
-    spec.setTargetType(TargetType.ACCOUNT);
-    spec.setTargetId(targetId);
-    if (secret != null) {
-      SecretReference reference = new SecretReference();
-      reference.setName(secret);
-      spec.setCredentialsSecretRef(reference);
-    }
-    return spec;
-  }
-
-  private static PermissionSetProvisioning resource(String name, PermissionSetProvisioningSpec spec) {
-    PermissionSetProvisioning resource = new PermissionSetProvisioning();
-    resource.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
-    resource.setSpec(spec);
-    return resource;
-  }
-
   private static String base64(String text) {
     return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private static void awaitReason(EndToEndEnvironment environment, String name, String reason) {
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      PermissionSetProvisioning resource = environment.get(NAMESPACE, name);
-      return resource != null && resource.getStatus() != null && resource.getStatus().condition("Ready")
-          .map(c -> reason.equals(c.getReason())).orElse(false);
-    });
+    AwaitStatus.withReason(environment.kubernetes(), NAMESPACE, name, reason);
   }
 
   @Test
@@ -90,37 +63,34 @@ class LeastPrivilegeTest {
     String operatorNamespace = deploy.operatorNamespace();
     ApiAccessRecorder recorder = new ApiAccessRecorder();
 
-    try (EndToEndEnvironment environment = EndToEndEnvironment.start(Map.of(
-        OperatorConfig.LEADER_ELECTION, "true",
-        OperatorConfig.POD_NAME, "permission-set-operator-0",
-        OperatorConfig.POD_NAMESPACE, operatorNamespace,
-        OperatorConfig.LEADER_ELECTION_LEASE_DURATION, "2s",
-        OperatorConfig.LEADER_ELECTION_RENEW_DEADLINE, "1500ms",
-        OperatorConfig.LEADER_ELECTION_RETRY_PERIOD, "200ms"));
+    try (EndToEndEnvironment environment = EndToEndEnvironment.start(
+        TestOperators.leaderElection("permission-set-operator-0", operatorNamespace));
         KubernetesClient operatorClient = environment.kubernetesServer().newClient(recorder)) {
       KubernetesClient kubernetes = environment.kubernetes();
       kubernetes.resource(new SecretBuilder()
           .withNewMetadata().withName("identity-center").withNamespace(NAMESPACE).endMetadata()
-          .withData(Map.of(CredentialsResolver.ACCESS_KEY, base64(EndToEndEnvironment.DEMO_ACCESS_KEY),
-              CredentialsResolver.SECRET_KEY, base64(EndToEndEnvironment.DEMO_SECRET_KEY),
-              CredentialsResolver.DOMAIN_ID, base64(EndToEndEnvironment.DEMO_DOMAIN_ID)))
+          .withData(Map.of(CredentialsResolver.ACCESS_KEY, base64(DemoWorld.ACCESS_KEY),
+              CredentialsResolver.SECRET_KEY, base64(DemoWorld.SECRET_KEY),
+              CredentialsResolver.DOMAIN_ID, base64(DemoWorld.DOMAIN_ID)))
           .build()).create();
       environment.startOperator(operatorClient);
 
-      kubernetes.resource(resource("with-secret", spec(PAYMENTS, "identity-center"))).create();
+      PermissionSetProvisioning withSecret = toAccount("with-secret", READ_ONLY, PAYMENTS);
+      withSecret.getSpec().setCredentialsSecretRef(new SecretReference("identity-center"));
+      kubernetes.resource(withSecret).create();
       awaitReason(environment, "with-secret", "Provisioned");
       // invalid, fixed, then invalid the same way again: the second InvalidSpec event is an aggregated repeat
-      kubernetes.resource(resource("flapping", spec(null, null))).create();
+      kubernetes.resource(toAccount("flapping", READ_ONLY, null)).create();
       awaitReason(environment, "flapping", "InvalidSpec");
       kubernetes.resources(PermissionSetProvisioning.class).inNamespace(NAMESPACE).withName("flapping")
           .edit(r -> {
-            r.setSpec(spec(PAYMENTS, null));
+            r.getSpec().setTargetId(PAYMENTS);
             return r;
           });
       awaitReason(environment, "flapping", "Provisioned");
       kubernetes.resources(PermissionSetProvisioning.class).inNamespace(NAMESPACE).withName("flapping")
           .edit(r -> {
-            r.setSpec(spec(null, null));
+            r.getSpec().setTargetId(null);
             return r;
           });
       await().atMost(Duration.ofSeconds(30)).until(() -> kubernetes.v1().events().inNamespace(NAMESPACE).list()

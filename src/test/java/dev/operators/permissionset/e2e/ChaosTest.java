@@ -10,7 +10,9 @@ import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.simulator.IdentityCenterSimulator;
 import dev.operators.permissionset.simulator.RequestCounters;
 import dev.operators.permissionset.simulator.SimulatorFixture;
+import dev.operators.permissionset.testing.DemoWorld;
 import dev.operators.permissionset.testing.EndToEndEnvironment;
+import dev.operators.permissionset.testing.Pause;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -108,8 +110,8 @@ class ChaosTest {
         permissionSet(0), List.of(healthyAccount(0), failingAccount(0)),
         permissionSet(1), List.of(healthyAccount(0)));
     SimulatorFixture.Instance instance = new SimulatorFixture.Instance(INSTANCE, sets, 0, accounts, provisioned);
-    SimulatorFixture.Credential credential = new SimulatorFixture.Credential(EndToEndEnvironment.DEMO_ACCESS_KEY,
-        EndToEndEnvironment.DEMO_SECRET_KEY, null, EndToEndEnvironment.DEMO_DOMAIN_ID, List.of(INSTANCE));
+    SimulatorFixture.Credential credential = new SimulatorFixture.Credential(DemoWorld.ACCESS_KEY,
+        DemoWorld.SECRET_KEY, null, DemoWorld.DOMAIN_ID, List.of(INSTANCE));
     return new SimulatorFixture(Duration.ofMillis(200), List.of(credential), List.of(instance));
   }
 
@@ -215,7 +217,7 @@ class ChaosTest {
         environment.startOperator();
         restarts++;
       }
-      sleep(Duration.ofMillis(200));
+      Pause.sleep(Duration.ofMillis(200));
     }
     Duration converged = Duration.ofNanos(System.nanoTime() - started);
     environment.stopOperator();
@@ -411,14 +413,5 @@ class ChaosTest {
                 e.getValue().toMillis() / 1000.0)).collect(Collectors.joining(", "))),
         "====================================================");
     System.out.println(figures);
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
   }
 }

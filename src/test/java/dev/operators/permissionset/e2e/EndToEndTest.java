@@ -1,16 +1,24 @@
 package dev.operators.permissionset.e2e;
 
+import static dev.operators.permissionset.testing.DemoWorld.ADMINISTRATOR;
+import static dev.operators.permissionset.testing.DemoWorld.ANALYTICS;
+import static dev.operators.permissionset.testing.DemoWorld.BILLING_VIEWER;
+import static dev.operators.permissionset.testing.DemoWorld.INSTANCE;
+import static dev.operators.permissionset.testing.DemoWorld.LEGACY;
+import static dev.operators.permissionset.testing.DemoWorld.LEGACY_FAILURE_REASON;
+import static dev.operators.permissionset.testing.DemoWorld.NAMESPACE;
+import static dev.operators.permissionset.testing.DemoWorld.PAYMENTS;
+import static dev.operators.permissionset.testing.DemoWorld.READ_ONLY;
+import static dev.operators.permissionset.testing.DemoWorld.SANDBOX;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
-import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
-import dev.operators.permissionset.api.v1alpha1.TargetType;
 import dev.operators.permissionset.simulator.IdentityCenterSimulator;
 import dev.operators.permissionset.simulator.RequestCounters;
+import dev.operators.permissionset.testing.AwaitStatus;
 import dev.operators.permissionset.testing.EndToEndEnvironment;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import dev.operators.permissionset.testing.Provisionings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -20,14 +28,6 @@ import org.junit.jupiter.api.Test;
 
 /** The operator, the mock Kubernetes API and the simulator, over real HTTP with real AK/SK signatures. */
 class EndToEndTest {
-
-  private static final String NAMESPACE = "platform";
-  private static final String INSTANCE = "ins-4f1d2c3b4a596870";
-  private static final String READ_ONLY = "ps-8603aaaaaaaa14bd";
-  private static final String PAYMENTS = "5146d03d8aaaaaaaaaaaabbae60620a5";
-  private static final String ANALYTICS = "0c1d2e3f405162738495a6b7c8d9e0f1";
-  private static final String SANDBOX = "7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4";
-  private static final String LEGACY = "9a8b7c6d5e4f30211203f4e5d6c7b8a9";
 
   private EndToEndEnvironment environment;
   private IdentityCenterSimulator simulator;
@@ -46,32 +46,20 @@ class EndToEndTest {
   }
 
   private void create(String name, String permissionSetId, String account) {
-    PermissionSetProvisioningSpec spec = new PermissionSetProvisioningSpec();
-    spec.setInstanceId(INSTANCE);
-    spec.setPermissionSetId(permissionSetId);
-    spec.setTargetType(account == null ? TargetType.ALL_PROVISIONED_ACCOUNTS : TargetType.ACCOUNT);
-    spec.setTargetId(account);
-    create(name, spec);
+    create(Provisionings.toAccount(name, permissionSetId, account));
   }
 
-  private void create(String name, PermissionSetProvisioningSpec spec) {
-    PermissionSetProvisioning resource = new PermissionSetProvisioning();
-    resource.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
-    resource.setSpec(spec);
+  private void create(PermissionSetProvisioning resource) {
     environment.kubernetes().resource(resource).create();
   }
 
   private PermissionSetProvisioningStatus awaitReason(String name, String reason) {
-    return awaitStatus(name, status -> status.condition("Ready").map(c -> reason.equals(c.getReason()))
-        .orElse(false));
+    return AwaitStatus.withReason(environment.kubernetes(), NAMESPACE, name, reason).getStatus();
   }
 
   private PermissionSetProvisioningStatus awaitStatus(String name, Predicate<PermissionSetProvisioningStatus> test) {
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      PermissionSetProvisioning resource = environment.get(NAMESPACE, name);
-      return resource != null && resource.getStatus() != null && test.test(resource.getStatus());
-    });
-    return environment.get(NAMESPACE, name).getStatus();
+    return AwaitStatus.until(environment.kubernetes(), NAMESPACE, name, resource -> test.test(resource.getStatus()))
+        .getStatus();
   }
 
   private static String ready(PermissionSetProvisioningStatus status) {
@@ -111,7 +99,7 @@ class EndToEndTest {
 
     assertThat(failed.getProvisioningStatus()).isEqualTo("FAILED");
     assertThat(failed.getFailureReason())
-        .isEqualTo("The account 9a8b7c6d5e4f30211203f4e5d6c7b8a9 is suspended and cannot be provisioned.");
+        .isEqualTo(LEGACY_FAILURE_REASON);
     assertThat(failed.condition("Stalled").orElseThrow().getStatus()).isEqualTo("True");
     assertThat(failed.condition("Stalled").orElseThrow().getMessage()).contains("is suspended");
     assertThat(simulator.counts().acceptedProvisions(INSTANCE, READ_ONLY, LEGACY)).isEqualTo(1);
@@ -120,12 +108,10 @@ class EndToEndTest {
 
   @Test
   void provisionsToAllProvisionedAccountsByPermissionSetName() {
-    PermissionSetProvisioningSpec spec = new PermissionSetProvisioningSpec();
-    spec.setInstanceId(INSTANCE);
-    spec.setPermissionSetName("Team-137");
-    spec.setTargetType(TargetType.ALL_PROVISIONED_ACCOUNTS);
+    PermissionSetProvisioning everywhere = Provisionings.allProvisionedAccounts("team-137-everywhere", null);
+    everywhere.getSpec().setPermissionSetName("Team-137");
 
-    create("team-137-everywhere", spec);
+    create(everywhere);
 
     PermissionSetProvisioningStatus done = awaitReason("team-137-everywhere", "Provisioned");
     assertThat(done.getPermissionSetId()).isEqualTo("ps-f000000000000089");
@@ -141,8 +127,8 @@ class EndToEndTest {
 
     // four permission sets, so that the four provisionings go at once rather than take turns
     create("throttled-1", READ_ONLY, PAYMENTS);
-    create("throttled-2", "ps-1a2b3c4d5e6f7081", ANALYTICS);
-    create("throttled-3", "ps-5e6f708192a3b4c5", SANDBOX);
+    create("throttled-2", ADMINISTRATOR, ANALYTICS);
+    create("throttled-3", BILLING_VIEWER, SANDBOX);
     create("throttled-4", "ps-f000000000000001", PAYMENTS);
 
     for (String name : new String[] {"throttled-1", "throttled-2", "throttled-3", "throttled-4"}) {
@@ -172,11 +158,10 @@ class EndToEndTest {
   @Test
   void unknownPermissionSetStallsNamingTheField() {
     create("unknown-id", "ps-0000000000000000", PAYMENTS);
-    PermissionSetProvisioningSpec byName = new PermissionSetProvisioningSpec();
-    byName.setInstanceId(INSTANCE);
-    byName.setPermissionSetName("DoesNotExist");
-    byName.setTargetId(PAYMENTS);
-    create("unknown-name", byName);
+    PermissionSetProvisioning byName = Provisionings.byName("unknown-name", "DoesNotExist", PAYMENTS);
+    // targetType left out: ACCOUNT is what it defaults to
+    byName.getSpec().setTargetType(null);
+    create(byName);
 
     PermissionSetProvisioningStatus unknownId = awaitReason("unknown-id", "PermissionSetNotFound");
     PermissionSetProvisioningStatus unknownName = awaitReason("unknown-name", "PermissionSetNotFound");

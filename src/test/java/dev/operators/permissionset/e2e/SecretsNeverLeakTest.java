@@ -1,12 +1,21 @@
 package dev.operators.permissionset.e2e;
 
+import static dev.operators.permissionset.testing.DemoWorld.ADMINISTRATOR;
+import static dev.operators.permissionset.testing.DemoWorld.ANALYTICS;
+import static dev.operators.permissionset.testing.DemoWorld.BILLING_VIEWER;
+import static dev.operators.permissionset.testing.DemoWorld.BILLING_VIEWER_NAME;
+import static dev.operators.permissionset.testing.DemoWorld.DOMAIN_ID;
+import static dev.operators.permissionset.testing.DemoWorld.INSTANCE;
+import static dev.operators.permissionset.testing.DemoWorld.LEGACY;
+import static dev.operators.permissionset.testing.DemoWorld.NAMESPACE;
+import static dev.operators.permissionset.testing.DemoWorld.PAYMENTS;
+import static dev.operators.permissionset.testing.DemoWorld.READ_ONLY;
+import static dev.operators.permissionset.testing.DemoWorld.SANDBOX;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
-import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
 import dev.operators.permissionset.api.v1alpha1.SecretReference;
-import dev.operators.permissionset.api.v1alpha1.TargetType;
 import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
 import dev.operators.permissionset.identitycenter.IdentityCenterClient;
@@ -14,9 +23,10 @@ import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import dev.operators.permissionset.identitycenter.ProvisioningTarget;
 import dev.operators.permissionset.identitycenter.huawei.HuaweiIdentityCenterClientFactory;
 import dev.operators.permissionset.simulator.SimulatorFixture;
+import dev.operators.permissionset.testing.AwaitStatus;
 import dev.operators.permissionset.testing.CapturedLogs;
 import dev.operators.permissionset.testing.EndToEndEnvironment;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import dev.operators.permissionset.testing.Provisionings;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
@@ -44,20 +54,12 @@ import org.junit.jupiter.api.Test;
  */
 class SecretsNeverLeakTest {
 
-  private static final String NAMESPACE = "platform";
-  private static final String INSTANCE = "ins-4f1d2c3b4a596870";
-  private static final String READ_ONLY = "ps-8603aaaaaaaa14bd";
-  private static final String PAYMENTS = "5146d03d8aaaaaaaaaaaabbae60620a5";
-  private static final String ANALYTICS = "0c1d2e3f405162738495a6b7c8d9e0f1";
-  private static final String SANDBOX = "7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4";
-  private static final String LEGACY = "9a8b7c6d5e4f30211203f4e5d6c7b8a9";
-
   private static final CloudCredentials DEFAULTS = new CloudCredentials("LEAKDEFAULTAK7Q2M4X8Z",
       "leak-default-sk-9f8e7d6c5b4a3f2e1d0c", Optional.of("leak-default-token-1a2b3c4d5e6f7a8b9c0d"),
-      Optional.of("d0m41n0000000000000000000000demo"));
+      Optional.of(DOMAIN_ID));
   private static final CloudCredentials PER_RESOURCE = new CloudCredentials("LEAKSECRETAK1B2C3D4E5",
       "leak-secret-sk-0a1b2c3d4e5f6a7b8c9d", Optional.of("leak-secret-token-f0e1d2c3b4a59687"),
-      Optional.of("d0m41n0000000000000000000000demo"));
+      Optional.of(DOMAIN_ID));
   /** Known to the cloud by its access key, with the wrong secret key: every call answers 401. */
   private static final CloudCredentials WRONG_SECRET_KEY = new CloudCredentials(PER_RESOURCE.accessKey(),
       "leak-wrong-sk-55aa55aa55aa55aa55aa", Optional.of("leak-wrong-token-0f0f0f0f0f0f"), Optional.empty());
@@ -120,23 +122,22 @@ class SecretsNeverLeakTest {
           .dropAcceptedProvisionRate(0.3);
 
       environment.startOperator();
-      create(expected, "defaults-provisioned", spec(READ_ONLY, PAYMENTS, null), "Provisioned");
-      create(expected, "defaults-failed", spec(READ_ONLY, LEGACY, null), "ProvisioningFailed");
-      create(expected, "secret-provisioned", spec("ps-1a2b3c4d5e6f7081", ANALYTICS, "per-resource"),
+      create(expected, resource("defaults-provisioned", READ_ONLY, PAYMENTS, null), "Provisioned");
+      create(expected, resource("defaults-failed", READ_ONLY, LEGACY, null), "ProvisioningFailed");
+      create(expected, resource("secret-provisioned", ADMINISTRATOR, ANALYTICS, "per-resource"),
           "Provisioned");
-      create(expected, "secret-wrong-secret-key", spec(READ_ONLY, SANDBOX, "wrong-secret-key"),
+      create(expected, resource("secret-wrong-secret-key", READ_ONLY, SANDBOX, "wrong-secret-key"),
           "AuthenticationFailed");
-      create(expected, "secret-unknown-access-key", spec("ps-5e6f708192a3b4c5", SANDBOX, "unknown-access-key"),
+      create(expected, resource("secret-unknown-access-key", BILLING_VIEWER, SANDBOX, "unknown-access-key"),
           "AuthenticationFailed");
-      create(expected, "secret-malformed", spec(READ_ONLY, ANALYTICS, "malformed"), "CredentialsUnavailable");
-      create(expected, "secret-missing", spec(READ_ONLY, ANALYTICS, "does-not-exist"), "CredentialsUnavailable");
-      create(expected, "unknown-permission-set", spec("ps-0000000000000000", PAYMENTS, "per-resource"),
+      create(expected, resource("secret-malformed", READ_ONLY, ANALYTICS, "malformed"), "CredentialsUnavailable");
+      create(expected, resource("secret-missing", READ_ONLY, ANALYTICS, "does-not-exist"), "CredentialsUnavailable");
+      create(expected, resource("unknown-permission-set", "ps-0000000000000000", PAYMENTS, "per-resource"),
           "PermissionSetNotFound");
-      PermissionSetProvisioningSpec byName = spec(null, PAYMENTS, "per-resource");
-      byName.setPermissionSetName("BillingViewer");
-      create(expected, "secret-by-name", byName, "Provisioned");
-      PermissionSetProvisioningSpec invalid = spec(READ_ONLY, null, null);
-      create(expected, "invalid-spec", invalid, "InvalidSpec");
+      PermissionSetProvisioning byName = resource("secret-by-name", null, PAYMENTS, "per-resource");
+      byName.getSpec().setPermissionSetName(BILLING_VIEWER_NAME);
+      create(expected, byName, "Provisioned");
+      create(expected, resource("invalid-spec", READ_ONLY, null, null), "InvalidSpec");
 
       try {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> expected.entrySet()
@@ -238,30 +239,22 @@ class SecretsNeverLeakTest {
     environment.kubernetes().resource(built).create();
   }
 
-  private static PermissionSetProvisioningSpec spec(String permissionSetId, String account, String secretName) {
-    PermissionSetProvisioningSpec spec = new PermissionSetProvisioningSpec();
-    spec.setInstanceId(INSTANCE);
-    spec.setPermissionSetId(permissionSetId);
-    spec.setTargetType(TargetType.ACCOUNT);
-    spec.setTargetId(account);
+  private static PermissionSetProvisioning resource(String name, String permissionSetId, String account,
+      String secretName) {
+    PermissionSetProvisioning resource = Provisionings.toAccount(name, permissionSetId, account);
     if (secretName != null) {
-      spec.setCredentialsSecretRef(new SecretReference(secretName));
+      resource.getSpec().setCredentialsSecretRef(new SecretReference(secretName));
     }
-    return spec;
+    return resource;
   }
 
-  private void create(Map<String, String> expected, String name, PermissionSetProvisioningSpec spec, String reason) {
-    PermissionSetProvisioning resource = new PermissionSetProvisioning();
-    resource.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
-    resource.setSpec(spec);
+  private void create(Map<String, String> expected, PermissionSetProvisioning resource, String reason) {
     environment.kubernetes().resource(resource).create();
-    expected.put(name, reason);
+    expected.put(resource.getMetadata().getName(), reason);
   }
 
   private Optional<String> reason(String name) {
-    PermissionSetProvisioning resource = environment.get(NAMESPACE, name);
-    return Optional.ofNullable(resource).map(PermissionSetProvisioning::getStatus)
-        .flatMap(status -> status.condition("Ready")).map(condition -> condition.getReason());
+    return Optional.ofNullable(AwaitStatus.readyReason(environment.get(NAMESPACE, name)));
   }
 
   /** The logger and level of a captured line: "LEVEL [thread] logger {mdc} - message". */

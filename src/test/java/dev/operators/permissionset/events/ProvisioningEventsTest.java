@@ -2,14 +2,17 @@ package dev.operators.permissionset.events;
 
 import static dev.operators.permissionset.identitycenter.ProvisioningStatus.IN_PROGRESS;
 import static dev.operators.permissionset.identitycenter.ProvisioningStatus.SUCCEEDED;
+import static dev.operators.permissionset.testing.DemoWorld.NAMESPACE;
+import static dev.operators.permissionset.testing.DemoWorld.PAYMENTS;
+import static dev.operators.permissionset.testing.DemoWorld.READ_ONLY;
+import static dev.operators.permissionset.testing.DemoWorld.READ_ONLY_NAME;
 import static dev.operators.permissionset.testing.FakeIdentityCenter.Outcome.error;
 import static dev.operators.permissionset.testing.FakeIdentityCenter.Outcome.status;
+import static dev.operators.permissionset.testing.Provisionings.toAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
-import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
-import dev.operators.permissionset.api.v1alpha1.TargetType;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import dev.operators.permissionset.runtime.PermissionSetOperator;
@@ -17,7 +20,6 @@ import dev.operators.permissionset.testing.FakeIdentityCenter;
 import dev.operators.permissionset.testing.KubernetesTestServer;
 import dev.operators.permissionset.testing.TestOperators;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -28,11 +30,8 @@ import org.junit.jupiter.api.Test;
 /** The operator tells the story of a resource in Events: one per transition, none per poll or retry. */
 class ProvisioningEventsTest {
 
-  private static final String NAMESPACE = "platform";
-  private static final String READ_ONLY = "ps-8603aaaaaaaa14bd";
-
   private final KubernetesTestServer kubernetes = KubernetesTestServer.start();
-  private final FakeIdentityCenter cloud = new FakeIdentityCenter().withPermissionSet(READ_ONLY, "ReadOnlyAccess");
+  private final FakeIdentityCenter cloud = new FakeIdentityCenter().withPermissionSet(READ_ONLY, READ_ONLY_NAME);
   private PermissionSetOperator operator;
 
   @AfterEach
@@ -41,18 +40,6 @@ class ProvisioningEventsTest {
       operator.close();
     }
     kubernetes.close();
-  }
-
-  private static PermissionSetProvisioning resource(String name, String targetId) {
-    PermissionSetProvisioningSpec spec = new PermissionSetProvisioningSpec();
-    spec.setInstanceId("ins-4f1d2c3b4a596870");
-    spec.setPermissionSetId(READ_ONLY);
-    spec.setTargetType(TargetType.ACCOUNT);
-    spec.setTargetId(targetId);
-    PermissionSetProvisioning resource = new PermissionSetProvisioning();
-    resource.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
-    resource.setSpec(spec);
-    return resource;
   }
 
   private List<Event> eventsAbout(String name) {
@@ -70,8 +57,8 @@ class ProvisioningEventsTest {
     cloud.onProvision(error(throttled), error(throttled), error(throttled), status(IN_PROGRESS));
     operator = TestOperators.start(kubernetes.client(), cloud, Map.of());
 
-    PermissionSetProvisioning created = kubernetes.client().resource(resource("readonly",
-        "5146d03d8aaaaaaaaaaaabbae60620a5")).create();
+    PermissionSetProvisioning created = kubernetes.client().resource(toAccount("readonly", READ_ONLY,
+        PAYMENTS)).create();
     await().atMost(Duration.ofSeconds(20)).until(() -> requestId("readonly") != null);
     await().atMost(Duration.ofSeconds(20)).until(() -> cloud.listCalls() >= 3);
     cloud.finish(requestId("readonly"), SUCCEEDED);
@@ -106,7 +93,7 @@ class ProvisioningEventsTest {
   void badInputStallsWithAWarningNamingTheField() {
     operator = TestOperators.start(kubernetes.client(), cloud, Map.of());
 
-    kubernetes.client().resource(resource("no-target", null)).create();
+    kubernetes.client().resource(toAccount("no-target", READ_ONLY, null)).create();
 
     await().atMost(Duration.ofSeconds(20)).until(() -> !eventsAbout("no-target").isEmpty());
     assertThat(eventsAbout("no-target")).singleElement().satisfies(e -> {

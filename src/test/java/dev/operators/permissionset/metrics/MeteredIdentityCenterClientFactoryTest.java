@@ -1,5 +1,8 @@
 package dev.operators.permissionset.metrics;
 
+import static dev.operators.permissionset.testing.DemoWorld.INSTANCE;
+import static dev.operators.permissionset.testing.DemoWorld.PAYMENTS;
+import static dev.operators.permissionset.testing.DemoWorld.READ_ONLY;
 import static dev.operators.permissionset.testing.FakeIdentityCenter.Outcome.error;
 import static dev.operators.permissionset.testing.FakeIdentityCenter.Outcome.status;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,9 +25,8 @@ import org.junit.jupiter.api.Test;
 
 class MeteredIdentityCenterClientFactoryTest {
 
-  private static final String INSTANCE = "ins-4f1d2c3b4a596870";
-  private static final String PERMISSION_SET = "ps-8603aaaaaaaa14bd";
-  private static final ProvisioningTarget TARGET = ProvisioningTarget.account("5146d03d8aaaaaaaaaaaabbae60620a5");
+  private static final String PERMISSION_SET = READ_ONLY;
+  private static final ProvisioningTarget TARGET = ProvisioningTarget.account(PAYMENTS);
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final FakeIdentityCenter cloud = new FakeIdentityCenter().withPermissionSet(PERMISSION_SET, "ReadOnly");

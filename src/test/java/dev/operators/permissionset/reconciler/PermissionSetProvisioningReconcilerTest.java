@@ -2,38 +2,46 @@ package dev.operators.permissionset.reconciler;
 
 import static dev.operators.permissionset.identitycenter.ProvisioningStatus.IN_PROGRESS;
 import static dev.operators.permissionset.identitycenter.ProvisioningStatus.SUCCEEDED;
+import static dev.operators.permissionset.testing.DemoWorld.ADMINISTRATOR;
+import static dev.operators.permissionset.testing.DemoWorld.ADMINISTRATOR_NAME;
+import static dev.operators.permissionset.testing.DemoWorld.INSTANCE;
+import static dev.operators.permissionset.testing.DemoWorld.NAMESPACE;
+import static dev.operators.permissionset.testing.DemoWorld.READ_ONLY;
+import static dev.operators.permissionset.testing.DemoWorld.READ_ONLY_NAME;
+import static dev.operators.permissionset.testing.DemoWorld.SANDBOX;
 import static dev.operators.permissionset.testing.FakeIdentityCenter.Outcome.error;
 import static dev.operators.permissionset.testing.FakeIdentityCenter.Outcome.failed;
 import static dev.operators.permissionset.testing.FakeIdentityCenter.Outcome.status;
 import static dev.operators.permissionset.testing.FakeIdentityCenter.Outcome.unknownStatus;
+import static dev.operators.permissionset.testing.Provisionings.allProvisionedAccounts;
+import static dev.operators.permissionset.testing.Provisionings.byName;
+import static dev.operators.permissionset.testing.Provisionings.toAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.operators.permissionset.api.v1alpha1.PendingProvision;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
-import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
 import dev.operators.permissionset.api.v1alpha1.SecretReference;
-import dev.operators.permissionset.api.v1alpha1.TargetType;
 import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import dev.operators.permissionset.identitycenter.ProvisioningTarget;
 import dev.operators.permissionset.runtime.PermissionSetOperator;
+import dev.operators.permissionset.testing.AwaitStatus;
+import dev.operators.permissionset.testing.DemoWorld;
 import dev.operators.permissionset.testing.FakeIdentityCenter;
 import dev.operators.permissionset.testing.KubernetesTestServer;
+import dev.operators.permissionset.testing.TestOperators;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -44,12 +52,10 @@ import org.junit.jupiter.api.Test;
 /** A real JOSDK operator on the mock Kubernetes API, against an in-memory Identity Center. */
 class PermissionSetProvisioningReconcilerTest {
 
-  private static final String NAMESPACE = "platform";
-  private static final String INSTANCE = "ins-4f1d2c3b4a596870";
-  private static final String READ_ONLY = "ps-8603aaaaaaaa14bd";
-  private static final String ACCOUNT = "5146d03d8aaaaaaaaaaaabbae60620a5";
-  private static final String OTHER_ACCOUNT = "0c1d2e3f405162738495a6b7c8d9e0f1";
-  private static final CloudCredentials DEFAULT_CREDENTIALS = CloudCredentials.of("AKDEFAULT", "sk-default");
+  private static final String ACCOUNT = DemoWorld.PAYMENTS;
+  private static final String OTHER_ACCOUNT = DemoWorld.ANALYTICS;
+  private static final CloudCredentials DEFAULT_CREDENTIALS = CloudCredentials.of(TestOperators.ACCESS_KEY,
+      TestOperators.SECRET_KEY);
 
   private KubernetesTestServer kubernetes;
   private KubernetesClient client;
@@ -60,7 +66,7 @@ class PermissionSetProvisioningReconcilerTest {
   void startKubernetes() {
     kubernetes = KubernetesTestServer.start();
     client = kubernetes.client();
-    cloud = new FakeIdentityCenter().withPermissionSet(READ_ONLY, "ReadOnlyAccess");
+    cloud = new FakeIdentityCenter().withPermissionSet(READ_ONLY, READ_ONLY_NAME);
   }
 
   @AfterEach
@@ -76,32 +82,7 @@ class PermissionSetProvisioningReconcilerTest {
   }
 
   private void startOperator(Map<String, String> settings) {
-    Map<String, String> env = new HashMap<>(Map.of(
-        OperatorConfig.ACCESS_KEY, DEFAULT_CREDENTIALS.accessKey(),
-        OperatorConfig.SECRET_KEY, DEFAULT_CREDENTIALS.secretKey(),
-        OperatorConfig.POLL_INITIAL_INTERVAL, "100ms",
-        OperatorConfig.POLL_MAX_INTERVAL, "300ms",
-        OperatorConfig.RETRY_INITIAL_INTERVAL, "100ms",
-        OperatorConfig.RETRY_MAX_INTERVAL, "400ms"));
-    env.putAll(settings);
-    operator = PermissionSetOperator.create(client, OperatorConfig.fromEnvironment(env), cloud, Clock.systemUTC());
-    operator.start();
-  }
-
-  private static PermissionSetProvisioning resource(String name, PermissionSetProvisioningSpec spec) {
-    PermissionSetProvisioning resource = new PermissionSetProvisioning();
-    resource.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
-    resource.setSpec(spec);
-    return resource;
-  }
-
-  private static PermissionSetProvisioningSpec toAccount(String account) {
-    PermissionSetProvisioningSpec spec = new PermissionSetProvisioningSpec();
-    spec.setInstanceId(INSTANCE);
-    spec.setPermissionSetId(READ_ONLY);
-    spec.setTargetType(TargetType.ACCOUNT);
-    spec.setTargetId(account);
-    return spec;
+    operator = TestOperators.start(client, cloud, settings);
   }
 
   private PermissionSetProvisioning create(PermissionSetProvisioning resource) {
@@ -113,11 +94,7 @@ class PermissionSetProvisioningReconcilerTest {
   }
 
   private PermissionSetProvisioning awaitStatus(String name, Predicate<PermissionSetProvisioningStatus> condition) {
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
-      PermissionSetProvisioning resource = current(name);
-      return resource.getStatus() != null && condition.test(resource.getStatus());
-    });
-    return current(name);
+    return AwaitStatus.until(client, NAMESPACE, name, resource -> condition.test(resource.getStatus()));
   }
 
   private static Predicate<PermissionSetProvisioningStatus> reason(String reason) {
@@ -146,7 +123,7 @@ class PermissionSetProvisioningReconcilerTest {
     cloud.onProvision(status(SUCCEEDED));
     startOperator();
 
-    create(resource("readonly", toAccount(ACCOUNT)));
+    create(toAccount("readonly", READ_ONLY, ACCOUNT));
 
     PermissionSetProvisioning done = awaitStatus("readonly", reason("Provisioned"));
     assertConditions(done, "True", "False", "False");
@@ -170,7 +147,7 @@ class PermissionSetProvisioningReconcilerTest {
     cloud.onProvision(unknownStatus("PENDING"));
     startOperator();
 
-    create(resource("polled", toAccount(ACCOUNT)));
+    create(toAccount("polled", READ_ONLY, ACCOUNT));
 
     PermissionSetProvisioning inFlight = awaitStatus("polled",
         status -> reason("Provisioning").test(status) && status.getRequestId() != null);
@@ -186,12 +163,11 @@ class PermissionSetProvisioningReconcilerTest {
     assertThat(cloud.provisionCalls()).hasSize(1);
   }
 
-
   @Test
   void unchangedPollsWriteNoStatus() {
     cloud.onProvision(status(IN_PROGRESS));
     startOperator();
-    create(resource("quiet", toAccount(ACCOUNT)));
+    create(toAccount("quiet", READ_ONLY, ACCOUNT));
     String versionWhileInFlight = awaitStatus("quiet",
         status -> reason("Provisioning").test(status) && status.getRequestId() != null)
         .getMetadata().getResourceVersion();
@@ -201,13 +177,12 @@ class PermissionSetProvisioningReconcilerTest {
     assertThat(current("quiet").getMetadata().getResourceVersion()).isEqualTo(versionWhileInFlight);
   }
 
-
   @Test
   void failedRequestStallsWithTheCloudsReasonAndIsNotRetried() throws InterruptedException {
     String reason = "The account 5146d03d8aaaaaaaaaaaabbae60620a5 is suspended and cannot be provisioned.";
     cloud.onProvision(status(IN_PROGRESS));
     startOperator();
-    create(resource("failing", toAccount(ACCOUNT)));
+    create(toAccount("failing", READ_ONLY, ACCOUNT));
     String requestId = awaitStatus("failing", status -> status.getRequestId() != null).getStatus().getRequestId();
     await().atMost(Duration.ofSeconds(20)).until(() -> cloud.listCalls() >= 2);
 
@@ -223,7 +198,6 @@ class PermissionSetProvisioningReconcilerTest {
     assertThat(cloud.describeCalls()).as("described once, for its failure reason").containsExactly(requestId);
   }
 
-
   @Test
   void retryableErrorsAreShownAndRetriedUntilTheCallSucceeds() {
     IdentityCenterException outage = new IdentityCenterException("ProvisionPermissionSet",
@@ -233,7 +207,7 @@ class PermissionSetProvisioningReconcilerTest {
     cloud.onProvision(error(outage), error(dropped), error(outage), status(SUCCEEDED));
     startOperator();
 
-    create(resource("flaky", toAccount(ACCOUNT)));
+    create(toAccount("flaky", READ_ONLY, ACCOUNT));
 
     PermissionSetProvisioning retrying = awaitStatus("flaky", reason("CloudUnavailable"));
     assertConditions(retrying, "False", "True", "False");
@@ -250,7 +224,7 @@ class PermissionSetProvisioningReconcilerTest {
     startOperator();
     long start = System.nanoTime();
 
-    create(resource("throttled", toAccount(ACCOUNT)));
+    create(toAccount("throttled", READ_ONLY, ACCOUNT));
 
     assertConditions(awaitStatus("throttled", reason("Throttled")), "False", "True", "False");
     awaitStatus("throttled", reason("Provisioned"));
@@ -260,28 +234,20 @@ class PermissionSetProvisioningReconcilerTest {
 
   @Test
   void permissionSetNameIsResolvedToItsId() {
-    cloud.withPermissionSet("ps-1a2b3c4d5e6f7081", "AdministratorAccess").onProvision(status(SUCCEEDED));
+    cloud.withPermissionSet(ADMINISTRATOR, ADMINISTRATOR_NAME).onProvision(status(SUCCEEDED));
     startOperator();
-    PermissionSetProvisioningSpec spec = toAccount(ACCOUNT);
-    spec.setPermissionSetId(null);
-    spec.setPermissionSetName("AdministratorAccess");
-
-    create(resource("by-name", spec));
+    create(byName("by-name", ADMINISTRATOR_NAME, ACCOUNT));
 
     PermissionSetProvisioning done = awaitStatus("by-name", reason("Provisioned"));
-    assertThat(done.getStatus().getPermissionSetId()).isEqualTo("ps-1a2b3c4d5e6f7081");
+    assertThat(done.getStatus().getPermissionSetId()).isEqualTo(ADMINISTRATOR);
     assertThat(cloud.provisionCalls()).singleElement()
-        .satisfies(call -> assertThat(call.permissionSetId()).isEqualTo("ps-1a2b3c4d5e6f7081"));
+        .satisfies(call -> assertThat(call.permissionSetId()).isEqualTo(ADMINISTRATOR));
   }
 
   @Test
   void unknownPermissionSetNameStallsNamingTheField() {
     startOperator();
-    PermissionSetProvisioningSpec spec = toAccount(ACCOUNT);
-    spec.setPermissionSetId(null);
-    spec.setPermissionSetName("readonlyaccess");
-
-    create(resource("unknown-name", spec));
+    create(byName("unknown-name", "readonlyaccess", ACCOUNT));
 
     PermissionSetProvisioning stalled = awaitStatus("unknown-name", reason("PermissionSetNotFound"));
     assertConditions(stalled, "False", "False", "True");
@@ -295,7 +261,7 @@ class PermissionSetProvisioningReconcilerTest {
         400, "IIC.1210", "Account not found.", null, null)));
     startOperator();
 
-    create(resource("no-account", toAccount("ffffffffffffffffffffffffffffffff")));
+    create(toAccount("no-account", READ_ONLY, "ffffffffffffffffffffffffffffffff"));
 
     PermissionSetProvisioning stalled = awaitStatus("no-account", reason("AccountNotFound"));
     assertConditions(stalled, "False", "False", "True");
@@ -305,10 +271,10 @@ class PermissionSetProvisioningReconcilerTest {
   @Test
   void invalidSpecStallsWithoutCallingTheCloud() {
     startOperator();
-    PermissionSetProvisioningSpec spec = toAccount(ACCOUNT);
-    spec.setPermissionSetName("ReadOnlyAccess");
+    PermissionSetProvisioning resource = toAccount("both", READ_ONLY, ACCOUNT);
+    resource.getSpec().setPermissionSetName(READ_ONLY_NAME);
 
-    create(resource("both", spec));
+    create(resource);
 
     PermissionSetProvisioning stalled = awaitStatus("both", reason("InvalidSpec"));
     assertConditions(stalled, "False", "False", "True");
@@ -321,7 +287,7 @@ class PermissionSetProvisioningReconcilerTest {
   void specChangeProvisionsAgain() {
     cloud.onProvision(status(SUCCEEDED), status(SUCCEEDED));
     startOperator();
-    create(resource("moving", toAccount(ACCOUNT)));
+    create(toAccount("moving", READ_ONLY, ACCOUNT));
     PermissionSetProvisioning first = awaitStatus("moving", reason("Provisioned"));
 
     first.getSpec().setTargetId("0c1d2e3f405162738495a6b7c8d9e0f1");
@@ -339,7 +305,7 @@ class PermissionSetProvisioningReconcilerTest {
   @Test
   void recordedRequestIsFollowedAfterARestartNotProvisionedAgain() {
     String requestId = cloud.existingRequest(READ_ONLY, ProvisioningTarget.account(ACCOUNT), IN_PROGRESS);
-    PermissionSetProvisioning created = create(resource("resumed", toAccount(ACCOUNT)));
+    PermissionSetProvisioning created = create(toAccount("resumed", READ_ONLY, ACCOUNT));
     PermissionSetProvisioningStatus recorded = new PermissionSetProvisioningStatus();
     recorded.setRequestId(requestId);
     recorded.setRequestGeneration(created.getMetadata().getGeneration());
@@ -357,15 +323,14 @@ class PermissionSetProvisioningReconcilerTest {
     assertThat(cloud.provisionCalls()).isEmpty();
   }
 
-
   @Test
   void missingCredentialsSecretIsReportedAndRecoversOnceCreated() {
     cloud.onProvision(status(SUCCEEDED));
     startOperator();
-    PermissionSetProvisioningSpec spec = toAccount(ACCOUNT);
-    spec.setCredentialsSecretRef(new SecretReference("team-credentials"));
+    PermissionSetProvisioning resource = toAccount("with-secret", READ_ONLY, ACCOUNT);
+    resource.getSpec().setCredentialsSecretRef(new SecretReference("team-credentials"));
 
-    create(resource("with-secret", spec));
+    create(resource);
 
     PermissionSetProvisioning waiting = awaitStatus("with-secret", reason("CredentialsUnavailable"));
     assertConditions(waiting, "False", "False", "True");
@@ -389,10 +354,7 @@ class PermissionSetProvisioningReconcilerTest {
   void allProvisionedAccountsTargetsNoAccount() {
     cloud.onProvision(status(SUCCEEDED));
     startOperator();
-    PermissionSetProvisioningSpec spec = toAccount(null);
-    spec.setTargetType(TargetType.ALL_PROVISIONED_ACCOUNTS);
-
-    create(resource("everywhere", spec));
+    create(allProvisionedAccounts("everywhere", READ_ONLY));
 
     PermissionSetProvisioning done = awaitStatus("everywhere", reason("Provisioned"));
     assertThat(done.getStatus().getAccountId()).isNull();
@@ -401,11 +363,11 @@ class PermissionSetProvisioningReconcilerTest {
   }
 
   /** Writes status as an earlier run of the operator left it: it recorded the intent, and then died. */
-  private PermissionSetProvisioning crashedAfterRecordingIntent(String name, PermissionSetProvisioningSpec spec,
+  private PermissionSetProvisioning crashedAfterRecordingIntent(PermissionSetProvisioning resource,
       Instant recordedAt) {
-    PermissionSetProvisioning created = create(resource(name, spec));
+    PermissionSetProvisioning created = create(resource);
     PermissionSetProvisioningStatus recorded = new PermissionSetProvisioningStatus();
-    recorded.setPermissionSetId(spec.getPermissionSetId());
+    recorded.setPermissionSetId(resource.getSpec().getPermissionSetId());
     recorded.setPendingProvision(new PendingProvision(created.getMetadata().getGeneration(),
         recordedAt.truncatedTo(ChronoUnit.SECONDS).toString()));
     created.setStatus(recorded);
@@ -416,7 +378,7 @@ class PermissionSetProvisioningReconcilerTest {
   void anIntentLeftByACrashIsMatchedToTheRequestItMadeNotProvisionedAgain() {
     String made = cloud.existingRequest(READ_ONLY, ProvisioningTarget.account(ACCOUNT), IN_PROGRESS);
     String otherTarget = cloud.existingRequest(READ_ONLY, ProvisioningTarget.account(OTHER_ACCOUNT), IN_PROGRESS);
-    crashedAfterRecordingIntent("crashed", toAccount(ACCOUNT), Instant.now().minusSeconds(5));
+    crashedAfterRecordingIntent(toAccount("crashed", READ_ONLY, ACCOUNT), Instant.now().minusSeconds(5));
 
     startOperator();
 
@@ -434,7 +396,7 @@ class PermissionSetProvisioningReconcilerTest {
   void anIntentLeftByACrashWithNoRequestInTheCloudIsProvisionedOnce() {
     cloud.existingRequest(READ_ONLY, ProvisioningTarget.account(OTHER_ACCOUNT), IN_PROGRESS);
     cloud.onProvision(status(SUCCEEDED));
-    crashedAfterRecordingIntent("never-sent", toAccount(ACCOUNT), Instant.now().minusSeconds(5));
+    crashedAfterRecordingIntent(toAccount("never-sent", READ_ONLY, ACCOUNT), Instant.now().minusSeconds(5));
 
     startOperator();
 
@@ -449,7 +411,7 @@ class PermissionSetProvisioningReconcilerTest {
     cloud.onProvision(FakeIdentityCenter.Outcome.acceptedButAnswerLost());
     startOperator();
 
-    create(resource("lost-answer", toAccount(ACCOUNT)));
+    create(toAccount("lost-answer", READ_ONLY, ACCOUNT));
 
     PermissionSetProvisioning following = awaitStatus("lost-answer",
         status -> reason("Provisioning").test(status) && status.getRequestId() != null);
@@ -466,7 +428,7 @@ class PermissionSetProvisioningReconcilerTest {
         "APIG.0308", "The throttling threshold has been reached", null, null)), status(SUCCEEDED));
     startOperator();
 
-    create(resource("refused-once", toAccount(ACCOUNT)));
+    create(toAccount("refused-once", READ_ONLY, ACCOUNT));
 
     awaitStatus("refused-once", reason("Provisioned"));
     assertThat(cloud.provisionCalls()).hasSize(2);
@@ -476,10 +438,10 @@ class PermissionSetProvisioningReconcilerTest {
   @Test
   void resourcesOfOnePermissionSetTakeTurnsInTheOrderTheyStartedWaiting() {
     startOperator();
-    create(resource("turn-a", toAccount(ACCOUNT)));
+    create(toAccount("turn-a", READ_ONLY, ACCOUNT));
     PermissionSetProvisioning first = awaitStatus("turn-a", status -> status.getRequestId() != null);
-    create(resource("turn-c", toAccount("7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4")));
-    create(resource("turn-b", toAccount(OTHER_ACCOUNT)));
+    create(toAccount("turn-c", READ_ONLY, SANDBOX));
+    create(toAccount("turn-b", READ_ONLY, OTHER_ACCOUNT));
 
     PermissionSetProvisioning waiting = awaitStatus("turn-c", reason("WaitingForPermissionSet"));
     awaitStatus("turn-b", reason("WaitingForPermissionSet"));
@@ -498,18 +460,15 @@ class PermissionSetProvisioningReconcilerTest {
     }
     assertThat(cloud.mostInFlightAtProvision()).isZero();
     assertThat(cloud.provisionCalls()).extracting(call -> call.target().accountId().orElseThrow())
-        .containsExactly(ACCOUNT, "7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4", OTHER_ACCOUNT);
+        .containsExactly(ACCOUNT, SANDBOX, OTHER_ACCOUNT);
   }
 
   @Test
   void aResourceWaitingForItsTurnLooksItsPermissionSetNameUpOnce() {
     startOperator();
-    create(resource("holder", toAccount(ACCOUNT)));
+    create(toAccount("holder", READ_ONLY, ACCOUNT));
     PermissionSetProvisioning holder = awaitStatus("holder", status -> status.getRequestId() != null);
-    PermissionSetProvisioningSpec byName = toAccount(OTHER_ACCOUNT);
-    byName.setPermissionSetId(null);
-    byName.setPermissionSetName("ReadOnlyAccess");
-    create(resource("by-name", byName));
+    create(byName("by-name", READ_ONLY_NAME, OTHER_ACCOUNT));
     awaitStatus("by-name", reason("WaitingForPermissionSet"));
 
     // several backstop looks (POLL_MAX_INTERVAL is 300 ms here) while it waits
@@ -523,7 +482,7 @@ class PermissionSetProvisioningReconcilerTest {
   @Test
   void aVeryLongFailureReasonIsCappedInStatus() {
     startOperator();
-    create(resource("verbose", toAccount(ACCOUNT)));
+    create(toAccount("verbose", READ_ONLY, ACCOUNT));
     String requestId = awaitStatus("verbose", status -> status.getRequestId() != null).getStatus().getRequestId();
     await().atMost(Duration.ofSeconds(20)).until(() -> cloud.listCalls() >= 2);
 
@@ -538,7 +497,7 @@ class PermissionSetProvisioningReconcilerTest {
   void aRequestInProgressPastTheDeadlineStallsAndStillReportsItsOutcome() {
     startOperator(Map.of(OperatorConfig.PROVISIONING_TIMEOUT, "1s"));
 
-    create(resource("slow", toAccount(ACCOUNT)));
+    create(toAccount("slow", READ_ONLY, ACCOUNT));
 
     PermissionSetProvisioning overdue = awaitStatus("slow", reason("ProvisioningTimedOut"));
     assertConditions(overdue, "False", "False", "True");
@@ -552,9 +511,9 @@ class PermissionSetProvisioningReconcilerTest {
   void aFixedSecretIsPickedUpByItsWatchWithoutWaitingForARetry() {
     cloud.onProvision(status(SUCCEEDED));
     startOperator(Map.of(OperatorConfig.RETRY_INITIAL_INTERVAL, "10m", OperatorConfig.RETRY_MAX_INTERVAL, "10m"));
-    PermissionSetProvisioningSpec spec = toAccount(ACCOUNT);
-    spec.setCredentialsSecretRef(new SecretReference("late-credentials"));
-    create(resource("late-secret", spec));
+    PermissionSetProvisioning resource = toAccount("late-secret", READ_ONLY, ACCOUNT);
+    resource.getSpec().setCredentialsSecretRef(new SecretReference("late-credentials"));
+    create(resource);
     awaitStatus("late-secret", reason("CredentialsUnavailable"));
 
     client.resource(new SecretBuilder()
@@ -575,9 +534,9 @@ class PermissionSetProvisioningReconcilerTest {
     client.resource(new SecretBuilder().withNewMetadata().withName("team").withNamespace(NAMESPACE).endMetadata()
         .withData(credentials).build()).create();
     startOperator();
-    PermissionSetProvisioningSpec spec = toAccount(ACCOUNT);
-    spec.setCredentialsSecretRef(new SecretReference("team"));
-    create(resource("no-such-account", spec));
+    PermissionSetProvisioning resource = toAccount("no-such-account", READ_ONLY, ACCOUNT);
+    resource.getSpec().setCredentialsSecretRef(new SecretReference("team"));
+    create(resource);
     awaitStatus("no-such-account", reason("AccountNotFound"));
 
     client.resource(new SecretBuilder().withNewMetadata().withName("team").withNamespace(NAMESPACE)

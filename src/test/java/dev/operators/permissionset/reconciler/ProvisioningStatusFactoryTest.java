@@ -4,37 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
+import dev.operators.permissionset.testing.MutableClock;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class ProvisioningStatusFactoryTest {
 
-  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-03-04T05:06:07.891Z"));
-  private final ProvisioningStatusFactory factory = new ProvisioningStatusFactory(new Clock() {
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-  });
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-04T05:06:07.891Z"));
+  private final ProvisioningStatusFactory factory = new ProvisioningStatusFactory(clock);
 
   private static PermissionSetProvisioning resource(long generation) {
     PermissionSetProvisioning resource = new PermissionSetProvisioning();
@@ -69,7 +51,7 @@ class ProvisioningStatusFactoryTest {
     factory.apply(resource(1), status, ConditionReason.PROVISIONING, "in progress");
     PermissionSetProvisioningStatus before = status.copy();
 
-    now.set(Instant.parse("2026-03-04T05:10:00Z"));
+    clock.set(Instant.parse("2026-03-04T05:10:00Z"));
     factory.apply(resource(1), status, ConditionReason.PROVISIONING, "in progress");
 
     assertThat(status).isEqualTo(before);
@@ -83,7 +65,7 @@ class ProvisioningStatusFactoryTest {
     PermissionSetProvisioningStatus status = new PermissionSetProvisioningStatus();
     factory.apply(resource(1), status, ConditionReason.PROVISIONING, "in progress");
 
-    now.set(Instant.parse("2026-03-04T05:10:00Z"));
+    clock.set(Instant.parse("2026-03-04T05:10:00Z"));
     factory.apply(resource(1), status, ConditionReason.PROVISIONED, "done");
 
     assertThat(condition(status, "Ready").getStatus()).isEqualTo("True");

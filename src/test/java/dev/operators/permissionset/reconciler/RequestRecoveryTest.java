@@ -1,17 +1,18 @@
 package dev.operators.permissionset.reconciler;
 
+import static dev.operators.permissionset.testing.DemoWorld.INSTANCE;
+import static dev.operators.permissionset.testing.DemoWorld.READ_ONLY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.operators.permissionset.identitycenter.ErrorCategory;
-import dev.operators.permissionset.identitycenter.IdentityCenterClient;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import dev.operators.permissionset.identitycenter.Page;
-import dev.operators.permissionset.identitycenter.PermissionSet;
 import dev.operators.permissionset.identitycenter.ProvisioningRequest;
 import dev.operators.permissionset.identitycenter.ProvisioningStatus;
 import dev.operators.permissionset.identitycenter.ProvisioningSummary;
 import dev.operators.permissionset.identitycenter.ProvisioningTarget;
+import dev.operators.permissionset.testing.RequestFollowingCloud;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,12 +23,11 @@ import org.junit.jupiter.api.Test;
 
 class RequestRecoveryTest {
 
-  private static final String INSTANCE = "ins-4f1d2c3b4a596870";
-  private static final String PERMISSION_SET = "ps-8603aaaaaaaa14bd";
+  private static final String PERMISSION_SET = READ_ONLY;
   private static final Instant INTENT = Instant.parse("2026-01-01T00:00:00Z");
 
   /** Forty requests of other accounts, then the one sought; every seventh describe fails once. */
-  private static final class FlakyCloud implements IdentityCenterClient {
+  private static final class FlakyCloud implements RequestFollowingCloud {
 
     private final List<String> described = new ArrayList<>();
     private int describes;
@@ -53,21 +53,6 @@ class RequestRecoveryTest {
       String account = requestId.equals(requestId(40)) ? "sought" : "other-" + requestId;
       return new ProvisioningRequest(requestId, ProvisioningStatus.SUCCEEDED, "SUCCEEDED", Optional.of(account),
           Optional.of(PERMISSION_SET), Optional.empty(), Optional.of(INTENT));
-    }
-
-    @Override
-    public ProvisioningRequest provision(String instanceId, String permissionSetId, ProvisioningTarget target) {
-      throw new UnsupportedOperationException("recovery never provisions");
-    }
-
-    @Override
-    public Optional<PermissionSet> findPermissionSetById(String instanceId, String permissionSetId) {
-      throw new UnsupportedOperationException("recovery never looks up permission sets");
-    }
-
-    @Override
-    public Optional<PermissionSet> findPermissionSetByName(String instanceId, String name) {
-      throw new UnsupportedOperationException("recovery never looks up permission sets");
     }
   }
 

@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.operators.permissionset.identitycenter.ErrorCategory;
-import dev.operators.permissionset.identitycenter.IdentityCenterClient;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import dev.operators.permissionset.identitycenter.Page;
-import dev.operators.permissionset.identitycenter.PermissionSet;
 import dev.operators.permissionset.identitycenter.ProvisioningRequest;
 import dev.operators.permissionset.identitycenter.ProvisioningStatus;
 import dev.operators.permissionset.identitycenter.ProvisioningSummary;
-import dev.operators.permissionset.identitycenter.ProvisioningTarget;
 import dev.operators.permissionset.reconciler.RequestTracker.Progress;
 import dev.operators.permissionset.testing.MutableClock;
+import dev.operators.permissionset.testing.RequestFollowingCloud;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
 import java.time.Instant;
@@ -170,7 +168,7 @@ class RequestTrackerTest {
   }
 
   /** An instance's requests as the list and describe endpoints show them: paged, optionally lagging or failing. */
-  private static final class ListingCloud implements IdentityCenterClient {
+  private static final class ListingCloud implements RequestFollowingCloud {
     private final Map<String, ProvisioningStatus> statuses = new ConcurrentHashMap<>();
     private final Map<String, String> reasons = new ConcurrentHashMap<>();
     private final Set<String> hidden = ConcurrentHashMap.newKeySet();
@@ -217,21 +215,6 @@ class RequestTrackerTest {
       ProvisioningStatus status = statuses.get(requestId);
       return new ProvisioningRequest(requestId, status, status.name(), Optional.empty(), Optional.empty(),
           Optional.ofNullable(reasons.get(requestId)), Optional.empty());
-    }
-
-    @Override
-    public ProvisioningRequest provision(String instanceId, String permissionSetId, ProvisioningTarget target) {
-      throw new AssertionError("the tracker never provisions");
-    }
-
-    @Override
-    public Optional<PermissionSet> findPermissionSetById(String instanceId, String permissionSetId) {
-      throw new AssertionError("the tracker never looks up permission sets");
-    }
-
-    @Override
-    public Optional<PermissionSet> findPermissionSetByName(String instanceId, String name) {
-      throw new AssertionError("the tracker never looks up permission sets");
     }
   }
 }

@@ -1,5 +1,8 @@
 package dev.operators.permissionset.reconciler;
 
+import static dev.operators.permissionset.testing.DemoWorld.INSTANCE;
+import static dev.operators.permissionset.testing.DemoWorld.PAYMENTS;
+import static dev.operators.permissionset.testing.DemoWorld.READ_ONLY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
@@ -12,9 +15,9 @@ class SpecValidatorTest {
 
   private static PermissionSetProvisioningSpec spec(Consumer<PermissionSetProvisioningSpec> change) {
     PermissionSetProvisioningSpec spec = new PermissionSetProvisioningSpec();
-    spec.setInstanceId("ins-4f1d2c3b4a596870");
-    spec.setPermissionSetId("ps-8603aaaaaaaa14bd");
-    spec.setTargetId("5146d03d8aaaaaaaaaaaabbae60620a5");
+    spec.setInstanceId(INSTANCE);
+    spec.setPermissionSetId(READ_ONLY);
+    spec.setTargetId(PAYMENTS);
     change.accept(spec);
     return spec;
   }

@@ -2,18 +2,20 @@ package dev.operators.permissionset.runtime;
 
 import static dev.operators.permissionset.identitycenter.ProvisioningStatus.IN_PROGRESS;
 import static dev.operators.permissionset.identitycenter.ProvisioningStatus.SUCCEEDED;
+import static dev.operators.permissionset.testing.DemoWorld.NAMESPACE;
+import static dev.operators.permissionset.testing.DemoWorld.PAYMENTS;
+import static dev.operators.permissionset.testing.DemoWorld.READ_ONLY;
+import static dev.operators.permissionset.testing.DemoWorld.READ_ONLY_NAME;
 import static dev.operators.permissionset.testing.FakeIdentityCenter.Outcome.status;
+import static dev.operators.permissionset.testing.Provisionings.toAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
-import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
-import dev.operators.permissionset.api.v1alpha1.TargetType;
 import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.testing.FakeIdentityCenter;
 import dev.operators.permissionset.testing.KubernetesTestServer;
 import dev.operators.permissionset.testing.TestOperators;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,11 +30,8 @@ import org.junit.jupiter.api.Test;
 /** The operator's one HTTP port: probes backed by the JOSDK runtime, and Prometheus metrics. */
 class HealthServerTest {
 
-  private static final String NAMESPACE = "platform";
-  private static final String READ_ONLY = "ps-8603aaaaaaaa14bd";
-
   private final KubernetesTestServer kubernetes = KubernetesTestServer.start();
-  private final FakeIdentityCenter cloud = new FakeIdentityCenter().withPermissionSet(READ_ONLY, "ReadOnlyAccess");
+  private final FakeIdentityCenter cloud = new FakeIdentityCenter().withPermissionSet(READ_ONLY, READ_ONLY_NAME);
   private final HttpClient http = HttpClient.newHttpClient();
   private PermissionSetOperator operator;
   private HealthServer health;
@@ -53,18 +52,6 @@ class HealthServerTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private static PermissionSetProvisioning resource(String name) {
-    PermissionSetProvisioningSpec spec = new PermissionSetProvisioningSpec();
-    spec.setInstanceId("ins-4f1d2c3b4a596870");
-    spec.setPermissionSetId(READ_ONLY);
-    spec.setTargetType(TargetType.ACCOUNT);
-    spec.setTargetId("5146d03d8aaaaaaaaaaaabbae60620a5");
-    PermissionSetProvisioning resource = new PermissionSetProvisioning();
-    resource.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
-    resource.setSpec(spec);
-    return resource;
-  }
-
   @Test
   void probesAnswerFromTheRuntimeAndMetricsCoverJosdkTheCloudAndOutcomes() throws Exception {
     cloud.onProvision(status(IN_PROGRESS));
@@ -74,7 +61,7 @@ class HealthServerTest {
     assertThat(get("/livez").statusCode()).isEqualTo(200);
     assertThat(get("/readyz").statusCode()).isEqualTo(200);
     assertThat(get("/metrics").body()).contains("permissionset_provisioning_requests_in_flight 0.0");
-    kubernetes.client().resource(resource("readonly")).create();
+    kubernetes.client().resource(toAccount("readonly", READ_ONLY, PAYMENTS)).create();
     await().atMost(Duration.ofSeconds(20)).until(() -> get("/metrics").body()
         .contains("permissionset_provisioning_requests_in_flight 1.0"));
     await().atMost(Duration.ofSeconds(20)).until(() -> cloud.listCalls() >= 2);

@@ -1,24 +1,23 @@
 package dev.operators.permissionset.runtime;
 
 import static dev.operators.permissionset.identitycenter.ProvisioningStatus.SUCCEEDED;
+import static dev.operators.permissionset.testing.DemoWorld.NAMESPACE;
+import static dev.operators.permissionset.testing.DemoWorld.PAYMENTS;
+import static dev.operators.permissionset.testing.DemoWorld.READ_ONLY;
+import static dev.operators.permissionset.testing.DemoWorld.READ_ONLY_NAME;
 import static dev.operators.permissionset.testing.FakeIdentityCenter.Outcome.status;
+import static dev.operators.permissionset.testing.Provisionings.toAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
-import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
-import dev.operators.permissionset.api.v1alpha1.TargetType;
-import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.identitycenter.IdentityCenterClientFactory;
+import dev.operators.permissionset.testing.AwaitStatus;
 import dev.operators.permissionset.testing.FakeIdentityCenter;
 import dev.operators.permissionset.testing.KubernetesTestServer;
 import dev.operators.permissionset.testing.TestOperators;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -27,13 +26,11 @@ import org.junit.jupiter.api.Test;
 /** Two replicas on one Kubernetes API: only the Lease holder reconciles, and the standby takes over. */
 class LeaderElectionTest {
 
-  private static final String NAMESPACE = "platform";
   private static final String OPERATOR_NAMESPACE = "permission-set-operator";
   private static final String LEASE = "permission-set-operator";
-  private static final String READ_ONLY = "ps-8603aaaaaaaa14bd";
 
   private final KubernetesTestServer kubernetes = KubernetesTestServer.start();
-  private final FakeIdentityCenter cloud = new FakeIdentityCenter().withPermissionSet(READ_ONLY, "ReadOnlyAccess");
+  private final FakeIdentityCenter cloud = new FakeIdentityCenter().withPermissionSet(READ_ONLY, READ_ONLY_NAME);
   private final AtomicInteger alphaCalls = new AtomicInteger();
   private final AtomicInteger betaCalls = new AtomicInteger();
   private PermissionSetOperator alpha;
@@ -54,13 +51,8 @@ class LeaderElectionTest {
       cloudCalls.incrementAndGet();
       return cloud.forCredentials(credentials);
     };
-    return TestOperators.start(kubernetes.client(), counted, Map.of(
-        OperatorConfig.LEADER_ELECTION, "true",
-        OperatorConfig.POD_NAME, podName,
-        OperatorConfig.POD_NAMESPACE, OPERATOR_NAMESPACE,
-        OperatorConfig.LEADER_ELECTION_LEASE_DURATION, "2s",
-        OperatorConfig.LEADER_ELECTION_RENEW_DEADLINE, "1500ms",
-        OperatorConfig.LEADER_ELECTION_RETRY_PERIOD, "200ms"));
+    return TestOperators.start(kubernetes.client(), counted,
+        TestOperators.leaderElection(podName, OPERATOR_NAMESPACE));
   }
 
   private Optional<String> holder() {
@@ -69,21 +61,8 @@ class LeaderElectionTest {
   }
 
   private void createAndAwaitProvisioned(String name) {
-    PermissionSetProvisioningSpec spec = new PermissionSetProvisioningSpec();
-    spec.setInstanceId("ins-4f1d2c3b4a596870");
-    spec.setPermissionSetId(READ_ONLY);
-    spec.setTargetType(TargetType.ACCOUNT);
-    spec.setTargetId("5146d03d8aaaaaaaaaaaabbae60620a5");
-    PermissionSetProvisioning resource = new PermissionSetProvisioning();
-    resource.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
-    resource.setSpec(spec);
-    kubernetes.client().resource(resource).create();
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      PermissionSetProvisioning current = kubernetes.client().resources(PermissionSetProvisioning.class)
-          .inNamespace(NAMESPACE).withName(name).get();
-      return current.getStatus() != null && current.getStatus().condition("Ready")
-          .map(c -> "Provisioned".equals(c.getReason())).orElse(false);
-    });
+    kubernetes.client().resource(toAccount(name, READ_ONLY, PAYMENTS)).create();
+    AwaitStatus.withReason(kubernetes.client(), NAMESPACE, name, "Provisioned");
   }
 
   @Test
@@ -135,17 +114,9 @@ class LeaderElectionTest {
   }
 
   private PermissionSetOperator replicaNoticingLoss(String podName, AtomicInteger lost) {
-    Map<String, String> env = new HashMap<>(Map.of(
-        OperatorConfig.ACCESS_KEY, TestOperators.ACCESS_KEY,
-        OperatorConfig.SECRET_KEY, TestOperators.SECRET_KEY,
-        OperatorConfig.LEADER_ELECTION, "true",
-        OperatorConfig.POD_NAME, podName,
-        OperatorConfig.POD_NAMESPACE, OPERATOR_NAMESPACE,
-        OperatorConfig.LEADER_ELECTION_LEASE_DURATION, "2s",
-        OperatorConfig.LEADER_ELECTION_RENEW_DEADLINE, "1500ms",
-        OperatorConfig.LEADER_ELECTION_RETRY_PERIOD, "200ms"));
     PermissionSetOperator operator = PermissionSetOperator.create(kubernetes.client(),
-        OperatorConfig.fromEnvironment(env), cloud, Clock.systemUTC(), lost::incrementAndGet);
+        TestOperators.config(TestOperators.leaderElection(podName, OPERATOR_NAMESPACE)), cloud, Clock.systemUTC(),
+        lost::incrementAndGet);
     operator.start();
     return operator;
   }

@@ -1,18 +1,18 @@
 package dev.operators.permissionset.runtime;
 
 import static dev.operators.permissionset.identitycenter.ProvisioningStatus.SUCCEEDED;
+import static dev.operators.permissionset.testing.DemoWorld.PAYMENTS;
+import static dev.operators.permissionset.testing.DemoWorld.READ_ONLY;
+import static dev.operators.permissionset.testing.DemoWorld.READ_ONLY_NAME;
 import static dev.operators.permissionset.testing.FakeIdentityCenter.Outcome.status;
+import static dev.operators.permissionset.testing.Provisionings.toAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
-import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
-import dev.operators.permissionset.api.v1alpha1.TargetType;
 import dev.operators.permissionset.reconciler.PermissionSetProvisioningReconciler;
 import dev.operators.permissionset.testing.FakeIdentityCenter;
 import dev.operators.permissionset.testing.KubernetesTestServer;
 import dev.operators.permissionset.testing.TestOperators;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +31,6 @@ import org.junit.jupiter.api.Test;
 /** What JOSDK promises and our log formats rely on: a reconcile's log lines carry its resource in the MDC. */
 class ReconcileLogContextTest {
 
-  private static final String READ_ONLY = "ps-8603aaaaaaaa14bd";
-
   private static final class Capture extends AbstractAppender {
 
     private final List<LogEvent> events = new CopyOnWriteArrayList<>();
@@ -48,7 +46,7 @@ class ReconcileLogContextTest {
   }
 
   private final KubernetesTestServer kubernetes = KubernetesTestServer.start();
-  private final FakeIdentityCenter cloud = new FakeIdentityCenter().withPermissionSet(READ_ONLY, "ReadOnlyAccess");
+  private final FakeIdentityCenter cloud = new FakeIdentityCenter().withPermissionSet(READ_ONLY, READ_ONLY_NAME);
   private final Capture capture = new Capture();
   private LoggerConfig reconcilerLogs;
   private PermissionSetOperator operator;
@@ -77,16 +75,8 @@ class ReconcileLogContextTest {
   void reconcileLinesNameTheResourcesNamespaceAndName() {
     cloud.onProvision(status(SUCCEEDED));
     operator = TestOperators.start(kubernetes.client(), cloud, Map.of());
-    PermissionSetProvisioningSpec spec = new PermissionSetProvisioningSpec();
-    spec.setInstanceId("ins-4f1d2c3b4a596870");
-    spec.setPermissionSetId(READ_ONLY);
-    spec.setTargetType(TargetType.ACCOUNT);
-    spec.setTargetId("5146d03d8aaaaaaaaaaaabbae60620a5");
-    PermissionSetProvisioning resource = new PermissionSetProvisioning();
-    resource.setMetadata(new ObjectMetaBuilder().withName("readonly").withNamespace("platform").build());
-    resource.setSpec(spec);
 
-    kubernetes.client().resource(resource).create();
+    kubernetes.client().resource(toAccount("readonly", READ_ONLY, PAYMENTS)).create();
 
     await().atMost(Duration.ofSeconds(20)).until(() -> capture.events.stream()
         .anyMatch(ReconcileLogContextTest::madeTheRequest));

@@ -1,20 +1,20 @@
 package dev.operators.permissionset.runtime;
 
 import static dev.operators.permissionset.identitycenter.ProvisioningStatus.SUCCEEDED;
+import static dev.operators.permissionset.testing.DemoWorld.READ_ONLY;
+import static dev.operators.permissionset.testing.DemoWorld.READ_ONLY_NAME;
 import static dev.operators.permissionset.testing.FakeIdentityCenter.Outcome.status;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
-import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
-import dev.operators.permissionset.api.v1alpha1.TargetType;
 import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.identitycenter.ProvisioningTarget;
+import dev.operators.permissionset.testing.AwaitStatus;
+import dev.operators.permissionset.testing.DemoWorld;
 import dev.operators.permissionset.testing.FakeIdentityCenter;
 import dev.operators.permissionset.testing.KubernetesTestServer;
+import dev.operators.permissionset.testing.Provisionings;
 import dev.operators.permissionset.testing.TestOperators;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -23,14 +23,13 @@ import org.junit.jupiter.api.Test;
 /** Operators that each take their own share of the resources, by label and by namespace, and ignore the rest. */
 class ShardingTest {
 
-  private static final String READ_ONLY = "ps-8603aaaaaaaa14bd";
-  private static final String ACCOUNT_A = "5146d03d8aaaaaaaaaaaabbae60620a5";
-  private static final String ACCOUNT_B = "0c1d2e3f405162738495a6b7c8d9e0f1";
-  private static final String ACCOUNT_OTHER = "7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4";
+  private static final String ACCOUNT_A = DemoWorld.PAYMENTS;
+  private static final String ACCOUNT_B = DemoWorld.ANALYTICS;
+  private static final String ACCOUNT_OTHER = DemoWorld.SANDBOX;
 
   private final KubernetesTestServer kubernetes = KubernetesTestServer.start();
-  private final FakeIdentityCenter cloudA = new FakeIdentityCenter().withPermissionSet(READ_ONLY, "ReadOnlyAccess");
-  private final FakeIdentityCenter cloudB = new FakeIdentityCenter().withPermissionSet(READ_ONLY, "ReadOnlyAccess");
+  private final FakeIdentityCenter cloudA = new FakeIdentityCenter().withPermissionSet(READ_ONLY, READ_ONLY_NAME);
+  private final FakeIdentityCenter cloudB = new FakeIdentityCenter().withPermissionSet(READ_ONLY, READ_ONLY_NAME);
   private PermissionSetOperator shardA;
   private PermissionSetOperator shardB;
 
@@ -46,14 +45,9 @@ class ShardingTest {
 
   private PermissionSetProvisioning create(String namespace, String name, Map<String, String> labels,
       String account) {
-    PermissionSetProvisioningSpec spec = new PermissionSetProvisioningSpec();
-    spec.setInstanceId("ins-4f1d2c3b4a596870");
-    spec.setPermissionSetId(READ_ONLY);
-    spec.setTargetType(TargetType.ACCOUNT);
-    spec.setTargetId(account);
-    PermissionSetProvisioning resource = new PermissionSetProvisioning();
-    resource.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).withLabels(labels).build());
-    resource.setSpec(spec);
+    PermissionSetProvisioning resource = Provisionings.toAccount(name, READ_ONLY, account);
+    resource.getMetadata().setNamespace(namespace);
+    resource.getMetadata().setLabels(labels);
     return kubernetes.client().resource(resource).create();
   }
 
@@ -63,11 +57,7 @@ class ShardingTest {
   }
 
   private void awaitProvisioned(String namespace, String name) {
-    await().atMost(Duration.ofSeconds(20)).until(() -> {
-      PermissionSetProvisioning resource = current(namespace, name);
-      return resource.getStatus() != null && resource.getStatus().condition("Ready")
-          .map(c -> "Provisioned".equals(c.getReason())).orElse(false);
-    });
+    AwaitStatus.withReason(kubernetes.client(), namespace, name, "Provisioned");
   }
 
   @Test

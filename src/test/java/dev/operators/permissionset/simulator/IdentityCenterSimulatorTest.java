@@ -1,5 +1,13 @@
 package dev.operators.permissionset.simulator;
 
+import static dev.operators.permissionset.testing.DemoWorld.ADMINISTRATOR;
+import static dev.operators.permissionset.testing.DemoWorld.ANALYTICS;
+import static dev.operators.permissionset.testing.DemoWorld.BILLING_VIEWER;
+import static dev.operators.permissionset.testing.DemoWorld.INSTANCE;
+import static dev.operators.permissionset.testing.DemoWorld.LEGACY;
+import static dev.operators.permissionset.testing.DemoWorld.PAYMENTS;
+import static dev.operators.permissionset.testing.DemoWorld.READ_ONLY;
+import static dev.operators.permissionset.testing.DemoWorld.SANDBOX;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -16,6 +24,7 @@ import dev.operators.permissionset.identitycenter.ProvisioningSummary;
 import dev.operators.permissionset.identitycenter.ProvisioningTarget;
 import dev.operators.permissionset.identitycenter.huawei.AkSkSigner;
 import dev.operators.permissionset.identitycenter.huawei.HuaweiIdentityCenterClientFactory;
+import dev.operators.permissionset.testing.DemoWorld;
 import dev.operators.permissionset.testing.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -47,12 +56,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The simulator through our own client, and its edges through hand-signed raw HTTP. */
 class IdentityCenterSimulatorTest {
 
-  private static final String INSTANCE = "ins-4f1d2c3b4a596870";
-  private static final String READ_ONLY = "ps-8603aaaaaaaa14bd";
-  private static final String PAYMENTS = "5146d03d8aaaaaaaaaaaabbae60620a5";
-  private static final String LEGACY = "9a8b7c6d5e4f30211203f4e5d6c7b8a9";
-  private static final CloudCredentials DEMO = new CloudCredentials("DEMOAK7Q2M4X8Z1V5N3B",
-      "demo-sk-3d5f7a9c1e2b4d6f8a0c2e4f6a8b0d2f", Optional.empty(), Optional.of("d0m41n0000000000000000000000demo"));
+  private static final CloudCredentials DEMO = new CloudCredentials(DemoWorld.ACCESS_KEY,
+      DemoWorld.SECRET_KEY, Optional.empty(), Optional.of(DemoWorld.DOMAIN_ID));
 
   private final MutableClock clock = new MutableClock(Instant.now());
   private final ObjectMapper json = new ObjectMapper();
@@ -126,7 +131,7 @@ class IdentityCenterSimulatorTest {
   void ourClientFindsPermissionSetsOnLaterPages() {
     assertThat(client().findPermissionSetByName(INSTANCE, "Team-140")).hasValueSatisfying(set ->
         assertThat(set.id()).isEqualTo("ps-f00000000000008c"));
-    assertThat(client().findPermissionSetById(INSTANCE, "ps-1a2b3c4d5e6f7081")).hasValueSatisfying(set ->
+    assertThat(client().findPermissionSetById(INSTANCE, ADMINISTRATOR)).hasValueSatisfying(set ->
         assertThat(set.name()).isEqualTo("AdministratorAccess"));
     assertThat(client().findPermissionSetByName(INSTANCE, "readonlyaccess")).isEmpty();
   }
@@ -147,7 +152,7 @@ class IdentityCenterSimulatorTest {
         .listProvisioning(INSTANCE, Optional.empty(), Optional.empty())).category())
         .isEqualTo(ErrorCategory.AUTHENTICATION_FAILED);
     IdentityCenterException denied = failure(() -> clients.forCredentials(
-        CloudCredentials.of("NOPERMAK00000000000", "noperm-sk-0000000000000000000000000000"))
+        CloudCredentials.of(DemoWorld.NO_PERMISSION_ACCESS_KEY, DemoWorld.NO_PERMISSION_SECRET_KEY))
         .provision(INSTANCE, READ_ONLY, ProvisioningTarget.account(PAYMENTS)));
     assertThat(denied.category()).isEqualTo(ErrorCategory.ACCESS_DENIED);
     assertThat(denied.errorCode()).contains("IIC.1000");
@@ -277,16 +282,16 @@ class IdentityCenterSimulatorTest {
   @Test
   void provisionsInProgressAtOnceAreCountedPerPermissionSet() {
     client().provision(INSTANCE, READ_ONLY, ProvisioningTarget.account(PAYMENTS));
-    client().provision(INSTANCE, "ps-1a2b3c4d5e6f7081", ProvisioningTarget.account(PAYMENTS));
+    client().provision(INSTANCE, ADMINISTRATOR, ProvisioningTarget.account(PAYMENTS));
     assertThat(simulator.counts().maxInFlight(INSTANCE, READ_ONLY)).isEqualTo(1);
 
-    client().provision(INSTANCE, READ_ONLY, ProvisioningTarget.account("0c1d2e3f405162738495a6b7c8d9e0f1"));
+    client().provision(INSTANCE, READ_ONLY, ProvisioningTarget.account(ANALYTICS));
     clock.advance(Duration.ofSeconds(3));
-    client().provision(INSTANCE, READ_ONLY, ProvisioningTarget.account("7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4"));
+    client().provision(INSTANCE, READ_ONLY, ProvisioningTarget.account(SANDBOX));
 
     assertThat(simulator.counts().maxInFlight(INSTANCE, READ_ONLY)).isEqualTo(2);
-    assertThat(simulator.counts().maxInFlight(INSTANCE, "ps-1a2b3c4d5e6f7081")).isEqualTo(1);
-    assertThat(simulator.counts().maxInFlight(INSTANCE, "ps-5e6f708192a3b4c5")).isZero();
+    assertThat(simulator.counts().maxInFlight(INSTANCE, ADMINISTRATOR)).isEqualTo(1);
+    assertThat(simulator.counts().maxInFlight(INSTANCE, BILLING_VIEWER)).isZero();
   }
 
   @Test
@@ -295,12 +300,12 @@ class IdentityCenterSimulatorTest {
     client().provision(INSTANCE, READ_ONLY, ProvisioningTarget.account(PAYMENTS));
 
     IdentityCenterException conflict = failure(() ->
-        client().provision(INSTANCE, READ_ONLY, ProvisioningTarget.account("0c1d2e3f405162738495a6b7c8d9e0f1")));
+        client().provision(INSTANCE, READ_ONLY, ProvisioningTarget.account(ANALYTICS)));
     assertThat(conflict.category()).isEqualTo(ErrorCategory.CONFLICT);
     assertThat(conflict.errorCode()).contains("IIC.1006");
 
     clock.advance(Duration.ofSeconds(3));
-    assertThat(client().provision(INSTANCE, READ_ONLY, ProvisioningTarget.account("0c1d2e3f405162738495a6b7c8d9e0f1"))
+    assertThat(client().provision(INSTANCE, READ_ONLY, ProvisioningTarget.account(ANALYTICS))
         .status()).isEqualTo(ProvisioningStatus.IN_PROGRESS);
   }
 

@@ -1,5 +1,11 @@
 package dev.operators.permissionset.simulator;
 
+import static dev.operators.permissionset.testing.DemoWorld.ADMINISTRATOR;
+import static dev.operators.permissionset.testing.DemoWorld.INSTANCE;
+import static dev.operators.permissionset.testing.DemoWorld.LEGACY;
+import static dev.operators.permissionset.testing.DemoWorld.PAYMENTS;
+import static dev.operators.permissionset.testing.DemoWorld.READ_ONLY;
+import static dev.operators.permissionset.testing.DemoWorld.SANDBOX;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -19,6 +25,7 @@ import com.huaweicloud.sdk.identitycenter.v1.model.PermissionSetDto;
 import com.huaweicloud.sdk.identitycenter.v1.model.PermissionSetProvisioningStatusDto;
 import com.huaweicloud.sdk.identitycenter.v1.model.ProvisionPermissionSetReqBody;
 import com.huaweicloud.sdk.identitycenter.v1.model.ProvisionPermissionSetRequest;
+import dev.operators.permissionset.testing.DemoWorld;
 import dev.operators.permissionset.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,12 +42,6 @@ import org.junit.jupiter.api.Test;
  * and error. Whatever it cannot tell from the service, our client may rely on.
  */
 class SimulatorFidelityTest {
-
-  private static final String INSTANCE = "ins-4f1d2c3b4a596870";
-  private static final String READ_ONLY = "ps-8603aaaaaaaa14bd";
-  private static final String PAYMENTS = "5146d03d8aaaaaaaaaaaabbae60620a5";
-  private static final String SANDBOX = "7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4";
-  private static final String LEGACY = "9a8b7c6d5e4f30211203f4e5d6c7b8a9";
 
   private final MutableClock clock = new MutableClock(Instant.now());
   private IdentityCenterSimulator simulator;
@@ -59,14 +60,14 @@ class SimulatorFidelityTest {
   private IdentityCenterClient sdk(String accessKey, String secretKey) {
     return IdentityCenterClient.newBuilder()
         .withCredential(new GlobalCredentials().withAk(accessKey).withSk(secretKey)
-            .withDomainId("d0m41n0000000000000000000000demo"))
+            .withDomainId(DemoWorld.DOMAIN_ID))
         .withEndpoints(List.of(simulator.endpoint().toString()))
         .withHttpConfig(HttpConfig.getDefaultHttpConfig().withTimeout(10))
         .build();
   }
 
   private IdentityCenterClient demoSdk() {
-    return sdk("DEMOAK7Q2M4X8Z1V5N3B", "demo-sk-3d5f7a9c1e2b4d6f8a0c2e4f6a8b0d2f");
+    return sdk(DemoWorld.ACCESS_KEY, DemoWorld.SECRET_KEY);
   }
 
   private static <T extends ServiceResponseException> T failure(Class<T> type, Supplier<?> call) {
@@ -111,7 +112,7 @@ class SimulatorFidelityTest {
     ListPermissionSetsResponse byName = sdk.listPermissionSets(new ListPermissionSetsRequest()
         .withInstanceId(INSTANCE).withName("AdministratorAccess"));
     assertThat(byName.getPermissionSets()).singleElement()
-        .satisfies(set -> assertThat(set.getPermissionSetId()).isEqualTo("ps-1a2b3c4d5e6f7081"));
+        .satisfies(set -> assertThat(set.getPermissionSetId()).isEqualTo(ADMINISTRATOR));
     assertThat(byName.getPageInfo().getNextMarker()).isNull();
   }
 
@@ -242,14 +243,14 @@ class SimulatorFidelityTest {
   @Test
   void authenticationAndPermissionFailuresLookLikeTheGateways() {
     ClientRequestException wrongSecret = failure(ClientRequestException.class, () ->
-        sdk("DEMOAK7Q2M4X8Z1V5N3B", "not-the-secret").listPermissionSets(
+        sdk(DemoWorld.ACCESS_KEY, "not-the-secret").listPermissionSets(
             new ListPermissionSetsRequest().withInstanceId(INSTANCE)));
     assertThat(wrongSecret.getHttpStatusCode()).isEqualTo(401);
     assertGatewayError(wrongSecret, "APIGW.0301");
     assertThat(wrongSecret.getErrorMsg()).contains("signature").doesNotContain("not-the-secret");
 
     ClientRequestException noPermission = failure(ClientRequestException.class, () ->
-        sdk("NOPERMAK00000000000", "noperm-sk-0000000000000000000000000000").listPermissionSets(
+        sdk(DemoWorld.NO_PERMISSION_ACCESS_KEY, DemoWorld.NO_PERMISSION_SECRET_KEY).listPermissionSets(
             new ListPermissionSetsRequest().withInstanceId(INSTANCE)));
     assertThat(noPermission.getHttpStatusCode()).isEqualTo(403);
     assertThat(noPermission.getErrorCode()).isEqualTo("IIC.1000");

@@ -18,10 +18,6 @@ import java.util.Map;
  */
 public final class EndToEndEnvironment implements AutoCloseable {
 
-  public static final String DEMO_ACCESS_KEY = "DEMOAK7Q2M4X8Z1V5N3B";
-  public static final String DEMO_SECRET_KEY = "demo-sk-3d5f7a9c1e2b4d6f8a0c2e4f6a8b0d2f";
-  public static final String DEMO_DOMAIN_ID = "d0m41n0000000000000000000000demo";
-
   private final KubernetesTestServer kubernetes;
   private final IdentityCenterSimulator simulator;
   private final HuaweiIdentityCenterClientFactory clients;
@@ -53,9 +49,9 @@ public final class EndToEndEnvironment implements AutoCloseable {
         IdentityCenterSimulator.Options.defaults());
     Map<String, String> environment = new HashMap<>(Map.of(
         OperatorConfig.ENDPOINT, simulator.endpoint().toString(),
-        OperatorConfig.ACCESS_KEY, DEMO_ACCESS_KEY,
-        OperatorConfig.SECRET_KEY, DEMO_SECRET_KEY,
-        OperatorConfig.DOMAIN_ID, DEMO_DOMAIN_ID,
+        OperatorConfig.ACCESS_KEY, DemoWorld.ACCESS_KEY,
+        OperatorConfig.SECRET_KEY, DemoWorld.SECRET_KEY,
+        OperatorConfig.DOMAIN_ID, DemoWorld.DOMAIN_ID,
         OperatorConfig.POLL_INITIAL_INTERVAL, "250ms",
         OperatorConfig.POLL_MAX_INTERVAL, "1s",
         OperatorConfig.RETRY_INITIAL_INTERVAL, "250ms",

@@ -21,6 +21,14 @@ public final class TestOperators {
   /** Started, with {@code settings} on top of the quick defaults; a lost Lease does not end the test JVM. */
   public static PermissionSetOperator start(KubernetesClient kubernetes, IdentityCenterClientFactory cloud,
       Map<String, String> settings) {
+    PermissionSetOperator operator = PermissionSetOperator.create(kubernetes, config(settings), cloud,
+        Clock.systemUTC(), LostLease.KEEP_RUNNING);
+    operator.start();
+    return operator;
+  }
+
+  /** The configuration {@link #start} gives: default credentials, quick polling and retries, then {@code settings}. */
+  public static OperatorConfig config(Map<String, String> settings) {
     Map<String, String> env = new HashMap<>(Map.of(
         OperatorConfig.ACCESS_KEY, ACCESS_KEY,
         OperatorConfig.SECRET_KEY, SECRET_KEY,
@@ -29,9 +37,20 @@ public final class TestOperators {
         OperatorConfig.RETRY_INITIAL_INTERVAL, "100ms",
         OperatorConfig.RETRY_MAX_INTERVAL, "400ms"));
     env.putAll(settings);
-    PermissionSetOperator operator = PermissionSetOperator.create(kubernetes, OperatorConfig.fromEnvironment(env),
-        cloud, Clock.systemUTC(), LostLease.KEEP_RUNNING);
-    operator.start();
-    return operator;
+    return OperatorConfig.fromEnvironment(env);
+  }
+
+  /**
+   * The settings of one replica that takes part in leader election, with a Lease short enough that a standby takes
+   * over within a test.
+   */
+  public static Map<String, String> leaderElection(String podName, String podNamespace) {
+    return Map.of(
+        OperatorConfig.LEADER_ELECTION, "true",
+        OperatorConfig.POD_NAME, podName,
+        OperatorConfig.POD_NAMESPACE, podNamespace,
+        OperatorConfig.LEADER_ELECTION_LEASE_DURATION, "2s",
+        OperatorConfig.LEADER_ELECTION_RENEW_DEADLINE, "1500ms",
+        OperatorConfig.LEADER_ELECTION_RETRY_PERIOD, "200ms");
   }
 }

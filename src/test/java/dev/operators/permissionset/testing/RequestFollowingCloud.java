@@ -1,0 +1,29 @@
+package dev.operators.permissionset.testing;
+
+import dev.operators.permissionset.identitycenter.IdentityCenterClient;
+import dev.operators.permissionset.identitycenter.PermissionSet;
+import dev.operators.permissionset.identitycenter.ProvisioningRequest;
+import dev.operators.permissionset.identitycenter.ProvisioningTarget;
+import java.util.Optional;
+
+/**
+ * An Identity Center for code that only follows provisioning requests (lists and describes them): a provision or a
+ * permission set look-up from it fails the test.
+ */
+public interface RequestFollowingCloud extends IdentityCenterClient {
+
+  @Override
+  default ProvisioningRequest provision(String instanceId, String permissionSetId, ProvisioningTarget target) {
+    throw new AssertionError("following requests never provisions, yet provisioned " + permissionSetId);
+  }
+
+  @Override
+  default Optional<PermissionSet> findPermissionSetById(String instanceId, String permissionSetId) {
+    throw new AssertionError("following requests never looks up permission sets, yet looked up " + permissionSetId);
+  }
+
+  @Override
+  default Optional<PermissionSet> findPermissionSetByName(String instanceId, String name) {
+    throw new AssertionError("following requests never looks up permission sets, yet looked up " + name);
+  }
+}
