@@ -58,8 +58,8 @@ class ReconcilerPropertiesTest {
   @BeforeAll
   static void startOperator() {
     kubernetes = KubernetesTestServer.start();
-    cloud = new FakeIdentityCenter().withPermissionSet("ps-8603aaaaaaaa14bd", "ReadOnlyAccess")
-        .withPermissionSet("a", "\ud83d\ude00");
+    cloud = new FakeIdentityCenter().withPermissionSet("ps-8603aaaaaaaa14bd", "ReadOnlyAccess");
+    RandomSpecs.oftenNamedPermissionSets().forEach(cloud::withPermissionSet);
     operatorLogs = CapturedLogs.start("io.javaoperatorsdk");
     operator = TestOperators.start(kubernetes.client(), cloud, Map.of());
   }
