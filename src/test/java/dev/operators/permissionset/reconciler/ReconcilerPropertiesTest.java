@@ -1,5 +1,9 @@
 package dev.operators.permissionset.reconciler;
 
+import static dev.operators.permissionset.testing.RandomValues.anyText;
+import static dev.operators.permissionset.testing.RandomValues.between;
+import static dev.operators.permissionset.testing.RandomValues.chance;
+import static dev.operators.permissionset.testing.RandomValues.pick;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
@@ -14,20 +18,18 @@ import dev.operators.permissionset.testing.FakeIdentityCenter;
 import dev.operators.permissionset.testing.FakeIdentityCenter.Outcome;
 import dev.operators.permissionset.testing.KubernetesTestServer;
 import dev.operators.permissionset.testing.RandomSpecs;
+import dev.operators.permissionset.testing.Randomized;
 import dev.operators.permissionset.testing.TestOperators;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * Random specs and random cloud answers through the real operator on the mock Kubernetes API: whatever comes, the
@@ -45,25 +47,37 @@ class ReconcilerPropertiesTest {
   private static PermissionSetOperator operator;
   private static CapturedLogs operatorLogs;
 
-  @BeforeContainer
+  /** One try: the spec of a new resource and what the cloud answers to its provisioning. */
+  record Sample(PermissionSetProvisioningSpec spec, Outcome onProvision) {
+
+    static Sample draw(RandomGenerator random) {
+      return new Sample(RandomSpecs.spec(random), outcome(random));
+    }
+  }
+
+  @BeforeAll
   static void startOperator() {
     kubernetes = KubernetesTestServer.start();
-    cloud = new FakeIdentityCenter().withPermissionSet("ps-8603aaaaaaaa14bd", "ReadOnlyAccess")
-        .withPermissionSet("a", "\ud83d\ude00");
+    cloud = new FakeIdentityCenter().withPermissionSet("ps-8603aaaaaaaa14bd", "ReadOnlyAccess");
+    RandomSpecs.oftenNamedPermissionSets().forEach(cloud::withPermissionSet);
     operatorLogs = CapturedLogs.start("io.javaoperatorsdk");
     operator = TestOperators.start(kubernetes.client(), cloud, Map.of());
   }
 
-  @AfterContainer
+  @AfterAll
   static void stopOperator() {
     operator.close();
     operatorLogs.close();
     kubernetes.close();
   }
 
-  @Property(tries = 100)
-  void everyResourceGetsConsistentConditionsWhateverTheSpecAndTheCloud(
-      @ForAll("specs") PermissionSetProvisioningSpec spec, @ForAll("outcomes") Outcome onProvision) {
+  @Test
+  void everyResourceGetsConsistentConditionsWhateverTheSpecAndTheCloud(TestInfo test) {
+    Randomized.check(test, 100, Sample::draw,
+        sample -> resourceGetsConsistentConditions(sample.spec(), sample.onProvision()));
+  }
+
+  private static void resourceGetsConsistentConditions(PermissionSetProvisioningSpec spec, Outcome onProvision) {
     cloud.onProvision(onProvision);
     String name = "fuzz-" + NAMES.incrementAndGet();
     PermissionSetProvisioning resource = new PermissionSetProvisioning();
@@ -121,27 +135,25 @@ class ReconcilerPropertiesTest {
     }
   }
 
-  @Provide
-  Arbitrary<PermissionSetProvisioningSpec> specs() {
-    return RandomSpecs.specs();
+  private static Outcome outcome(RandomGenerator random) {
+    return switch (random.nextInt(5)) {
+      case 0 -> Outcome.status(pick(random, ProvisioningStatus.class));
+      case 1 -> Outcome.failed(text(random));
+      case 2 -> Outcome.unknownStatus(text(random));
+      case 3 -> Outcome.acceptedButAnswerLost();
+      default -> Outcome.error(new IdentityCenterException("ProvisionPermissionSet", pick(random,
+          ErrorCategory.class), between(random, 0, 599), chance(random, 0.3) ? null : text(random), text(random),
+          retryAfter(random), null));
+    };
   }
 
-  @Provide
-  Arbitrary<Outcome> outcomes() {
-    Arbitrary<String> text = Arbitraries.oneOf(
-        Arbitraries.strings().ofMaxLength(60),
-        Arbitraries.of("", " ", "\u4e2d\u6587 \ud83d\ude00", "x".repeat(20_000)));
-    Arbitrary<Duration> retryAfter = Arbitraries.of(Duration.ZERO, Duration.ofSeconds(1), Duration.ofDays(36_500),
-        Duration.ofSeconds(Long.MAX_VALUE), Duration.ofSeconds(-5)).injectNull(0.4);
-    Arbitrary<Outcome> failure = Combinators.combine(Arbitraries.of(ErrorCategory.class),
-        Arbitraries.integers().between(0, 599), text.injectNull(0.3), text, retryAfter)
-        .as((category, httpStatus, code, message, wait) -> Outcome.error(new IdentityCenterException(
-            "ProvisionPermissionSet", category, httpStatus, code, message, wait, null)));
-    return Arbitraries.oneOf(
-        Arbitraries.of(ProvisioningStatus.class).map(Outcome::status),
-        text.map(Outcome::failed),
-        text.map(Outcome::unknownStatus),
-        Arbitraries.just(Outcome.acceptedButAnswerLost()),
-        failure);
+  private static String text(RandomGenerator random) {
+    return random.nextBoolean() ? anyText(random, 60)
+        : pick(random, "", " ", "\u4e2d\u6587 \ud83d\ude00", "x".repeat(20_000));
+  }
+
+  private static Duration retryAfter(RandomGenerator random) {
+    return chance(random, 0.4) ? null : pick(random, Duration.ZERO, Duration.ofSeconds(1), Duration.ofDays(36_500),
+        Duration.ofSeconds(Long.MAX_VALUE), Duration.ofSeconds(-5));
   }
 }

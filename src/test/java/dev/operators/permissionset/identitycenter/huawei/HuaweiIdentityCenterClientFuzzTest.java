@@ -1,5 +1,15 @@
 package dev.operators.permissionset.identitycenter.huawei;
 
+import static dev.operators.permissionset.testing.RandomValues.LETTERS;
+import static dev.operators.permissionset.testing.RandomValues.PRINTABLE_ASCII;
+import static dev.operators.permissionset.testing.RandomValues.anyDouble;
+import static dev.operators.permissionset.testing.RandomValues.anyLong;
+import static dev.operators.permissionset.testing.RandomValues.between;
+import static dev.operators.permissionset.testing.RandomValues.chance;
+import static dev.operators.permissionset.testing.RandomValues.list;
+import static dev.operators.permissionset.testing.RandomValues.pick;
+import static dev.operators.permissionset.testing.RandomValues.string;
+import static dev.operators.permissionset.testing.RandomValues.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -17,6 +27,8 @@ import dev.operators.permissionset.identitycenter.ProvisioningRequest;
 import dev.operators.permissionset.identitycenter.ProvisioningStatus;
 import dev.operators.permissionset.identitycenter.ProvisioningSummary;
 import dev.operators.permissionset.identitycenter.ProvisioningTarget;
+import dev.operators.permissionset.testing.RandomValues;
+import dev.operators.permissionset.testing.Randomized;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -30,21 +42,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
 import okhttp3.mockwebserver.Dispatcher;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
 import okhttp3.mockwebserver.SocketPolicy;
 import okio.Buffer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * Random answers from the cloud, or from whatever stands in front of it: truncated and mistyped JSON, unknown
@@ -65,6 +74,7 @@ class HuaweiIdentityCenterClientFuzzTest {
       CREDENTIALS.securityToken().orElseThrow());
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final String BELOW_SURROGATES = RandomValues.range('\u0000', '\ud7ff');
 
   private static final ConcurrentLinkedQueue<MockResponse> ANSWERS = new ConcurrentLinkedQueue<>();
   private static volatile MockResponse lastAnswer;
@@ -80,7 +90,7 @@ class HuaweiIdentityCenterClientFuzzTest {
     }
   }
 
-  /** One HTTP answer; {@link #toString()} is short, for jqwik's report of a failing sample. */
+  /** One HTTP answer; {@link #toString()} is short, for the report of a failing try. */
   record Answer(int status, byte[] body, String contentType, String retryAfter, String requestId,
       SocketPolicy policy) {
 
@@ -116,7 +126,7 @@ class HuaweiIdentityCenterClientFuzzTest {
     }
   }
 
-  @BeforeContainer
+  @BeforeAll
   static void startServer() throws IOException {
     server = new MockWebServer();
     server.setServerSocketFactory(new NoDelayServerSocketFactory());
@@ -135,15 +145,28 @@ class HuaweiIdentityCenterClientFuzzTest {
         Duration.ofSeconds(2), Duration.ofSeconds(10), Clock.systemUTC(), Optional.empty());
   }
 
-  @AfterContainer
+  @AfterAll
   static void stopServer() throws IOException {
     factory.close();
     server.shutdown();
   }
 
-  @Property(tries = 300)
-  void everyAnswerGivesAValueOrACategorisedFailure(@ForAll Operation operation,
-      @ForAll("answerSequences") List<Answer> answers) {
+  /** One try: an operation and the answers the server gives, the last one again for any further request. */
+  record Sample(Operation operation, List<Answer> answers) {
+
+    static Sample draw(RandomGenerator random) {
+      return new Sample(pick(random, Operation.class),
+          list(random, 1, 4, HuaweiIdentityCenterClientFuzzTest::answer));
+    }
+  }
+
+  @Test
+  void everyAnswerGivesAValueOrACategorisedFailure(TestInfo test) {
+    Randomized.check(test, 300, Sample::draw,
+        sample -> valueOrCategorisedFailure(sample.operation(), sample.answers()));
+  }
+
+  private static void valueOrCategorisedFailure(Operation operation, List<Answer> answers) {
     ANSWERS.clear();
     answers.forEach(answer -> ANSWERS.add(answer.toMockResponse()));
     lastAnswer = answers.get(answers.size() - 1).toMockResponse();
@@ -201,147 +224,162 @@ class HuaweiIdentityCenterClientFuzzTest {
     }
   }
 
-  @Provide
-  Arbitrary<List<Answer>> answerSequences() {
-    Arbitrary<Answer> answer = Combinators.combine(statuses(), bodies(), contentTypes(), retryAfters(),
-        requestIds(), policies()).as(Answer::new);
-    return answer.list().ofMinSize(1).ofMaxSize(4);
+  private static Answer answer(RandomGenerator random) {
+    return new Answer(status(random), body(random), contentType(random), retryAfter(random), requestId(random),
+        policy(random));
   }
 
-  private static Arbitrary<Integer> statuses() {
-    return Arbitraries.frequencyOf(
-        Tuple.of(6, Arbitraries.just(200)),
-        Tuple.of(3, Arbitraries.of(201, 202, 204, 206, 301, 302, 304, 400, 401, 403, 404, 405, 409, 413, 418, 422,
-            429, 500, 501, 502, 503, 504, 599)),
-        Tuple.of(1, Arbitraries.integers().between(200, 599)))
-        .map(Integer.class::cast);
+  private static int status(RandomGenerator random) {
+    return switch (weighted(random, 6, 3, 1)) {
+      case 0 -> 200;
+      case 1 -> pick(random, 201, 202, 204, 206, 301, 302, 304, 400, 401, 403, 404, 405, 409, 413, 418, 422, 429, 500,
+          501, 502, 503, 504, 599);
+      default -> between(random, 200, 599);
+    };
   }
 
-  private static Arbitrary<SocketPolicy> policies() {
-    return Arbitraries.frequencyOf(
-        Tuple.of(18, Arbitraries.just(SocketPolicy.KEEP_OPEN)),
-        // DISCONNECT_AT_START is left out: MockWebServer decides it before dispatching, by peeking a Queue
-        Tuple.of(1, Arbitraries.of(SocketPolicy.DISCONNECT_AFTER_REQUEST,
-            SocketPolicy.DISCONNECT_DURING_RESPONSE_BODY)))
-        .map(SocketPolicy.class::cast);
+  private static SocketPolicy policy(RandomGenerator random) {
+    // DISCONNECT_AT_START is left out: MockWebServer decides it before dispatching, by peeking a Queue
+    return weighted(random, 18, 1) == 0 ? SocketPolicy.KEEP_OPEN
+        : pick(random, SocketPolicy.DISCONNECT_AFTER_REQUEST, SocketPolicy.DISCONNECT_DURING_RESPONSE_BODY);
   }
 
-  private static Arbitrary<String> contentTypes() {
-    return Arbitraries.of(null, "application/json", "application/json;charset=UTF-8", "text/html", "text/plain",
+  private static String contentType(RandomGenerator random) {
+    return pick(random, null, "application/json", "application/json;charset=UTF-8", "text/html", "text/plain",
         "application/octet-stream", "", "garbage/;;;", "application/json; charset=ISO-8859-1");
   }
 
-  private static Arbitrary<String> retryAfters() {
-    return Arbitraries.oneOf(
-        Arbitraries.of(null, "0", "2", "120", "-5", "1.5", " 3 ", "99999999999999999999", "9223372036854775807",
-            "9223372036854775", "Wed, 21 Oct 2015 07:28:00 GMT", "Fri, 31 Dec 9999 23:59:59 GMT", "soon", ""),
-        Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(40));
+  private static String retryAfter(RandomGenerator random) {
+    return random.nextBoolean()
+        ? pick(random, null, "0", "2", "120", "-5", "1.5", " 3 ", "99999999999999999999", "9223372036854775807",
+            "9223372036854775", "Wed, 21 Oct 2015 07:28:00 GMT", "Fri, 31 Dec 9999 23:59:59 GMT", "soon", "")
+        : string(random, PRINTABLE_ASCII, 0, 40);
   }
 
-  private static Arbitrary<String> requestIds() {
-    return Arbitraries.oneOf(
-        Arbitraries.of(null, "", "0123456789abcdef0123456789abcdef", "ünïcödé-id", "x".repeat(10_000)),
-        Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(60));
+  private static String requestId(RandomGenerator random) {
+    return random.nextBoolean()
+        ? pick(random, null, "", "0123456789abcdef0123456789abcdef", "ünïcödé-id", "x".repeat(10_000))
+        : string(random, PRINTABLE_ASCII, 0, 60);
   }
 
-  private static Arbitrary<byte[]> bodies() {
-    Arbitrary<byte[]> shaped = shapedJson().map(HuaweiIdentityCenterClientFuzzTest::bytes);
-    return Arbitraries.frequencyOf(
-        Tuple.of(10, shaped),
-        Tuple.of(3, Combinators.combine(shaped, Arbitraries.doubles().between(0, 1))
-            .as((body, share) -> Arrays.copyOf(body, (int) (body.length * share)))),
-        Tuple.of(2, anyJson(3).map(HuaweiIdentityCenterClientFuzzTest::bytes)),
-        Tuple.of(1, Arbitraries.just(("<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 "
-            + "Bad Gateway</h1></center><hr><center>nginx</center></body></html>").getBytes(StandardCharsets.UTF_8))),
-        Tuple.of(1, Arbitraries.just(new byte[0])),
-        Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(300)),
-        Tuple.of(1, Arbitraries.integers().between(100_000, 1_100_000)
-            .map(n -> ("{\"permission_set_provisioning_status\":{\"request_id\":\"" + REQUEST_ID + "\",\"status\":"
-                + "\"FAILED\",\"failure_reason\":\"" + "r".repeat(n) + "\"}}").getBytes(StandardCharsets.UTF_8))))
-        .map(byte[].class::cast);
+  private static byte[] body(RandomGenerator random) {
+    return switch (weighted(random, 10, 3, 2, 1, 1, 1, 1)) {
+      case 0 -> bytes(shapedJson(random));
+      case 1 -> {
+        byte[] body = bytes(shapedJson(random));
+        yield Arrays.copyOf(body, between(random, 0, body.length));
+      }
+      case 2 -> bytes(anyJson(random, 3));
+      case 3 -> ("<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center>"
+          + "<hr><center>nginx</center></body></html>").getBytes(StandardCharsets.UTF_8);
+      case 4 -> new byte[0];
+      case 5 -> RandomValues.bytes(random, 300);
+      default -> ("{\"permission_set_provisioning_status\":{\"request_id\":\"" + REQUEST_ID + "\",\"status\":"
+          + "\"FAILED\",\"failure_reason\":\"" + "r".repeat(between(random, 100_000, 1_100_000)) + "\"}}")
+          .getBytes(StandardCharsets.UTF_8);
+    };
   }
 
   /** An object with the fields of the provision, describe and list answers and of error bodies, each maybe. */
-  private static Arbitrary<JsonNode> shapedJson() {
-    Arbitrary<JsonNode> provisioningStatus = fields(Map.of(
-        "request_id", Arbitraries.oneOf(Arbitraries.just(NODES.textNode(REQUEST_ID)), value()),
-        "status", Arbitraries.oneOf(statusValue(), value()),
-        "account_id", value(),
-        "permission_set_id", value(),
-        "failure_reason", value(),
-        "created_date", Arbitraries.oneOf(Arbitraries.of(NODES.textNode("1677175760379"),
-            NODES.numberNode(1677175760379L), NODES.textNode("2024-01-02T03:04:05Z"),
-            NODES.numberNode(new BigInteger("99999999999999999999999"))), value())));
-    Arbitrary<JsonNode> permissionSet = fields(Map.of(
-        "permission_set_id", Arbitraries.oneOf(Arbitraries.just(NODES.textNode(PERMISSION_SET)), value()),
-        "name", Arbitraries.oneOf(Arbitraries.just(NODES.textNode(PERMISSION_SET_NAME)), value()),
-        "description", value()));
-    Arbitrary<JsonNode> pageInfo = fields(Map.of(
-        "next_marker", Arbitraries.oneOf(Arbitraries.of(NODES.nullNode(), NODES.textNode(""),
-            NODES.textNode("000000000000000000000064"), NODES.textNode("0000000000000000000000c8")), value()),
-        "current_count", value()));
-    return fields(Map.of(
-        "permission_set_provisioning_status", Arbitraries.oneOf(provisioningStatus, value()),
-        "permission_sets_provisioning_status", Arbitraries.oneOf(arrayOf(provisioningStatus), value()),
-        "permission_sets", Arbitraries.oneOf(arrayOf(permissionSet), value()),
-        "page_info", Arbitraries.oneOf(pageInfo, value()),
-        "error_code", Arbitraries.oneOf(Arbitraries.of(NODES.textNode("IIC.1205"), NODES.textNode("IIC.1210"),
-            NODES.textNode("IdentityCenter.1006"), NODES.textNode("APIGW.0308"), NODES.textNode("IIC.99999999999")),
-            value()),
-        "error_msg", value(),
-        "message", value(),
-        "request_id", value()));
+  private static JsonNode shapedJson(RandomGenerator random) {
+    ObjectNode object = NODES.objectNode();
+    maybe(random, object, "permission_set_provisioning_status",
+        r -> r.nextBoolean() ? provisioningStatus(r) : value(r));
+    maybe(random, object, "permission_sets_provisioning_status",
+        r -> r.nextBoolean() ? arrayOf(r, 5, HuaweiIdentityCenterClientFuzzTest::provisioningStatus) : value(r));
+    maybe(random, object, "permission_sets",
+        r -> r.nextBoolean() ? arrayOf(r, 5, HuaweiIdentityCenterClientFuzzTest::permissionSet) : value(r));
+    maybe(random, object, "page_info", r -> r.nextBoolean() ? pageInfo(r) : value(r));
+    maybe(random, object, "error_code", r -> r.nextBoolean()
+        ? NODES.textNode(pick(r, "IIC.1205", "IIC.1210", "IdentityCenter.1006", "APIGW.0308", "IIC.99999999999"))
+        : value(r));
+    maybe(random, object, "error_msg", HuaweiIdentityCenterClientFuzzTest::value);
+    maybe(random, object, "message", HuaweiIdentityCenterClientFuzzTest::value);
+    maybe(random, object, "request_id", HuaweiIdentityCenterClientFuzzTest::value);
+    return object;
   }
 
-  /** An object holding each of the fields or not. */
-  private static Arbitrary<JsonNode> fields(Map<String, Arbitrary<JsonNode>> fields) {
-    List<Arbitrary<Optional<Map.Entry<String, JsonNode>>>> entries = new ArrayList<>();
-    fields.forEach((name, values) -> entries.add(values.map(v -> Map.entry(name, v)).optional(0.8)));
-    return Combinators.combine(entries).as(present -> {
-      ObjectNode object = NODES.objectNode();
-      present.forEach(entry -> entry.ifPresent(e -> object.set(e.getKey(), e.getValue())));
-      return object;
-    });
+  private static JsonNode provisioningStatus(RandomGenerator random) {
+    ObjectNode object = NODES.objectNode();
+    maybe(random, object, "request_id", r -> r.nextBoolean() ? NODES.textNode(REQUEST_ID) : value(r));
+    maybe(random, object, "status", r -> r.nextBoolean() ? statusValue(r) : value(r));
+    maybe(random, object, "account_id", HuaweiIdentityCenterClientFuzzTest::value);
+    maybe(random, object, "permission_set_id", HuaweiIdentityCenterClientFuzzTest::value);
+    maybe(random, object, "failure_reason", HuaweiIdentityCenterClientFuzzTest::value);
+    maybe(random, object, "created_date", r -> r.nextBoolean() ? createdDate(r) : value(r));
+    return object;
   }
 
-  private static Arbitrary<JsonNode> arrayOf(Arbitrary<JsonNode> elements) {
-    return elements.list().ofMaxSize(5).map(items -> {
-      ArrayNode array = NODES.arrayNode();
-      items.forEach(array::add);
-      return array;
-    });
+  private static JsonNode createdDate(RandomGenerator random) {
+    return switch (random.nextInt(4)) {
+      case 0 -> NODES.textNode("1677175760379");
+      case 1 -> NODES.numberNode(1677175760379L);
+      case 2 -> NODES.textNode("2024-01-02T03:04:05Z");
+      default -> NODES.numberNode(new BigInteger("99999999999999999999999"));
+    };
   }
 
-  private static Arbitrary<JsonNode> statusValue() {
-    return Arbitraries.of("IN_PROGRESS", "SUCCEEDED", "FAILED", "PENDING", "succeeded", "", " ", "CANCELLED")
-        .map(NODES::textNode);
+  private static JsonNode permissionSet(RandomGenerator random) {
+    ObjectNode object = NODES.objectNode();
+    maybe(random, object, "permission_set_id", r -> r.nextBoolean() ? NODES.textNode(PERMISSION_SET) : value(r));
+    maybe(random, object, "name", r -> r.nextBoolean() ? NODES.textNode(PERMISSION_SET_NAME) : value(r));
+    maybe(random, object, "description", HuaweiIdentityCenterClientFuzzTest::value);
+    return object;
+  }
+
+  private static JsonNode pageInfo(RandomGenerator random) {
+    ObjectNode object = NODES.objectNode();
+    maybe(random, object, "next_marker", r -> r.nextBoolean() ? pick(r, NODES.nullNode(), NODES.textNode(""),
+        NODES.textNode("000000000000000000000064"), NODES.textNode("0000000000000000000000c8")) : value(r));
+    maybe(random, object, "current_count", HuaweiIdentityCenterClientFuzzTest::value);
+    return object;
+  }
+
+  /** Sets the field four times in five. */
+  private static void maybe(RandomGenerator random, ObjectNode object, String field,
+      Function<RandomGenerator, JsonNode> values) {
+    if (chance(random, 0.8)) {
+      object.set(field, values.apply(random));
+    }
+  }
+
+  private static JsonNode arrayOf(RandomGenerator random, int maxSize, Function<RandomGenerator, JsonNode> elements) {
+    ArrayNode array = NODES.arrayNode();
+    list(random, 0, maxSize, elements).forEach(array::add);
+    return array;
+  }
+
+  private static JsonNode statusValue(RandomGenerator random) {
+    return NODES.textNode(pick(random, "IN_PROGRESS", "SUCCEEDED", "FAILED", "PENDING", "succeeded", "", " ",
+        "CANCELLED"));
   }
 
   /** Any scalar or a small container: what a field may hold when the cloud sends the wrong type. */
-  private static Arbitrary<JsonNode> value() {
-    return Arbitraries.oneOf(
-        Arbitraries.strings().withCharRange('\u0000', '\uD7FF').ofMaxLength(30).map(NODES::textNode),
-        Arbitraries.of(SECRETS).map(NODES::textNode),
-        Arbitraries.integers().between(1, 20_000).map(n -> NODES.textNode("\u00e9\u4e2d\ud83d\ude00".repeat(n))),
-        Arbitraries.longs().map(NODES::numberNode),
-        Arbitraries.doubles().map(NODES::numberNode),
-        Arbitraries.of(NODES.booleanNode(true), NODES.nullNode(), NODES.textNode(""), NODES.arrayNode(),
-            NODES.objectNode(), NODES.numberNode(new BigInteger("123456789012345678901234567890"))));
+  private static JsonNode value(RandomGenerator random) {
+    return switch (random.nextInt(6)) {
+      case 0 -> NODES.textNode(string(random, BELOW_SURROGATES, 0, 30));
+      case 1 -> NODES.textNode(pick(random, SECRETS));
+      case 2 -> NODES.textNode("\u00e9\u4e2d\ud83d\ude00".repeat(between(random, 1, 20_000)));
+      case 3 -> NODES.numberNode(anyLong(random));
+      case 4 -> NODES.numberNode(anyDouble(random));
+      default -> switch (random.nextInt(6)) {
+        case 0 -> NODES.booleanNode(true);
+        case 1 -> NODES.nullNode();
+        case 2 -> NODES.textNode("");
+        case 3 -> NODES.arrayNode();
+        case 4 -> NODES.objectNode();
+        default -> NODES.numberNode(new BigInteger("123456789012345678901234567890"));
+      };
+    };
   }
 
-  private static Arbitrary<JsonNode> anyJson(int depth) {
-    if (depth == 0) {
-      return value();
-    }
-    return Arbitraries.oneOf(value(), anyJson(depth - 1).list().ofMaxSize(3).map(items -> {
-      ArrayNode array = NODES.arrayNode();
-      items.forEach(array::add);
-      return array;
-    }), Combinators.combine(Arbitraries.strings().alpha().ofMaxLength(8), anyJson(depth - 1)).as((k, v) -> {
-      ObjectNode object = NODES.objectNode();
-      object.set(k, v);
-      return object;
-    }));
+  private static JsonNode anyJson(RandomGenerator random, int depth) {
+    int choice = depth == 0 ? 0 : random.nextInt(3);
+    return switch (choice) {
+      case 0 -> value(random);
+      case 1 -> arrayOf(random, 3, r -> anyJson(r, depth - 1));
+      default -> NODES.objectNode().set(string(random, LETTERS, 0, 8), anyJson(random, depth - 1));
+    };
   }
 
   private static byte[] bytes(JsonNode node) {
