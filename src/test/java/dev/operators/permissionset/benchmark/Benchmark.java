@@ -6,6 +6,7 @@ import dev.operators.permissionset.benchmark.BenchmarkReport.Calls;
 import dev.operators.permissionset.benchmark.BenchmarkReport.Outcome;
 import dev.operators.permissionset.benchmark.BenchmarkReport.Percentiles;
 import dev.operators.permissionset.benchmark.BenchmarkReport.Target;
+import dev.operators.permissionset.benchmark.BenchmarkParameters.Mode;
 import dev.operators.permissionset.benchmark.BenchmarkWorld.Expectation;
 import dev.operators.permissionset.reconciler.ConditionReason;
 import dev.operators.permissionset.simulator.IdentityCenterSimulator;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -34,8 +36,8 @@ import org.apache.logging.log4j.core.config.Configurator;
 
 /**
  * {@code mvn -q -Pbenchmark}: the operator as its own process against an embedded Kubernetes API (the Fabric8
- * mock server) and the Identity Center simulator with a rate limit and a provisioning latency. Creates N resources
- * at once, waits until every one is terminal, checks each ended as its account promises, and reports the time to
+ * mock server) and the Identity Center simulator with a rate limit and a provisioning latency. Gives the operator
+ * N resources at once (see {@link Mode}), waits until every one is terminal, checks each ended as its account promises, and reports the time to
  * converge against the lower bound T* = N / R + L, the calls per resource, the 429s, the per-resource latency and
  * what the operator process used.
  *
@@ -86,48 +88,75 @@ public final class Benchmark {
   public static BenchmarkReport run(BenchmarkParameters parameters, Path workDirectory, PrintStream out)
       throws IOException {
     BenchmarkWorld world = BenchmarkWorld.generate(parameters);
-    out.printf("Starting the embedded Kubernetes API, the simulator (L = %d ms, R = %d/s) and the operator "
-        + "process...%n", parameters.provisioningLatency().toMillis(), parameters.rateLimitPerSecond());
+    out.printf("Starting the embedded Kubernetes API and the simulator (L = %d ms, R = %d/s)...%n",
+        parameters.provisioningLatency().toMillis(), parameters.rateLimitPerSecond());
     try (KubernetesTestServer kubernetes = KubernetesTestServer.start();
         IdentityCenterSimulator simulator = IdentityCenterSimulator.start(world.fixture(),
             IdentityCenterSimulator.Options.defaults());
-        OperatorProcess operator = OperatorProcess.start(workDirectory,
-            kubernetes.client().getConfiguration().getMasterUrl(), simulator.endpoint());
         ConvergenceTracker tracker = ConvergenceTracker.watch(kubernetes.client(), BenchmarkWorld.NAMESPACE)) {
       simulator.faults().rateLimitPerSecond(parameters.rateLimitPerSecond());
-      operator.awaitReady(OPERATOR_START_TIMEOUT);
-      Duration startupCpu = operator.usage().cpu();
-      out.printf("Operator ready (pid %d, log %s). Creating %d resources...%n", operator.pid(), operator.log(),
-          parameters.resources());
-      long start = System.nanoTime();
-      createAll(kubernetes.client(), world.expectations(), tracker);
-      out.printf("Created %d resources in %.1f s; waiting until every one is terminal (at most %d s)...%n",
-          parameters.resources(), (System.nanoTime() - start) / 1e9, parameters.timeout().toSeconds());
-      boolean converged = awaitTerminal(tracker, parameters, out);
-      long end = tracker.lastTerminalAt();
-      OperatorProcess.Usage usage = operator.usage();
-      RequestCounters.Snapshot counts = simulator.counts();
-      OptionalLong liveHeap = operator.liveHeapAfterFullGc();
-      List<PermissionSetProvisioning> resources = kubernetes.client().resources(PermissionSetProvisioning.class)
-          .inNamespace(BenchmarkWorld.NAMESPACE).list().getItems();
-      BenchmarkReport report = report(parameters, converged ? (end - start) / 1e9 : Double.NaN, counts,
-          tracker.timesToTerminal(), usage, startupCpu, liveHeap, check(world, resources, counts));
-      out.println();
-      out.print(report.table());
-      report.writeJson(parameters.out());
-      out.println("JSON report: " + parameters.out().toAbsolutePath());
-      if (!report.outcome().correct()) {
-        out.println("Operator log (last lines, all in " + operator.log().toAbsolutePath() + "):\n" + operator.tail());
+      Duration creation = Duration.ZERO;
+      if (parameters.mode() == Mode.STARTUP) {
+        out.printf("Creating %d resources before the operator starts...%n", parameters.resources());
+        creation = createAll(kubernetes.client(), world.expectations(), tracker);
       }
-      return report;
+      out.println("Starting the operator process...");
+      try (OperatorProcess operator = OperatorProcess.start(workDirectory,
+          kubernetes.client().getConfiguration().getMasterUrl(), simulator.endpoint())) {
+        long launched = System.nanoTime();
+        operator.awaitReady(OPERATOR_START_TIMEOUT);
+        long start = System.nanoTime();
+        Duration startupCpu = operator.usage().cpu();
+        out.printf("Operator ready in %.1f s (pid %d, log %s).%n", (start - launched) / 1e9, operator.pid(),
+            operator.log());
+        if (parameters.mode() == Mode.STARTUP) {
+          // the operator meets every resource when it is ready: that is their creation as far as it can tell
+          world.expectations().forEach(expectation -> tracker.created(expectation.name(), start));
+        } else {
+          out.printf("Creating %d resources...%n", parameters.resources());
+          creation = createAll(kubernetes.client(), world.expectations(), tracker);
+        }
+        out.printf("%d resources created in %.1f s; waiting until every one is terminal (at most %d s)...%n",
+            parameters.resources(), creation.toMillis() / 1e3, parameters.timeout().toSeconds());
+        boolean converged = awaitTerminal(tracker, parameters, out);
+        double convergence = converged ? (tracker.lastTerminalAt() - start) / 1e9 : Double.NaN;
+        OperatorProcess.Usage usage = operator.usage();
+        RequestCounters.Snapshot counts = simulator.counts();
+        OptionalLong liveHeap = operator.liveHeapAfterFullGc();
+        List<PermissionSetProvisioning> resources = kubernetes.client().resources(PermissionSetProvisioning.class)
+            .inNamespace(BenchmarkWorld.NAMESPACE).list().getItems();
+        Outcome outcome = check(world, resources, counts);
+        BenchmarkReport report = report(parameters, new Timings(creation, Duration.ofNanos(start - launched),
+            convergence), counts, tracker.timesToTerminal(), new BenchmarkReport.Operator(
+                usage.cpu().toNanos() / 1e9, startupCpu.toNanos() / 1e9, usage.peakResidentBytes(),
+                liveHeap.orElse(-1), usage.threads()), outcome);
+        out.println();
+        out.print(report.table());
+        report.writeJson(parameters.out());
+        out.println("JSON report: " + parameters.out().toAbsolutePath());
+        if (!outcome.correct()) {
+          out.println("Operator log (last lines, all in " + operator.log().toAbsolutePath() + "):\n"
+              + operator.tail());
+        }
+        return report;
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
   }
 
-  private static void createAll(KubernetesClient kubernetes, List<Expectation> expectations,
+  /**
+   * @param creation how long creating the N resources took
+   * @param operatorStart from launching the operator process to its first ready answer
+   * @param convergenceSeconds from the start (see {@link Mode}) to the last resource terminal; NaN if some never were
+   */
+  record Timings(Duration creation, Duration operatorStart, double convergenceSeconds) {
+  }
+
+  private static Duration createAll(KubernetesClient kubernetes, List<Expectation> expectations,
       ConvergenceTracker tracker) throws InterruptedException {
+    long start = System.nanoTime();
     ExecutorService creators = Executors.newFixedThreadPool(CREATE_THREADS);
     try {
       List<Future<?>> creates = new ArrayList<>();
@@ -140,6 +169,7 @@ public final class Benchmark {
       for (Future<?> create : creates) {
         create.get();
       }
+      return Duration.ofNanos(System.nanoTime() - start);
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IllegalStateException("cannot create the resources: " + e.getCause().getMessage(), e.getCause());
     } finally {
@@ -217,9 +247,9 @@ public final class Benchmark {
         problems.size(), List.copyOf(problems.subList(0, Math.min(PROBLEMS_SHOWN, problems.size()))));
   }
 
-  static BenchmarkReport report(BenchmarkParameters parameters, double convergenceSeconds,
-      RequestCounters.Snapshot counts, Map<String, Duration> timesToTerminal, OperatorProcess.Usage usage,
-      Duration startupCpu, OptionalLong liveHeap, Outcome outcome) {
+  static BenchmarkReport report(BenchmarkParameters parameters, Timings timings, RequestCounters.Snapshot counts,
+      Map<String, Duration> timesToTerminal, BenchmarkReport.Operator operator, Outcome outcome) {
+    double convergenceSeconds = timings.convergenceSeconds();
     int n = parameters.resources();
     double lowerBound = parameters.lowerBound().toNanos() / 1e9;
     long total = counts.totalCalls();
@@ -231,8 +261,6 @@ public final class Benchmark {
         throttled, total == 0 ? 0 : (double) throttled / total);
     Percentiles percentiles = percentiles(timesToTerminal.values().stream().mapToDouble(d -> d.toNanos() / 1e9)
         .sorted().toArray());
-    BenchmarkReport.Operator operator = new BenchmarkReport.Operator(usage.cpu().toNanos() / 1e9,
-        startupCpu.toNanos() / 1e9, usage.peakResidentBytes(), liveHeap.orElse(-1), usage.threads());
     double bound = CONVERGENCE_FACTOR * lowerBound;
     List<Target> targets = List.of(
         Target.atMost("convergence", Double.isNaN(convergenceSeconds) ? Double.POSITIVE_INFINITY
@@ -240,13 +268,15 @@ public final class Benchmark {
         Target.atMost("calls per resource", calls.perResource(), CALLS_PER_RESOURCE),
         Target.atMost("429 share", calls.throttledShare(), THROTTLED_SHARE),
         Target.atMost("p99", percentiles.p99(), bound),
-        Target.atMost("live heap", liveHeap.isPresent() ? liveHeap.getAsLong() : Double.POSITIVE_INFINITY,
-            LIVE_HEAP_BYTES),
+        Target.atMost("live heap", operator.liveHeapAfterFullGcBytes() < 0 ? Double.POSITIVE_INFINITY
+            : operator.liveHeapAfterFullGcBytes(), LIVE_HEAP_BYTES),
         // a thread per resource would show as at least N threads
-        Target.below("threads", usage.threads(), n));
+        Target.below("threads", operator.threads(), n));
     return new BenchmarkReport(new BenchmarkReport.Parameters(n, parameters.provisioningLatency().toMillis() / 1e3,
-        parameters.rateLimitPerSecond(), parameters.failShare(), parameters.permissionSets()), lowerBound,
-        convergenceSeconds, convergenceSeconds / lowerBound, calls, percentiles, operator, outcome, targets);
+        parameters.rateLimitPerSecond(), parameters.failShare(), parameters.permissionSets(),
+        parameters.mode().name().toLowerCase(Locale.ROOT)), lowerBound, timings.creation().toMillis() / 1e3,
+        timings.operatorStart().toMillis() / 1e3, convergenceSeconds, convergenceSeconds / lowerBound, calls,
+        percentiles, operator, outcome, targets);
   }
 
   /** Nearest-rank percentiles of sorted values; NaN when there are none. */

@@ -2,6 +2,7 @@ package dev.operators.permissionset.benchmark;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -18,9 +19,25 @@ import java.util.regex.Pattern;
  * @param out where the JSON report goes
  * @param strict whether a missed performance target fails the run, not only a wrong outcome
  * @param timeout how long to wait for every resource to become terminal
+ * @param mode whether the resources exist before the operator starts or are created while it runs
  */
 public record BenchmarkParameters(int resources, Duration provisioningLatency, int rateLimitPerSecond,
-    double failShare, int permissionSets, Path out, boolean strict, Duration timeout) {
+    double failShare, int permissionSets, Path out, boolean strict, Duration timeout, Mode mode) {
+
+  /** When the operator meets the N resources. */
+  public enum Mode {
+    /**
+     * All N exist when the operator starts: its first list hands it every one at the same instant, the clock
+     * starts when it is ready. What an operator restart or a first install over existing resources does.
+     */
+    STARTUP,
+    /**
+     * The operator runs, then the N are created in parallel and reach it through its watch; the clock starts at
+     * the first create. The embedded Kubernetes API creates about a hundred a second, so for large N the
+     * creation itself stretches the run: compare with T* knowing that.
+     */
+    LIVE
+  }
 
   public static final String RESOURCES = "benchmark.n";
   public static final String LATENCY = "benchmark.latency";
@@ -30,6 +47,7 @@ public record BenchmarkParameters(int resources, Duration provisioningLatency, i
   public static final String OUT = "benchmark.out";
   public static final String STRICT = "benchmark.strict";
   public static final String TIMEOUT = "benchmark.timeout";
+  public static final String MODE = "benchmark.mode";
 
   private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)$");
   /** Never less than this to converge, however small the run: the operator's start and first polls need it. */
@@ -44,9 +62,10 @@ public record BenchmarkParameters(int resources, Duration provisioningLatency, i
     require(failShare >= 0 && failShare <= 1, FAIL_SHARE, "a share from 0 to 1, such as 0.05");
     require(permissionSets >= 1, PERMISSION_SETS, "at least 1");
     require(!timeout.isNegative() && !timeout.isZero(), TIMEOUT, "longer than zero");
+    require(mode != null, MODE, "startup or live");
   }
 
-  /** The defaults: 1000 resources, L = 2 s, R = 20/s, 5% failing, over 10 permission sets. */
+  /** The defaults: 1000 resources, L = 2 s, R = 20/s, 5% failing, over 10 permission sets, at startup. */
   public static BenchmarkParameters from(Map<String, String> properties) {
     int resources = integer(properties, RESOURCES, 1000);
     Duration latency = duration(properties, LATENCY, Duration.ofSeconds(2));
@@ -59,7 +78,8 @@ public record BenchmarkParameters(int resources, Duration provisioningLatency, i
         integer(properties, PERMISSION_SETS, 10),
         Path.of(text(properties, OUT).orElse("target/benchmark.json")),
         text(properties, STRICT).map(Boolean::parseBoolean).orElse(false),
-        duration(properties, TIMEOUT, defaultTimeout));
+        duration(properties, TIMEOUT, defaultTimeout),
+        mode(properties));
   }
 
   /** T* = N / R + L: every resource needs at least one call, and the last provisioning started takes L. */
@@ -101,6 +121,15 @@ public record BenchmarkParameters(int resources, Duration provisioningLatency, i
       return value.map(Double::parseDouble).orElse(defaultValue);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("-D" + name + "=" + value.get() + " is not a number such as 0.05", e);
+    }
+  }
+
+  private static Mode mode(Map<String, String> properties) {
+    Optional<String> value = text(properties, MODE);
+    try {
+      return value.map(text -> Mode.valueOf(text.toUpperCase(Locale.ROOT))).orElse(Mode.STARTUP);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("-D" + MODE + "=" + value.get() + " must be startup or live", e);
     }
   }
 

@@ -9,24 +9,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The figures of one run, as a table for people and as JSON for comparing runs.
  *
  * @param parameters what the run did
  * @param lowerBoundSeconds T* = N / R + L
- * @param convergenceSeconds from the first create to the last resource terminal; NaN when some never were
+ * @param creationSeconds how long creating the N resources took on the embedded Kubernetes API
+ * @param operatorStartSeconds from launching the operator process to its first ready answer
+ * @param convergenceSeconds from the start (the operator ready, or the first create in live mode) to the last
+ *     resource terminal; NaN when some never were
  * @param calls the simulator's answers by endpoint and HTTP status
  * @param operator what the operator process used
  * @param outcome whether every resource ended as its account promises
  * @param targets the issue's targets and whether this run met them
  */
-public record BenchmarkReport(Parameters parameters, double lowerBoundSeconds, double convergenceSeconds,
+public record BenchmarkReport(Parameters parameters, double lowerBoundSeconds, double creationSeconds,
+    double operatorStartSeconds, double convergenceSeconds,
     double convergenceRatio, Calls calls, Percentiles timeToTerminalSeconds, Operator operator, Outcome outcome,
     List<Target> targets) {
 
   public record Parameters(int resources, double provisioningLatencySeconds, int rateLimitPerSecond,
-      double failShare, int permissionSets) {
+      double failShare, int permissionSets, String mode) {
   }
 
   /**
@@ -80,18 +85,24 @@ public record BenchmarkReport(Parameters parameters, double lowerBoundSeconds, d
   public String table() {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"", "measured", "target", ""});
+    rows.add(row("Resources created", seconds(creationSeconds) + ("live".equals(parameters.mode())
+        ? " (while the operator runs)" : " (before the operator starts)")));
+    rows.add(row("Operator start to ready", seconds(operatorStartSeconds)));
     rows.add(row("Lower bound T* = N / R + L", seconds(lowerBoundSeconds)));
-    rows.add(row("Time to converge", seconds(convergenceSeconds), "convergence"));
+    rows.add(row("Time to converge" + ("live".equals(parameters.mode()) ? " from the first create"
+        : " from ready"), seconds(convergenceSeconds), "convergence"));
     rows.add(row("  ratio to T*", number(convergenceRatio)));
     rows.add(row("API calls per resource", number(calls.perResource()), "calls per resource"));
     calls.perResourceByEndpoint().forEach((endpoint, perResource) -> rows.add(row("  " + endpoint,
-        number(perResource) + "  " + calls.byEndpoint().get(endpoint))));
+        number(perResource) + "  (" + calls.byEndpoint().get(endpoint).entrySet().stream()
+            .map(answers -> "HTTP " + answers.getKey() + ": " + answers.getValue())
+            .collect(Collectors.joining(", ")) + ")")));
     rows.add(row("429 responses, share of calls", percent(calls.throttledShare()) + " (" + calls.throttled() + " of "
         + calls.total() + ")", "429 share"));
-    rows.add(row("Creation to terminal p50", seconds(timeToTerminalSeconds.p50())));
-    rows.add(row("Creation to terminal p95", seconds(timeToTerminalSeconds.p95())));
-    rows.add(row("Creation to terminal p99", seconds(timeToTerminalSeconds.p99()), "p99"));
-    rows.add(row("Creation to terminal max", seconds(timeToTerminalSeconds.max())));
+    rows.add(row("Per resource, to terminal p50", seconds(timeToTerminalSeconds.p50())));
+    rows.add(row("Per resource, to terminal p95", seconds(timeToTerminalSeconds.p95())));
+    rows.add(row("Per resource, to terminal p99", seconds(timeToTerminalSeconds.p99()), "p99"));
+    rows.add(row("Per resource, to terminal max", seconds(timeToTerminalSeconds.max())));
     rows.add(row("Operator CPU", seconds(operator.cpuSeconds()) + " (" + seconds(operator.startupCpuSeconds())
         + " to start)"));
     rows.add(row("Operator peak RSS", mebibytes(operator.peakResidentBytes())));
@@ -106,9 +117,9 @@ public record BenchmarkReport(Parameters parameters, double lowerBoundSeconds, d
     });
     StringBuilder table = new StringBuilder();
     table.append(String.format(Locale.ROOT, "Benchmark: %d resources over %d permission set(s), %s failing; "
-            + "simulator L = %s, R = %d calls/s for all endpoints%n%n", parameters.resources(),
+            + "simulator L = %s, R = %d calls/s for all endpoints; %s mode%n%n", parameters.resources(),
         parameters.permissionSets(), percent(parameters.failShare()), seconds(parameters.provisioningLatencySeconds()),
-        parameters.rateLimitPerSecond()));
+        parameters.rateLimitPerSecond(), parameters.mode()));
     for (String[] row : rows) {
       table.append(String.format(Locale.ROOT, "%-" + widths[0] + "s  %-" + widths[1] + "s  %-" + widths[2] + "s  %s",
           (Object[]) row).stripTrailing()).append('\n');
