@@ -4,9 +4,11 @@ import java.time.Duration;
 
 /**
  * How often the operator looks again: at a request in flight (poll), and after a failure that may pass (retry).
- * Each starts at its initial interval and backs off to its maximum.
+ * Each starts at its initial interval and backs off to its maximum. A request still in flight after
+ * {@code provisioningTimeout} is reported as stalled.
  */
-public record Timing(Duration pollInitial, Duration pollMax, Duration retryInitial, Duration retryMax) {
+public record Timing(Duration pollInitial, Duration pollMax, Duration retryInitial, Duration retryMax,
+    Duration provisioningTimeout) {
 
   public Timing {
     if (pollMax.compareTo(pollInitial) < 0) {

@@ -40,6 +40,20 @@ public class ProvisioningSchedule {
     return delay.compareTo(floor) < 0 ? jitter(floor) : delay;
   }
 
+  /** Whether a request made at {@code requestedAt} has been in flight for longer than it should ever take. */
+  public boolean overdue(Instant requestedAt, Instant now) {
+    return Duration.between(requestedAt, now).compareTo(timing.provisioningTimeout()) > 0;
+  }
+
+  public Duration provisioningTimeout() {
+    return timing.provisioningTimeout();
+  }
+
+  /** A resource waiting for its turn at a permission set is woken when the turn comes; this is only a backstop. */
+  public Duration nextTurnCheck() {
+    return jitter(timing.pollMax());
+  }
+
   public Duration nextSlowRetry(Instant failingSince, Instant now) {
     Duration floor = MIN_SLOW_RETRY_DELAY.compareTo(timing.retryMax()) < 0 ? MIN_SLOW_RETRY_DELAY : timing.retryMax();
     return jitter(clamp(Duration.between(failingSince, now), floor, timing.retryMax()));

@@ -30,6 +30,11 @@ public class ProvisioningStatusFactory {
     return clock.instant().truncatedTo(ChronoUnit.SECONDS);
   }
 
+  /** Now, as exactly as the clock tells, for orderings finer than status timestamps can record. */
+  public Instant exactNow() {
+    return clock.instant();
+  }
+
   public static String timestamp(Instant instant) {
     return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
   }

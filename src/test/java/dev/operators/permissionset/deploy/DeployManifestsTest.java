@@ -79,7 +79,7 @@ class DeployManifestsTest {
             List.of("permissionsetprovisionings"), "verbs", List.of("get", "list", "watch")),
         Map.of("apiGroups", List.of("identitycenter.operators.dev"), "resources",
             List.of("permissionsetprovisionings/status"), "verbs", List.of("get", "patch")),
-        Map.of("apiGroups", List.of(""), "resources", List.of("secrets"), "verbs", List.of("get")));
+        Map.of("apiGroups", List.of(""), "resources", List.of("secrets"), "verbs", List.of("get", "list", "watch")));
     JsonNode binding = only("ClusterRoleBinding");
     assertThat(binding.path("roleRef").path("name").asText()).isEqualTo("permission-set-operator");
     assertThat(binding.path("subjects").get(0).path("kind").asText()).isEqualTo("ServiceAccount");

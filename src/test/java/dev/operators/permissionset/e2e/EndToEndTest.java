@@ -86,7 +86,9 @@ class EndToEndTest {
   void provisionsAndFollowsTheRequestUntilItSucceeds() {
     create("readonly-to-payments", READ_ONLY, PAYMENTS);
 
-    PermissionSetProvisioningStatus inFlight = awaitReason("readonly-to-payments", "Provisioning");
+    PermissionSetProvisioningStatus inFlight = awaitStatus("readonly-to-payments",
+        status -> "IN_PROGRESS".equals(status.getProvisioningStatus()));
+    assertThat(inFlight.condition("Ready").orElseThrow().getReason()).isEqualTo("Provisioning");
     assertThat(inFlight.getProvisioningStatus()).isEqualTo("IN_PROGRESS");
     PermissionSetProvisioningStatus done = awaitReason("readonly-to-payments", "Provisioned");
 

@@ -9,6 +9,7 @@ import static dev.operators.permissionset.testing.FakeIdentityCenter.Outcome.unk
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.operators.permissionset.api.v1alpha1.PendingProvision;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
@@ -29,6 +30,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -45,6 +48,7 @@ class PermissionSetProvisioningReconcilerTest {
   private static final String INSTANCE = "ins-4f1d2c3b4a596870";
   private static final String READ_ONLY = "ps-8603aaaaaaaa14bd";
   private static final String ACCOUNT = "5146d03d8aaaaaaaaaaaabbae60620a5";
+  private static final String OTHER_ACCOUNT = "0c1d2e3f405162738495a6b7c8d9e0f1";
   private static final CloudCredentials DEFAULT_CREDENTIALS = CloudCredentials.of("AKDEFAULT", "sk-default");
 
   private KubernetesTestServer kubernetes;
@@ -68,6 +72,10 @@ class PermissionSetProvisioningReconcilerTest {
   }
 
   private void startOperator() {
+    startOperator(Map.of());
+  }
+
+  private void startOperator(Map<String, String> settings) {
     Map<String, String> env = new HashMap<>(Map.of(
         OperatorConfig.ACCESS_KEY, DEFAULT_CREDENTIALS.accessKey(),
         OperatorConfig.SECRET_KEY, DEFAULT_CREDENTIALS.secretKey(),
@@ -75,6 +83,7 @@ class PermissionSetProvisioningReconcilerTest {
         OperatorConfig.POLL_MAX_INTERVAL, "300ms",
         OperatorConfig.RETRY_INITIAL_INTERVAL, "100ms",
         OperatorConfig.RETRY_MAX_INTERVAL, "400ms"));
+    env.putAll(settings);
     operator = PermissionSetOperator.create(client, OperatorConfig.fromEnvironment(env), cloud, Clock.systemUTC());
     operator.start();
   }
@@ -163,7 +172,8 @@ class PermissionSetProvisioningReconcilerTest {
 
     create(resource("polled", toAccount(ACCOUNT)));
 
-    PermissionSetProvisioning inFlight = awaitStatus("polled", reason("Provisioning"));
+    PermissionSetProvisioning inFlight = awaitStatus("polled",
+        status -> reason("Provisioning").test(status) && status.getRequestId() != null);
     assertConditions(inFlight, "False", "True", "False");
     assertThat(inFlight.getStatus().getRequestId()).isNotBlank();
     PermissionSetProvisioning done = awaitStatus("polled", reason("Provisioned"));
@@ -179,7 +189,9 @@ class PermissionSetProvisioningReconcilerTest {
         .onDescribe(status(IN_PROGRESS), status(IN_PROGRESS), status(IN_PROGRESS), status(IN_PROGRESS));
     startOperator();
     create(resource("quiet", toAccount(ACCOUNT)));
-    String versionWhileInFlight = awaitStatus("quiet", reason("Provisioning")).getMetadata().getResourceVersion();
+    String versionWhileInFlight = awaitStatus("quiet",
+        status -> reason("Provisioning").test(status) && status.getRequestId() != null)
+        .getMetadata().getResourceVersion();
 
     await().atMost(Duration.ofSeconds(20)).until(() -> cloud.describeCalls().size() >= 4);
 
@@ -377,6 +389,160 @@ class PermissionSetProvisioningReconcilerTest {
     assertThat(done.getStatus().getAccountId()).isNull();
     assertThat(cloud.provisionCalls()).extracting(FakeIdentityCenter.ProvisionCall::target)
         .containsExactly(ProvisioningTarget.allProvisionedAccounts());
+  }
+
+  /** Writes status as an earlier run of the operator left it: it recorded the intent, and then died. */
+  private PermissionSetProvisioning crashedAfterRecordingIntent(String name, PermissionSetProvisioningSpec spec,
+      Instant recordedAt) {
+    PermissionSetProvisioning created = create(resource(name, spec));
+    PermissionSetProvisioningStatus recorded = new PermissionSetProvisioningStatus();
+    recorded.setPermissionSetId(spec.getPermissionSetId());
+    recorded.setPendingProvision(new PendingProvision(created.getMetadata().getGeneration(),
+        recordedAt.truncatedTo(ChronoUnit.SECONDS).toString()));
+    created.setStatus(recorded);
+    return client.resource(created).updateStatus();
+  }
+
+  @Test
+  void anIntentLeftByACrashIsMatchedToTheRequestItMadeNotProvisionedAgain() {
+    String made = cloud.existingRequest(READ_ONLY, ProvisioningTarget.account(ACCOUNT), IN_PROGRESS);
+    String otherTarget = cloud.existingRequest(READ_ONLY, ProvisioningTarget.account(OTHER_ACCOUNT), IN_PROGRESS);
+    crashedAfterRecordingIntent("crashed", toAccount(ACCOUNT), Instant.now().minusSeconds(5));
+
+    startOperator();
+
+    PermissionSetProvisioning adopted = awaitStatus("crashed", status -> made.equals(status.getRequestId()));
+    assertThat(adopted.getStatus().getPendingProvision()).isNull();
+    assertThat(adopted.getStatus().getRequestGeneration()).isEqualTo(adopted.getMetadata().getGeneration());
+    assertThat(adopted.getStatus().getRequestId()).isNotEqualTo(otherTarget);
+    assertThat(cloud.provisionCalls()).isEmpty();
+    cloud.finish(made, SUCCEEDED);
+    awaitStatus("crashed", reason("Provisioned"));
+    assertThat(cloud.provisionCalls()).isEmpty();
+  }
+
+  @Test
+  void anIntentLeftByACrashWithNoRequestInTheCloudIsProvisionedOnce() {
+    cloud.existingRequest(READ_ONLY, ProvisioningTarget.account(OTHER_ACCOUNT), IN_PROGRESS);
+    cloud.onProvision(status(SUCCEEDED));
+    crashedAfterRecordingIntent("never-sent", toAccount(ACCOUNT), Instant.now().minusSeconds(5));
+
+    startOperator();
+
+    awaitStatus("never-sent", reason("Provisioned"));
+    assertThat(cloud.listCalls()).isPositive();
+    assertThat(cloud.provisionCalls()).extracting(FakeIdentityCenter.ProvisionCall::target)
+        .containsExactly(ProvisioningTarget.account(ACCOUNT));
+  }
+
+  @Test
+  void anAnswerLostAfterTheCloudTookTheCallIsRecoveredNotSentAgain() {
+    cloud.onProvision(FakeIdentityCenter.Outcome.acceptedButAnswerLost());
+    startOperator();
+
+    create(resource("lost-answer", toAccount(ACCOUNT)));
+
+    PermissionSetProvisioning following = awaitStatus("lost-answer",
+        status -> reason("Provisioning").test(status) && status.getRequestId() != null);
+    assertThat(cloud.provisionCalls()).hasSize(1);
+    assertThat(following.getStatus().getPendingProvision()).isNull();
+    cloud.finish(following.getStatus().getRequestId(), SUCCEEDED);
+    awaitStatus("lost-answer", reason("Provisioned"));
+    assertThat(cloud.provisionCalls()).hasSize(1);
+  }
+
+  @Test
+  void aCallTheCloudRefusedIsSentAgainWithoutLookingForIt() {
+    cloud.onProvision(error(new IdentityCenterException("ProvisionPermissionSet", ErrorCategory.THROTTLED, 429,
+        "APIG.0308", "The throttling threshold has been reached", null, null)), status(SUCCEEDED));
+    startOperator();
+
+    create(resource("refused-once", toAccount(ACCOUNT)));
+
+    awaitStatus("refused-once", reason("Provisioned"));
+    assertThat(cloud.provisionCalls()).hasSize(2);
+    assertThat(cloud.listCalls()).isZero();
+  }
+
+  @Test
+  void resourcesOfOnePermissionSetTakeTurnsInTheOrderTheyStartedWaiting() {
+    startOperator();
+    create(resource("turn-a", toAccount(ACCOUNT)));
+    PermissionSetProvisioning first = awaitStatus("turn-a", status -> status.getRequestId() != null);
+    create(resource("turn-c", toAccount("7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4")));
+    create(resource("turn-b", toAccount(OTHER_ACCOUNT)));
+
+    PermissionSetProvisioning waiting = awaitStatus("turn-c", reason("WaitingForPermissionSet"));
+    awaitStatus("turn-b", reason("WaitingForPermissionSet"));
+    assertConditions(waiting, "False", "True", "False");
+    assertThat(condition(waiting, "Ready").getMessage()).contains(READ_ONLY);
+    assertThat(cloud.provisionCalls()).hasSize(1);
+
+    cloud.finish(first.getStatus().getRequestId(), SUCCEEDED);
+    PermissionSetProvisioning second = awaitStatus("turn-c", status -> status.getRequestId() != null);
+    cloud.finish(second.getStatus().getRequestId(), SUCCEEDED);
+    PermissionSetProvisioning third = awaitStatus("turn-b", status -> status.getRequestId() != null);
+    cloud.finish(third.getStatus().getRequestId(), SUCCEEDED);
+
+    for (String name : new String[] {"turn-a", "turn-b", "turn-c"}) {
+      awaitStatus(name, reason("Provisioned"));
+    }
+    assertThat(cloud.mostInFlightAtProvision()).isZero();
+    assertThat(cloud.provisionCalls()).extracting(call -> call.target().accountId().orElseThrow())
+        .containsExactly(ACCOUNT, "7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4", OTHER_ACCOUNT);
+  }
+
+  @Test
+  void aRequestInProgressPastTheDeadlineStallsAndStillReportsItsOutcome() {
+    startOperator(Map.of(OperatorConfig.PROVISIONING_TIMEOUT, "1s"));
+
+    create(resource("slow", toAccount(ACCOUNT)));
+
+    PermissionSetProvisioning overdue = awaitStatus("slow", reason("ProvisioningTimedOut"));
+    assertConditions(overdue, "False", "False", "True");
+    assertThat(condition(overdue, "Stalled").getMessage()).contains("PROVISIONING_TIMEOUT", "change the spec");
+    cloud.finish(overdue.getStatus().getRequestId(), SUCCEEDED);
+    awaitStatus("slow", reason("Provisioned"));
+    assertThat(cloud.provisionCalls()).hasSize(1);
+  }
+
+  @Test
+  void aFixedSecretIsPickedUpByItsWatchWithoutWaitingForARetry() {
+    cloud.onProvision(status(SUCCEEDED));
+    startOperator(Map.of(OperatorConfig.RETRY_INITIAL_INTERVAL, "10m", OperatorConfig.RETRY_MAX_INTERVAL, "10m"));
+    PermissionSetProvisioningSpec spec = toAccount(ACCOUNT);
+    spec.setCredentialsSecretRef(new SecretReference("late-credentials"));
+    create(resource("late-secret", spec));
+    awaitStatus("late-secret", reason("CredentialsUnavailable"));
+
+    client.resource(new SecretBuilder()
+        .withNewMetadata().withName("late-credentials").withNamespace(NAMESPACE).endMetadata()
+        .withData(Map.of("accessKey", base64("AKLATE"), "secretKey", base64("sk-late")))
+        .build()).create();
+
+    awaitStatus("late-secret", reason("Provisioned"));
+    assertThat(cloud.provisionCalls()).singleElement()
+        .satisfies(call -> assertThat(call.credentials().accessKey()).isEqualTo("AKLATE"));
+  }
+
+  @Test
+  void aResourceStalledUntilItsSpecChangesIsNotProvisionedAgainWhenWokenForAnotherReason() {
+    cloud.onProvision(error(new IdentityCenterException("ProvisionPermissionSet", ErrorCategory.ACCOUNT_NOT_FOUND,
+        400, "IIC.1210", "Account not found.", null, null)));
+    Map<String, String> credentials = Map.of("accessKey", base64("AKTEAM"), "secretKey", base64("sk-team"));
+    client.resource(new SecretBuilder().withNewMetadata().withName("team").withNamespace(NAMESPACE).endMetadata()
+        .withData(credentials).build()).create();
+    startOperator();
+    PermissionSetProvisioningSpec spec = toAccount(ACCOUNT);
+    spec.setCredentialsSecretRef(new SecretReference("team"));
+    create(resource("no-such-account", spec));
+    awaitStatus("no-such-account", reason("AccountNotFound"));
+
+    client.resource(new SecretBuilder().withNewMetadata().withName("team").withNamespace(NAMESPACE)
+        .addToLabels("rotated", "yes").endMetadata().withData(credentials).build()).update();
+
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+        .until(() -> cloud.provisionCalls().size() == 1);
   }
 
   private static String base64(String value) {

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An in-memory Identity Center for reconciler tests. Each provision or describe answers with the next scripted
@@ -47,6 +48,12 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
     public static Outcome error(IdentityCenterException failure) {
       return new Outcome(null, null, null, failure);
     }
+
+    /** The cloud takes the call, and the answer is lost on the way back: the request exists, the caller can't tell. */
+    public static Outcome acceptedButAnswerLost() {
+      return new Outcome(ProvisioningStatus.IN_PROGRESS, "IN_PROGRESS", null, new IdentityCenterException(
+          "ProvisionPermissionSet", ErrorCategory.UNAVAILABLE, 0, null, "connection reset", null, null));
+    }
   }
 
   /** A provision call as the fake received it. */
@@ -54,7 +61,8 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
       CloudCredentials credentials) {
   }
 
-  private record Request(String requestId, String permissionSetId, ProvisioningTarget target, Outcome outcome) {
+  private record Request(String requestId, String permissionSetId, ProvisioningTarget target, Outcome outcome,
+      Instant createdAt) {
   }
 
   private final Map<String, PermissionSet> permissionSets = new ConcurrentHashMap<>();
@@ -63,6 +71,8 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
   private final Map<String, Request> requests = new ConcurrentHashMap<>();
   private final List<ProvisionCall> provisionCalls = new CopyOnWriteArrayList<>();
   private final List<String> describeCalls = new CopyOnWriteArrayList<>();
+  private final AtomicInteger listCalls = new AtomicInteger();
+  private final AtomicInteger mostInFlightAtProvision = new AtomicInteger();
   private final ThreadLocal<CloudCredentials> caller = new ThreadLocal<>();
 
   public FakeIdentityCenter withPermissionSet(String id, String name) {
@@ -83,8 +93,23 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
   /** Records a request as if an earlier run of the operator had made it. */
   public String existingRequest(String permissionSetId, ProvisioningTarget target, ProvisioningStatus status) {
     String requestId = UUID.randomUUID().toString();
-    requests.put(requestId, new Request(requestId, permissionSetId, target, Outcome.status(status)));
+    requests.put(requestId, new Request(requestId, permissionSetId, target, Outcome.status(status), Instant.now()));
     return requestId;
+  }
+
+  /** The request's status from now on, as if the cloud had moved on. */
+  public void finish(String requestId, ProvisioningStatus status) {
+    requests.computeIfPresent(requestId, (id, request) -> new Request(id, request.permissionSetId(),
+        request.target(), Outcome.status(status), request.createdAt()));
+  }
+
+  /** The most requests of one permission set that were in progress when another provision call came. */
+  public int mostInFlightAtProvision() {
+    return mostInFlightAtProvision.get();
+  }
+
+  public int listCalls() {
+    return listCalls.get();
   }
 
   public List<ProvisionCall> provisionCalls() {
@@ -104,9 +129,19 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
   @Override
   public ProvisioningRequest provision(String instanceId, String permissionSetId, ProvisioningTarget target) {
     provisionCalls.add(new ProvisionCall(instanceId, permissionSetId, target, caller.get()));
-    Outcome outcome = next(provisionScript, Outcome.status(ProvisioningStatus.IN_PROGRESS));
-    Request request = new Request(UUID.randomUUID().toString(), permissionSetId, target, outcome);
+    int inFlight = (int) requests.values().stream().filter(r -> r.permissionSetId().equals(permissionSetId)
+        && r.outcome().status() == ProvisioningStatus.IN_PROGRESS).count();
+    mostInFlightAtProvision.accumulateAndGet(inFlight, Math::max);
+    Outcome outcome = nextUnthrown(provisionScript, Outcome.status(ProvisioningStatus.IN_PROGRESS));
+    if (outcome.failure() != null && outcome.status() == null) {
+      throw outcome.failure();
+    }
+    Outcome taken = new Outcome(outcome.status(), outcome.reportedStatus(), outcome.failureReason(), null);
+    Request request = new Request(UUID.randomUUID().toString(), permissionSetId, target, taken, Instant.now());
     requests.put(request.requestId(), request);
+    if (outcome.failure() != null) {
+      throw outcome.failure();
+    }
     return view(request);
   }
 
@@ -120,7 +155,7 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
           "Not Found: request " + requestId, null, null);
     }
     Outcome outcome = next(describeScript, known.outcome());
-    Request updated = new Request(requestId, known.permissionSetId(), known.target(), outcome);
+    Request updated = new Request(requestId, known.permissionSetId(), known.target(), outcome, known.createdAt());
     requests.put(requestId, updated);
     return view(updated);
   }
@@ -128,12 +163,13 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
   @Override
   public Page<ProvisioningSummary> listProvisioning(String instanceId, Optional<ProvisioningStatus> status,
       Optional<String> marker) {
+    listCalls.incrementAndGet();
     List<ProvisioningSummary> summaries = new ArrayList<>();
     for (Request request : requests.values()) {
       if (request.outcome().status() != null
           && status.map(wanted -> wanted == request.outcome().status()).orElse(true)) {
         summaries.add(new ProvisioningSummary(request.requestId(), request.outcome().status(),
-            request.outcome().reportedStatus(), Optional.of(Instant.EPOCH)));
+            request.outcome().reportedStatus(), Optional.of(request.createdAt())));
       }
     }
     return new Page<>(summaries, Optional.empty());
@@ -150,17 +186,21 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
   }
 
   private synchronized Outcome next(Deque<Outcome> script, Outcome otherwise) {
-    Outcome outcome = script.isEmpty() ? otherwise : script.poll();
+    Outcome outcome = nextUnthrown(script, otherwise);
     if (outcome.failure() != null) {
       throw outcome.failure();
     }
     return outcome;
   }
 
+  private synchronized Outcome nextUnthrown(Deque<Outcome> script, Outcome otherwise) {
+    return script.isEmpty() ? otherwise : script.poll();
+  }
+
   private static ProvisioningRequest view(Request request) {
     Outcome outcome = request.outcome();
     return new ProvisioningRequest(request.requestId(), outcome.status(), outcome.reportedStatus(),
         request.target().accountId(), Optional.of(request.permissionSetId()),
-        Optional.ofNullable(outcome.failureReason()), Optional.of(Instant.EPOCH));
+        Optional.ofNullable(outcome.failureReason()), Optional.of(request.createdAt()));
   }
 }

@@ -13,9 +13,12 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "has(self.permissionSetId) != has(self.permissionSetName)",
     message = "set exactly one of spec.permissionSetId and spec.permissionSetName")
-@ValidationRule(value = "!has(self.targetType) || self.targetType == 'ACCOUNT' ? has(self.targetId) : !has(self.targetId)",
-    message = "spec.targetId is required when spec.targetType is ACCOUNT and must be omitted when it is "
-        + "ALL_PROVISIONED_ACCOUNTS")
+// one rule per direction, with the operator's own messages; neither fires for a targetType the enum rejects
+@ValidationRule(value = "has(self.targetId) || (has(self.targetType) && self.targetType != 'ACCOUNT')",
+    message = "spec.targetId is required when spec.targetType is ACCOUNT; set it to the account ID")
+@ValidationRule(
+    value = "!(has(self.targetId) && has(self.targetType) && self.targetType == 'ALL_PROVISIONED_ACCOUNTS')",
+    message = "spec.targetId must be omitted when spec.targetType is ALL_PROVISIONED_ACCOUNTS")
 public class PermissionSetProvisioningSpec {
 
   public static final String ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_-]*$";

@@ -48,6 +48,11 @@ public class PermissionSetProvisioningStatus {
   @JsonPropertyDescription("When the operator saw the provisioning request finish, SUCCEEDED or FAILED (RFC 3339).")
   private String completedAt;
 
+  @JsonPropertyDescription("Set while a provision call for the current generation is about to be made or was made "
+      + "without its request ID being recorded yet; cleared once requestId is recorded. After a restart the operator "
+      + "looks for the request in the cloud before it calls provision again, so a change is provisioned once.")
+  private PendingProvision pendingProvision;
+
   public PermissionSetProvisioningStatus() {
   }
 
@@ -64,6 +69,7 @@ public class PermissionSetProvisioningStatus {
     copy.failureReason = failureReason;
     copy.requestedAt = requestedAt;
     copy.completedAt = completedAt;
+    copy.pendingProvision = pendingProvision;
     return copy;
   }
 
@@ -151,6 +157,14 @@ public class PermissionSetProvisioningStatus {
     this.completedAt = completedAt;
   }
 
+  public PendingProvision getPendingProvision() {
+    return pendingProvision;
+  }
+
+  public void setPendingProvision(PendingProvision pendingProvision) {
+    this.pendingProvision = pendingProvision;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof PermissionSetProvisioningStatus other
@@ -163,19 +177,21 @@ public class PermissionSetProvisioningStatus {
         && Objects.equals(provisioningStatus, other.provisioningStatus)
         && Objects.equals(failureReason, other.failureReason)
         && Objects.equals(requestedAt, other.requestedAt)
-        && Objects.equals(completedAt, other.completedAt);
+        && Objects.equals(completedAt, other.completedAt)
+        && Objects.equals(pendingProvision, other.pendingProvision);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(observedGeneration, conditions, permissionSetId, accountId, requestId, requestGeneration,
-        provisioningStatus, failureReason, requestedAt, completedAt);
+        provisioningStatus, failureReason, requestedAt, completedAt, pendingProvision);
   }
 
   @Override
   public String toString() {
     return "PermissionSetProvisioningStatus{observedGeneration=" + observedGeneration + ", requestId=" + requestId
         + ", requestGeneration=" + requestGeneration + ", provisioningStatus=" + provisioningStatus
-        + ", failureReason=" + failureReason + ", conditions=" + conditions + "}";
+        + ", failureReason=" + failureReason + ", pendingProvision=" + pendingProvision + ", conditions=" + conditions
+        + "}";
   }
 }
