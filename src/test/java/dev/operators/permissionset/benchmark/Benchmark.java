@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -50,6 +51,7 @@ public final class Benchmark {
   private static final int CREATE_THREADS = 16;
   private static final Duration OPERATOR_START_TIMEOUT = Duration.ofMinutes(3);
   private static final int PROBLEMS_SHOWN = 20;
+  private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(10);
   private static final double CONVERGENCE_FACTOR = 1.25;
   private static final double CALLS_PER_RESOURCE = 1.25;
   private static final double THROTTLED_SHARE = 0.01;
@@ -98,7 +100,7 @@ public final class Benchmark {
       Duration creation = Duration.ZERO;
       if (parameters.mode() == Mode.STARTUP) {
         out.printf("Creating %d resources before the operator starts...%n", parameters.resources());
-        creation = createAll(kubernetes.client(), world.expectations(), tracker);
+        creation = createAll(kubernetes.client(), world.expectations(), tracker, out);
       }
       out.println("Starting the operator process...");
       try (OperatorProcess operator = OperatorProcess.start(workDirectory,
@@ -114,7 +116,7 @@ public final class Benchmark {
           world.expectations().forEach(expectation -> tracker.created(expectation.name(), start));
         } else {
           out.printf("Creating %d resources...%n", parameters.resources());
-          creation = createAll(kubernetes.client(), world.expectations(), tracker);
+          creation = createAll(kubernetes.client(), world.expectations(), tracker, out);
         }
         out.printf("%d resources created in %.1f s; waiting until every one is terminal (at most %d s)...%n",
             parameters.resources(), creation.toMillis() / 1e3, parameters.timeout().toSeconds());
@@ -154,9 +156,11 @@ public final class Benchmark {
   record Timings(Duration creation, Duration operatorStart, double convergenceSeconds) {
   }
 
+  /** Creates every resource, CREATE_THREADS at a time, telling every ten seconds how far it got. */
   private static Duration createAll(KubernetesClient kubernetes, List<Expectation> expectations,
-      ConvergenceTracker tracker) throws InterruptedException {
+      ConvergenceTracker tracker, PrintStream out) throws InterruptedException {
     long start = System.nanoTime();
+    long told = start;
     ExecutorService creators = Executors.newFixedThreadPool(CREATE_THREADS);
     try {
       List<Future<?>> creates = new ArrayList<>();
@@ -166,11 +170,16 @@ public final class Benchmark {
           tracker.created(expectation.name(), System.nanoTime());
         }));
       }
-      for (Future<?> create : creates) {
-        create.get();
+      for (int done = 0; done < creates.size(); done++) {
+        creates.get(done).get();
+        if (System.nanoTime() - told > PROGRESS_INTERVAL.toNanos()) {
+          told = System.nanoTime();
+          out.printf("  %4d s: %d of %d created%n", Duration.ofNanos(told - start).toSeconds(), done + 1,
+              creates.size());
+        }
       }
       return Duration.ofNanos(System.nanoTime() - start);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException("cannot create the resources: " + e.getCause().getMessage(), e.getCause());
     } finally {
       creators.shutdownNow();
@@ -185,7 +194,7 @@ public final class Benchmark {
     long start = System.nanoTime();
     while (true) {
       Duration left = Duration.ofNanos(deadline - System.nanoTime());
-      Duration wait = left.compareTo(Duration.ofSeconds(10)) < 0 ? left : Duration.ofSeconds(10);
+      Duration wait = left.compareTo(PROGRESS_INTERVAL) < 0 ? left : PROGRESS_INTERVAL;
       if (tracker.awaitTerminal(parameters.resources(), wait)) {
         return true;
       }
