@@ -55,10 +55,11 @@ public record BenchmarkReport(Parameters parameters, double lowerBoundSeconds, d
   }
 
   /**
+   * @param reasons how many resources ended with each reason of their Ready condition
    * @param problems what went wrong, one line each (the first ones, when there are many)
    */
-  public record Outcome(int terminal, int ready, int failed, long acceptedProvisions, boolean correct,
-      int problemCount, List<String> problems) {
+  public record Outcome(int terminal, int ready, int failed, long acceptedProvisions, Map<String, Long> reasons,
+      boolean correct, int problemCount, List<String> problems) {
   }
 
   public record Target(String name, double measured, String comparison, double limit, boolean met) {
@@ -128,6 +129,9 @@ public record BenchmarkReport(Parameters parameters, double lowerBoundSeconds, d
             + "%d provision(s) accepted. %s%n", outcome.terminal(), parameters.resources(), outcome.ready(),
         outcome.failed(), outcome.acceptedProvisions(), outcome.correct() ? "Every resource is correct."
             : outcome.problemCount() + " problem(s):"));
+    if (!outcome.correct()) {
+      table.append("  Ready reasons: ").append(outcome.reasons()).append('\n');
+    }
     outcome.problems().forEach(problem -> table.append("  ").append(problem).append('\n'));
     return table.toString();
   }

@@ -101,6 +101,7 @@ class BenchmarkTest {
     Outcome missingAndWrong = Benchmark.check(world, List.of(provisioned,
         settled(expectations.get(2), "Provisioned", "SUCCEEDED", null)), once);
     assertThat(missingAndWrong.correct()).isFalse();
+    assertThat(missingAndWrong.reasons()).containsExactly(Map.entry("Provisioned", 2L));
     assertThat(missingAndWrong.problems()).containsExactly("bench-00001: missing",
         "bench-00002: expected ProvisioningFailed with the account's reason, got Provisioned SUCCEEDED 'null'");
 
