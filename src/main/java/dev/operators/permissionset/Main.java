@@ -64,14 +64,13 @@ public final class Main {
     }
     Clock clock = Clock.systemUTC();
     KubernetesClient kubernetes = new KubernetesClientBuilder().build();
-    HuaweiIdentityCenterClientFactory clients = new HuaweiIdentityCenterClientFactory(config.endpoint().toString(),
-        config.connectTimeout(), config.readTimeout(), config.connectTimeout().plus(config.readTimeout()), clock);
+    HuaweiIdentityCenterClientFactory clients = HuaweiIdentityCenterClientFactory.forOperator(config, clock);
     PermissionSetOperator operator = PermissionSetOperator.create(kubernetes, config, clients, clock);
     HealthServer health;
     try {
       health = HealthServer.start(config.healthPort(), operator);
     } catch (IOException e) {
-      LOG.error("Cannot serve health checks on port {} ({}); set {} to a free port", config.healthPort(),
+      LOG.error("Cannot serve health checks and metrics on port {} ({}); set {} to a free port", config.healthPort(),
           e.getMessage(), OperatorConfig.HEALTH_PORT);
       return 1;
     }
@@ -92,9 +91,11 @@ public final class Main {
           rootCause(e));
       return 1;
     }
-    LOG.info("Watching PermissionSetProvisioning in {} against {} (health on port {})",
+    LOG.info("Watching PermissionSetProvisioning in {}{} against {} (health and metrics on port {}){}",
         config.watchNamespaces().isEmpty() ? "all namespaces" : String.join(", ", config.watchNamespaces()),
-        config.endpoint(), health.port());
+        config.labelSelector().map(selector -> " labelled " + selector).orElse(""), config.endpoint(), health.port(),
+        config.leaderElection().enabled() ? "; " + config.instance() + " stands by until it holds Lease "
+            + config.leaderElection().leaseName() : "");
     try {
       stopped.await();
     } catch (InterruptedException e) {

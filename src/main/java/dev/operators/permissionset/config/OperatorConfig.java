@@ -4,10 +4,12 @@ import dev.operators.permissionset.identitycenter.CloudCredentials;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -15,9 +17,13 @@ import java.util.stream.Collectors;
  *
  * @param watchNamespaces the namespaces to watch; empty means every namespace
  * @param defaultCredentials used by resources without spec.credentialsSecretRef
+ * @param labelSelector only resources matching it are reconciled; empty means all
+ * @param instance this replica's name (the pod name in a cluster): the leader election identity and the
+ *     reporting instance of Events
  */
 public record OperatorConfig(URI endpoint, Optional<CloudCredentials> defaultCredentials, Set<String> watchNamespaces,
-    Timing timing, Duration connectTimeout, Duration readTimeout, int reconcileThreads, int healthPort) {
+    Timing timing, Duration connectTimeout, Duration readTimeout, double cloudCallsPerSecond, int reconcileThreads,
+    int healthPort, Optional<String> labelSelector, LeaderElection leaderElection, String instance) {
 
   public static final String ENDPOINT = "IDENTITY_CENTER_ENDPOINT";
   public static final String ACCESS_KEY = "IDENTITY_CENTER_ACCESS_KEY";
@@ -32,8 +38,22 @@ public record OperatorConfig(URI endpoint, Optional<CloudCredentials> defaultCre
   public static final String PROVISIONING_TIMEOUT = "PROVISIONING_TIMEOUT";
   public static final String HTTP_CONNECT_TIMEOUT = "HTTP_CONNECT_TIMEOUT";
   public static final String HTTP_READ_TIMEOUT = "HTTP_READ_TIMEOUT";
+  public static final String CLOUD_RATE_LIMIT = "CLOUD_RATE_LIMIT";
   public static final String RECONCILE_THREADS = "RECONCILE_THREADS";
   public static final String HEALTH_PORT = "HEALTH_PORT";
+  public static final String RESOURCE_LABEL_SELECTOR = "RESOURCE_LABEL_SELECTOR";
+  /** Read by log4j2.xml; checked here so that a typo fails the start instead of silently logging text. */
+  public static final String LOG_FORMAT = "LOG_FORMAT";
+  public static final String LEADER_ELECTION = "LEADER_ELECTION";
+  public static final String LEADER_ELECTION_LEASE_NAME = "LEADER_ELECTION_LEASE_NAME";
+  public static final String LEADER_ELECTION_LEASE_NAMESPACE = "LEADER_ELECTION_LEASE_NAMESPACE";
+  public static final String LEADER_ELECTION_LEASE_DURATION = "LEADER_ELECTION_LEASE_DURATION";
+  public static final String LEADER_ELECTION_RENEW_DEADLINE = "LEADER_ELECTION_RENEW_DEADLINE";
+  public static final String LEADER_ELECTION_RETRY_PERIOD = "LEADER_ELECTION_RETRY_PERIOD";
+  /** Set from the downward API in deploy/: the pod's name and namespace. */
+  public static final String POD_NAME = "POD_NAME";
+  public static final String POD_NAMESPACE = "POD_NAMESPACE";
+  public static final String HOSTNAME = "HOSTNAME";
 
   public static final URI DEFAULT_ENDPOINT = URI.create("https://identitycenter.myhuaweicloud.com");
 
@@ -42,9 +62,15 @@ public record OperatorConfig(URI endpoint, Optional<CloudCredentials> defaultCre
     Objects.requireNonNull(defaultCredentials, "defaultCredentials");
     watchNamespaces = Set.copyOf(watchNamespaces);
     Objects.requireNonNull(timing, "timing");
+    Objects.requireNonNull(labelSelector, "labelSelector");
+    Objects.requireNonNull(leaderElection, "leaderElection");
+    Objects.requireNonNull(instance, "instance");
   }
 
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
+    text(env, LOG_FORMAT).filter(format -> !format.equals("text") && !format.equals("json")).ifPresent(format -> {
+      throw new ConfigurationException(LOG_FORMAT + "='" + format + "' must be text or json");
+    });
     Optional<CloudCredentials> credentials = defaultCredentials(env);
     Timing timing = new Timing(
         duration(env, POLL_INITIAL_INTERVAL, Duration.ofSeconds(2)),
@@ -55,8 +81,46 @@ public record OperatorConfig(URI endpoint, Optional<CloudCredentials> defaultCre
     return new OperatorConfig(endpoint(env), credentials, namespaces(env), timing,
         duration(env, HTTP_CONNECT_TIMEOUT, Duration.ofSeconds(5)),
         duration(env, HTTP_READ_TIMEOUT, Duration.ofSeconds(30)),
+        rate(env, CLOUD_RATE_LIMIT, 18),
         integer(env, RECONCILE_THREADS, 10, 1, 200),
-        integer(env, HEALTH_PORT, 8080, 0, 65535));
+        integer(env, HEALTH_PORT, 8080, 0, 65535),
+        labelSelector(env),
+        leaderElection(env),
+        text(env, POD_NAME).or(() -> text(env, HOSTNAME))
+            .orElseGet(() -> "permission-set-operator-" + UUID.randomUUID().toString().substring(0, 8)));
+  }
+
+  private static LeaderElection leaderElection(Map<String, String> env) {
+    return new LeaderElection(
+        bool(env, LEADER_ELECTION, false),
+        text(env, LEADER_ELECTION_LEASE_NAME).orElse(LeaderElection.DEFAULT_LEASE_NAME),
+        text(env, LEADER_ELECTION_LEASE_NAMESPACE).or(() -> text(env, POD_NAMESPACE)),
+        duration(env, LEADER_ELECTION_LEASE_DURATION, Duration.ofSeconds(15)),
+        duration(env, LEADER_ELECTION_RENEW_DEADLINE, Duration.ofSeconds(10)),
+        duration(env, LEADER_ELECTION_RETRY_PERIOD, Duration.ofSeconds(2)));
+  }
+
+  private static Optional<String> labelSelector(Map<String, String> env) {
+    Optional<String> selector = text(env, RESOURCE_LABEL_SELECTOR);
+    selector.ifPresent(value -> {
+      if (!LabelSelectors.valid(value)) {
+        throw new ConfigurationException(RESOURCE_LABEL_SELECTOR + "='" + value + "' is not a label selector; "
+            + "write it as kubectl -l takes it, for example 'shard=a' or 'team in (payments,billing),!legacy'");
+      }
+    });
+    return selector;
+  }
+
+  private static boolean bool(Map<String, String> env, String name, boolean defaultValue) {
+    Optional<String> value = text(env, name);
+    if (value.isEmpty()) {
+      return defaultValue;
+    }
+    return switch (value.get().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new ConfigurationException(name + "='" + value.get() + "' must be true or false");
+    };
   }
 
   private static URI endpoint(Map<String, String> env) {
@@ -103,6 +167,23 @@ public record OperatorConfig(URI endpoint, Optional<CloudCredentials> defaultCre
       throw new ConfigurationException(name + " must be longer than zero");
     }
     return value;
+  }
+
+  private static double rate(Map<String, String> env, String name, double defaultValue) {
+    Optional<String> text = text(env, name);
+    if (text.isEmpty()) {
+      return defaultValue;
+    }
+    try {
+      double value = Double.parseDouble(text.get());
+      if (!(value >= 0.1 && value <= 10_000)) {
+        throw new NumberFormatException();
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new ConfigurationException(name + "='" + text.get() + "' must be a number of calls per second from 0.1 "
+          + "to 10000, for example 18");
+    }
   }
 
   private static int integer(Map<String, String> env, String name, int defaultValue, int min, int max) {

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -30,8 +31,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Provisions the permission set once per spec generation and follows the request until the cloud says it
@@ -43,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Before the call, {@code status.pendingProvision} records the generation and the time. The call is made only
  *       by the next reconcile, once that write has succeeded.
  *   <li>The call is sent straight away only when this process recorded the intent and has not sent it yet, or when
- *       the cloud certainly refused the attempt before (4xx, 429, 409: {@link UnsentProvisions}).
+ *       the cloud certainly refused the attempt before (4xx, 429, 409): {@link ExactlyOnceProvisioning}.
  *   <li>Otherwise the cloud may have the request already: the operator restarted, or the answer was lost (I/O error,
  *       timeout, 5xx, an unreadable answer). {@link RequestRecovery} looks for a request for this permission set
  *       and target created since the intent; found, it is adopted; not found, the call is sent.
@@ -53,29 +52,45 @@ import org.slf4j.LoggerFactory;
  * {@link PermissionSetTurns}.
  */
 @ControllerConfiguration(name = PermissionSetProvisioningReconciler.NAME)
-public class PermissionSetProvisioningReconciler implements Reconciler<PermissionSetProvisioning> {
+public class PermissionSetProvisioningReconciler implements Reconciler<PermissionSetProvisioning>, AutoCloseable {
 
   public static final String NAME = "permissionsetprovisioning";
-  static final String IN_FLIGHT_INDEX = "in-flight-by-permission-set";
-  private static final Logger LOG = LoggerFactory.getLogger(PermissionSetProvisioningReconciler.class);
 
   private final IdentityCenterClientFactory clients;
   private final CredentialsResolver credentials;
   private final ProvisioningStatusFactory statuses;
   private final ProvisioningSchedule schedule;
   private final CloudErrors cloudErrors;
-  private final TurnWakeUps wakeUps = new TurnWakeUps();
+  private final ProvisioningObserver observer;
+  private final WakeUps wakeUps = new WakeUps();
   private final PermissionSetTurns turns = new PermissionSetTurns(wakeUps::wakeUp);
-  private final UnsentProvisions unsent = new UnsentProvisions();
-  private final RequestRecovery recovery = new RequestRecovery();
+  private final ExactlyOnceProvisioning provisioning = new ExactlyOnceProvisioning();
+  private final RequestTracker tracker;
 
   public PermissionSetProvisioningReconciler(IdentityCenterClientFactory clients, CredentialsResolver credentials,
-      ProvisioningStatusFactory statuses, ProvisioningSchedule schedule) {
+      ProvisioningStatusFactory statuses, ProvisioningSchedule schedule, ProvisioningObserver observer) {
     this.clients = clients;
     this.credentials = credentials;
     this.statuses = statuses;
     this.schedule = schedule;
+    this.observer = observer;
     this.cloudErrors = new CloudErrors(statuses, schedule);
+    this.tracker = new RequestTracker(statuses.clock(), schedule.timing().pollInitial(), schedule.timing().pollMax(),
+        this::requestFinished);
+  }
+
+  /**
+   * The cloud is done with the resource's request: the next resource in line may start at once, while this one
+   * records the outcome.
+   */
+  private void requestFinished(ResourceID resource) {
+    turns.leave(resource);
+    wakeUps.wakeUp(resource);
+  }
+
+  @Override
+  public void close() {
+    tracker.close();
   }
 
   /** The status to write and when to come back; no delay means the resource needs nothing until it changes. */
@@ -89,27 +104,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   @Override
   public List<EventSource<?, PermissionSetProvisioning>> prepareEventSources(
       EventSourceContext<PermissionSetProvisioning> context) {
-    var resources = context.getPrimaryCache();
-    resources.addIndexer(IN_FLIGHT_INDEX, resource -> inFlightKey(resource).map(key -> List.of(key.indexValue()))
-        .orElse(List.of()));
-    turns.watch(new PermissionSetTurns.ResourceView() {
-      @Override
-      public boolean exists(ResourceID resource) {
-        return resources.get(resource).isPresent();
-      }
-
-      @Override
-      public boolean inFlight(ResourceID resource, Key key) {
-        return resources.get(resource).flatMap(PermissionSetProvisioningReconciler::inFlightKey)
-            .filter(key::equals).isPresent();
-      }
-
-      @Override
-      public Optional<ResourceID> anyInFlight(Key key, ResourceID except) {
-        return resources.byIndex(IN_FLIGHT_INDEX, key.indexValue()).stream().map(ResourceID::fromResource)
-            .filter(resource -> !resource.equals(except)).findFirst();
-      }
-    });
+    turns.watch(new InFlightIndex(context.getPrimaryCache()));
     return List.of(wakeUps, new CredentialSecrets().eventSource(context));
   }
 
@@ -119,7 +114,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     PermissionSetProvisioningStatus observed =
         resource.getStatus() == null ? new PermissionSetProvisioningStatus() : resource.getStatus();
     Decision decision = decide(resource, observed.copy(), context);
-    return report(resource, observed, decision);
+    return report(resource, observed, decision, context);
   }
 
   private Decision decide(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
@@ -136,7 +131,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     }
     try {
       IdentityCenterClient client = clients.forCredentials(credentials.resolve(resource));
-      if (hasRequestInFlight(next) && !requestMadeForCurrentGeneration(resource, next)
+      if (InFlightIndex.hasRequestInFlight(next) && !requestMadeForCurrentGeneration(resource, next)
           && !schedule.overdue(Instant.parse(next.getRequestedAt()), statuses.now())) {
         return finishPreviousThenProvision(resource, next, client, context);
       }
@@ -153,11 +148,37 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   private Decision follow(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
       IdentityCenterClient client) {
     try {
-      return record(resource, next, client.describeProvisioning(resource.getSpec().getInstanceId(),
-          next.getRequestId()), statuses.now());
+      Optional<ProvisioningRequest> finished = progress(resource, next.getRequestId(), client);
+      return finished.isPresent() ? record(resource, next, finished.get(), statuses.now())
+          : inFlight(resource, next, next.getProvisioningStatus(), statuses.now());
     } catch (IdentityCenterException e) {
       return failedToFollow(resource, next, e);
     }
+  }
+
+  /**
+   * The request's outcome once it finished, from the shared tracker; from a describe of its own when the tracker
+   * cannot list the instance's requests, so that the resource shows the cloud's error and still gets its outcome.
+   */
+  private Optional<ProvisioningRequest> progress(PermissionSetProvisioning resource, String requestId,
+      IdentityCenterClient client) {
+    String instanceId = resource.getSpec().getInstanceId();
+    RequestTracker.Progress progress = tracker.follow(client, trackingKey(resource), instanceId, requestId,
+        ResourceID.fromResource(resource));
+    if (progress instanceof RequestTracker.Progress.Finished finished) {
+      return Optional.of(finished.request());
+    }
+    if (progress instanceof RequestTracker.Progress.ListingFails) {
+      return Optional.of(client.describeProvisioning(instanceId, requestId)).filter(r -> r.status().finished());
+    }
+    return Optional.empty();
+  }
+
+  /** Resources that reach an instance with the same credentials share what the tracker lists. */
+  private static String trackingKey(PermissionSetProvisioning resource) {
+    PermissionSetProvisioningSpec spec = resource.getSpec();
+    return spec.getInstanceId() + "|" + (spec.getCredentialsSecretRef() == null ? ""
+        : resource.getMetadata().getNamespace() + "/" + spec.getCredentialsSecretRef().getName());
   }
 
   private Decision failedToFollow(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
@@ -175,9 +196,8 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
    */
   private Decision failedToProvision(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
       IdentityCenterException e) {
-    PendingProvision pending = next.getPendingProvision();
-    boolean nothingInFlight = pending == null
-        || unsent.contains(resource.getMetadata().getUid(), pending.getGeneration());
+    boolean nothingInFlight = provisioning.nothingInFlight(resource.getMetadata().getUid(),
+        next.getPendingProvision());
     boolean passesSoon = e.category() == ErrorCategory.THROTTLED || e.category() == ErrorCategory.CONFLICT;
     if (nothingInFlight && !passesSoon) {
       turns.leave(ResourceID.fromResource(resource));
@@ -189,21 +209,20 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   /** A request for an older generation is still in flight, and the cloud takes one at a time: it goes first. */
   private Decision finishPreviousThenProvision(PermissionSetProvisioning resource,
       PermissionSetProvisioningStatus next, IdentityCenterClient client, Context<PermissionSetProvisioning> context) {
-    ProvisioningRequest previous;
+    Optional<ProvisioningRequest> previous;
     try {
-      previous = client.describeProvisioning(resource.getSpec().getInstanceId(), next.getRequestId());
+      previous = progress(resource, next.getRequestId(), client);
     } catch (IdentityCenterException e) {
       return failedToFollow(resource, next, e);
     }
-    next.setProvisioningStatus(previous.reportedStatus());
-    if (!previous.status().finished()) {
-      statuses.apply(resource, next, ConditionReason.PROVISIONING, "Waiting for request " + previous.requestId()
+    if (previous.isEmpty()) {
+      statuses.apply(resource, next, ConditionReason.PROVISIONING, "Waiting for request " + next.getRequestId()
           + ", made for generation " + next.getRequestGeneration() + ", to finish before provisioning generation "
           + resource.getMetadata().getGeneration() + ": the cloud takes one provisioning of a permission set at a "
           + "time.");
-      return new Decision(next, Optional.of(schedule.nextPoll(Instant.parse(next.getRequestedAt()),
-          statuses.now())));
+      return new Decision(next, Optional.of(schedule.nextBackstopCheck()));
     }
+    next.setProvisioningStatus(previous.get().reportedStatus());
     turns.leave(ResourceID.fromResource(resource));
     return provision(resource, next, client, context);
   }
@@ -241,49 +260,26 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
       statuses.apply(resource, next, ConditionReason.WAITING_FOR_PERMISSION_SET, "Waiting for its turn at "
           + "permission set " + permissionSetId.get() + ": Identity Center provisions a permission set to one "
           + "target at a time, and resources take turns in the order they started waiting.");
-      return new Decision(next, Optional.of(schedule.nextTurnCheck()));
+      return new Decision(next, Optional.of(schedule.nextBackstopCheck()));
     }
     if (!intentRecorded) {
       next.setPendingProvision(new PendingProvision(generation, ProvisioningStatusFactory.timestamp(statuses.now())));
-      unsent.add(resource.getMetadata().getUid(), generation);
+      provisioning.intentRecorded(resource.getMetadata().getUid(), generation);
       statuses.apply(resource, next, ConditionReason.PROVISIONING, "Provisioning " + subject(next) + ": calling "
           + "Identity Center.");
       return new Decision(next, Optional.of(Duration.ZERO));
     }
-    ProvisioningRequest request = findOrSend(resource, next, client, context, pending);
+    ProvisioningRequest request = provisioning.findOrSend(client, resource.getMetadata().getUid(), pending,
+        spec.getInstanceId(), next.getPermissionSetId(), target(spec), () -> requestsOfOtherChanges(resource, context));
+    if (!request.status().finished()) {
+      tracker.follow(client, trackingKey(resource), spec.getInstanceId(), request.requestId(), id);
+    }
     next.setPendingProvision(null);
     next.setRequestGeneration(generation);
     next.setRequestedAt(pending.getRecordedAt());
     next.setCompletedAt(null);
     next.setFailureReason(null);
     return record(resource, next, request, statuses.now());
-  }
-
-  private ProvisioningRequest findOrSend(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
-      IdentityCenterClient client, Context<PermissionSetProvisioning> context, PendingProvision pending) {
-    PermissionSetProvisioningSpec spec = resource.getSpec();
-    String uid = resource.getMetadata().getUid();
-    long generation = pending.getGeneration();
-    if (!unsent.take(uid, generation)) {
-      Optional<ProvisioningRequest> earlier = recovery.find(client, spec.getInstanceId(), next.getPermissionSetId(),
-          target(spec), Instant.parse(pending.getRecordedAt()), requestsOfOtherChanges(resource, context));
-      if (earlier.isPresent()) {
-        LOG.info("Found request {} that an earlier provision call made for generation {}; not provisioning again",
-            earlier.get().requestId(), generation);
-        return earlier.get();
-      }
-    }
-    try {
-      ProvisioningRequest request = client.provision(spec.getInstanceId(), next.getPermissionSetId(), target(spec));
-      LOG.info("Provisioning request {} made for generation {}: {}", request.requestId(), generation,
-          request.reportedStatus());
-      return request;
-    } catch (IdentityCenterException e) {
-      if (!e.category().mayHaveTakenEffect()) {
-        unsent.add(uid, generation);
-      }
-      throw e;
-    }
   }
 
   private Decision record(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
@@ -311,20 +307,24 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
         return Decision.settled(next);
       }
       default -> {
-        Instant requestedAt = Instant.parse(next.getRequestedAt());
-        Duration poll = schedule.nextPoll(requestedAt, now);
-        if (schedule.overdue(requestedAt, now)) {
-          statuses.apply(resource, next, ConditionReason.PROVISIONING_TIMED_OUT, "Request " + request.requestId()
-              + " to provision " + subject(next) + " is still " + request.reportedStatus() + " after "
-              + schedule.provisioningTimeout() + " (PROVISIONING_TIMEOUT). The operator keeps checking it; to "
-              + "provision again instead, change the spec, or delete and re-create the resource.");
-          return new Decision(next, Optional.of(poll));
-        }
-        statuses.apply(resource, next, ConditionReason.PROVISIONING, "Provisioning " + subject(next) + ": request "
-            + request.requestId() + " is " + request.reportedStatus() + ".");
-        return new Decision(next, Optional.of(poll));
+        return inFlight(resource, next, request.reportedStatus(), now);
       }
     }
+  }
+
+  /** The tracker wakes the resource when its request finishes; until then it is looked at only as a backstop. */
+  private Decision inFlight(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
+      String reportedStatus, Instant now) {
+    if (schedule.overdue(Instant.parse(next.getRequestedAt()), now)) {
+      statuses.apply(resource, next, ConditionReason.PROVISIONING_TIMED_OUT, "Request " + next.getRequestId()
+          + " to provision " + subject(next) + " is still " + reportedStatus + " after "
+          + schedule.provisioningTimeout() + " (PROVISIONING_TIMEOUT). The operator keeps checking it; to "
+          + "provision again instead, change the spec, or delete and re-create the resource.");
+    } else {
+      statuses.apply(resource, next, ConditionReason.PROVISIONING, "Provisioning " + subject(next) + ": request "
+          + next.getRequestId() + " is " + reportedStatus + ".");
+    }
+    return new Decision(next, Optional.of(schedule.nextBackstopCheck()));
   }
 
   private static String subject(PermissionSetProvisioningStatus status) {
@@ -347,24 +347,6 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
       PermissionSetProvisioningStatus status) {
     return status.getRequestId() != null
         && Objects.equals(status.getRequestGeneration(), resource.getMetadata().getGeneration());
-  }
-
-  private static boolean hasRequestInFlight(PermissionSetProvisioningStatus status) {
-    return status.getRequestId() != null && status.getRequestedAt() != null
-        && !ProvisioningStatus.fromWire(status.getProvisioningStatus()).finished();
-  }
-
-  /**
-   * The permission set a resource has a request in flight for (or is about to), as its status says: what the turns
-   * rebuild themselves from after a restart.
-   */
-  static Optional<Key> inFlightKey(PermissionSetProvisioning resource) {
-    PermissionSetProvisioningStatus status = resource.getStatus();
-    if (status == null || status.getPermissionSetId() == null || resource.getSpec() == null
-        || (status.getPendingProvision() == null && !hasRequestInFlight(status))) {
-      return Optional.empty();
-    }
-    return Optional.of(new Key(resource.getSpec().getInstanceId(), status.getPermissionSetId()));
   }
 
   /**
@@ -410,15 +392,23 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
         : ProvisioningTarget.account(spec.getTargetId());
   }
 
-  private static UpdateControl<PermissionSetProvisioning> report(PermissionSetProvisioning resource,
-      PermissionSetProvisioningStatus observed, Decision decision) {
-    UpdateControl<PermissionSetProvisioning> control;
-    if (decision.status().equals(observed)) {
-      control = UpdateControl.noUpdate();
-    } else {
-      resource.setStatus(decision.status());
-      control = UpdateControl.patchStatus(resource);
+  /**
+   * Writes the status when it changed, with optimistic locking, and caches what was written for the next reconcile.
+   * Every decision here rests on the status it read: a reconcile that ran on a stale copy (a reschedule can come
+   * before the watch delivers the last write) must not write, so a conflict fails the reconcile instead of being
+   * retried on top of a newer status, and JOSDK runs it again on the fresh one. The observer hears of what was
+   * written only.
+   */
+  private UpdateControl<PermissionSetProvisioning> report(PermissionSetProvisioning resource,
+      PermissionSetProvisioningStatus observed, Decision decision, Context<PermissionSetProvisioning> context) {
+    if (!decision.status().equals(observed)) {
+      PrimaryUpdateAndCacheUtils.updateAndCacheResource(resource, context, current -> {
+        current.setStatus(decision.status());
+        return current;
+      }, changed -> context.getClient().resource(changed).updateStatus(), 0, 0, 0);
     }
+    observer.reported(resource, observed, decision.status());
+    UpdateControl<PermissionSetProvisioning> control = UpdateControl.noUpdate();
     decision.comeBackAfter().ifPresent(control::rescheduleAfter);
     return control;
   }

@@ -72,7 +72,7 @@ final class PermissionSetTurns {
   synchronized Turn take(Key key, ResourceID resource, Instant waitingSince) {
     Key current = lineOf.get(resource);
     if (current != null && !current.equals(key)) {
-      leave(resource);
+      next(resource).ifPresent(wakeUp);
     }
     Line line = lines.computeIfAbsent(key, k -> new Line());
     lineOf.put(resource, key);
@@ -104,26 +104,30 @@ final class PermissionSetTurns {
   }
 
   /** The resource has nothing in flight any more: it leaves its line, and the next in line is woken. */
-  synchronized void leave(ResourceID resource) {
-    Key key = lineOf.remove(resource);
+  void leave(ResourceID resource) {
+    next(resource).ifPresent(wakeUp);
+  }
+
+  private synchronized Optional<ResourceID> next(ResourceID leaving) {
+    Key key = lineOf.remove(leaving);
     if (key == null) {
-      return;
+      return Optional.empty();
     }
     Line line = lines.get(key);
-    if (resource.equals(line.holder)) {
+    if (leaving.equals(line.holder)) {
       line.holder = null;
     }
-    line.waiting.remove(resource);
+    line.waiting.remove(leaving);
     if (line.holder == null && line.waiting.isEmpty()) {
       lines.remove(key);
-      return;
     }
-    if (line.holder == null) {
-      line.waiting.entrySet().stream()
-          .min(Comparator.<Map.Entry<ResourceID, Instant>, Instant>comparing(Map.Entry::getValue)
-              .thenComparing(e -> e.getKey().toString()))
-          .ifPresent(next -> wakeUp.accept(next.getKey()));
+    if (line.holder != null) {
+      return Optional.empty();
     }
+    return line.waiting.entrySet().stream()
+        .min(Comparator.<Map.Entry<ResourceID, Instant>, Instant>comparing(Map.Entry::getValue)
+            .thenComparing(e -> e.getKey().toString()))
+        .map(Map.Entry::getKey);
   }
 
   /** Resources in a line, holding or waiting: what the turns remember, for tests of their bounds. */

@@ -23,12 +23,6 @@ public class ProvisioningSchedule {
     this.timing = timing;
   }
 
-  /** Half the request's age, between the poll bounds: polls come at ages that grow by half each time. */
-  public Duration nextPoll(Instant requestedAt, Instant now) {
-    Duration age = Duration.between(requestedAt, now);
-    return jitter(clamp(age.dividedBy(2), timing.pollInitial(), timing.pollMax()));
-  }
-
   /** As long as the failure has lasted, between the retry bounds: the waits double. */
   public Duration nextRetry(Instant failingSince, Instant now) {
     return jitter(clamp(Duration.between(failingSince, now), timing.retryInitial(), timing.retryMax()));
@@ -49,9 +43,16 @@ public class ProvisioningSchedule {
     return timing.provisioningTimeout();
   }
 
-  /** A resource waiting for its turn at a permission set is woken when the turn comes; this is only a backstop. */
-  public Duration nextTurnCheck() {
+  /**
+   * A resource waiting for its turn at a permission set, or for its request to finish, is woken when that happens;
+   * this is only a backstop.
+   */
+  public Duration nextBackstopCheck() {
     return jitter(timing.pollMax());
+  }
+
+  public Timing timing() {
+    return timing;
   }
 
   public Duration nextSlowRetry(Instant failingSince, Instant now) {

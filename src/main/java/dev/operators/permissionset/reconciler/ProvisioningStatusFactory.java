@@ -30,6 +30,10 @@ public class ProvisioningStatusFactory {
     return clock.instant().truncatedTo(ChronoUnit.SECONDS);
   }
 
+  public Clock clock() {
+    return clock;
+  }
+
   /** Now, as exactly as the clock tells, for orderings finer than status timestamps can record. */
   public Instant exactNow() {
     return clock.instant();

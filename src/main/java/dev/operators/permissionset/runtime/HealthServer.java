@@ -2,6 +2,7 @@ package dev.operators.permissionset.runtime;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.operators.permissionset.metrics.OperatorMetrics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -10,8 +11,10 @@ import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
- * Liveness and readiness for the kubelet. Ready once the operator started and its watches are healthy; live
- * unless a started operator lost its watches, so a restart can bring them back.
+ * Liveness and readiness for the kubelet, and Prometheus metrics, on one port. Ready once the operator started and
+ * its watches are healthy, whether this replica leads or stands by (a standby's caches are in sync, so it can take
+ * over at once, and a rolling update must be able to wait for it); live unless a started operator lost its
+ * watches, so a restart can bring them back.
  */
 public final class HealthServer implements AutoCloseable {
 
@@ -30,6 +33,8 @@ public final class HealthServer implements AutoCloseable {
     }));
     server.createContext("/livez", exchange -> answer(exchange, () -> !operator.started() || operator.healthy()));
     server.createContext("/readyz", exchange -> answer(exchange, () -> operator.started() && operator.healthy()));
+    server.createContext("/metrics", exchange -> send(exchange, 200, OperatorMetrics.CONTENT_TYPE,
+        operator.scrapeMetrics()));
     server.start();
     return new HealthServer(server);
   }
@@ -40,9 +45,13 @@ public final class HealthServer implements AutoCloseable {
 
   private static void answer(HttpExchange exchange, BooleanSupplier check) throws IOException {
     boolean ok = check.getAsBoolean();
-    byte[] body = (ok ? "ok\n" : "unhealthy\n").getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-    exchange.sendResponseHeaders(ok ? 200 : 503, body.length);
+    send(exchange, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "unhealthy\n");
+  }
+
+  private static void send(HttpExchange exchange, int status, String contentType, String text) throws IOException {
+    byte[] body = text.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    exchange.sendResponseHeaders(status, body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
     }

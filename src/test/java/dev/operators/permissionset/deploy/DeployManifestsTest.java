@@ -3,17 +3,14 @@ package dev.operators.permissionset.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,45 +18,37 @@ import org.junit.jupiter.api.Test;
 /** deploy/ as kubectl renders it: what it installs, least-privilege RBAC, the restricted Pod Security Standard. */
 class DeployManifestsTest {
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static List<JsonNode> rendered;
+  private static RenderedDeploy deploy;
 
   @BeforeAll
   static void render() throws Exception {
-    Process kubectl = new ProcessBuilder("kubectl", "kustomize", "deploy/").redirectErrorStream(true).start();
-    String output = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(kubectl.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(kubectl.exitValue()).as(output).isZero();
-    rendered = documents(output);
-  }
-
-  private static List<JsonNode> documents(String yaml) throws IOException {
-    List<JsonNode> documents = new ArrayList<>();
-    try (MappingIterator<JsonNode> iterator = YAML.readerFor(JsonNode.class).readValues(yaml)) {
-      iterator.forEachRemaining(document -> {
-        if (document != null && !document.isEmpty()) {
-          documents.add(document);
-        }
-      });
-    }
-    return documents;
+    deploy = RenderedDeploy.render();
   }
 
   private static JsonNode only(String kind) {
-    List<JsonNode> matching = rendered.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
-    assertThat(matching).as(kind).hasSize(1);
-    return matching.get(0);
+    return deploy.only(kind);
   }
 
   private static List<String> texts(JsonNode array) {
-    return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+    return RenderedDeploy.texts(array);
+  }
+
+  private static JsonNode container() {
+    return only("Deployment").path("spec").path("template").path("spec").path("containers").get(0);
+  }
+
+  private static Map<String, JsonNode> environment() {
+    Map<String, JsonNode> variables = new HashMap<>();
+    container().path("env").forEach(e -> variables.put(e.path("name").asText(), e));
+    return variables;
   }
 
   @Test
-  void installsTheCrdNamespaceAccountRbacAndDeployment() throws IOException {
-    assertThat(rendered).extracting(d -> d.path("kind").asText()).containsExactlyInAnyOrder("Namespace",
-        "CustomResourceDefinition", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Deployment");
-    JsonNode committedCrd = YAML.readTree(Files.readString(
+  void installsTheCrdNamespaceAccountRbacDeploymentAndMetricsService() throws IOException {
+    assertThat(deploy.documents()).extracting(d -> d.path("kind").asText()).containsExactlyInAnyOrder("Namespace",
+        "CustomResourceDefinition", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding",
+        "Deployment", "Service");
+    JsonNode committedCrd = RenderedDeploy.YAML.readTree(Files.readString(
         Path.of("crds/permissionsetprovisionings.identitycenter.operators.dev-v1.yml")));
     assertThat(only("CustomResourceDefinition")).isEqualTo(committedCrd);
     assertThat(only("Namespace").path("metadata").path("labels").path("pod-security.kubernetes.io/enforce")
@@ -67,25 +56,54 @@ class DeployManifestsTest {
   }
 
   @Test
-  void clusterRoleGrantsExactlyWhatTheOperatorUses() {
-    List<Map<String, List<String>>> rules = new ArrayList<>();
-    for (JsonNode rule : only("ClusterRole").path("rules")) {
-      rules.add(Map.of("apiGroups", texts(rule.path("apiGroups")), "resources", texts(rule.path("resources")),
-          "verbs", texts(rule.path("verbs"))));
-    }
+  void leasesAreGrantedInTheOperatorsNamespaceOnlyAndEverythingIsBoundToItsAccount() {
+    String namespace = deploy.operatorNamespace();
+    Set<RenderedDeploy.Grant> grants = deploy.grants();
 
-    assertThat(rules).containsExactlyInAnyOrder(
-        Map.of("apiGroups", List.of("identitycenter.operators.dev"), "resources",
-            List.of("permissionsetprovisionings"), "verbs", List.of("get", "list", "watch")),
-        Map.of("apiGroups", List.of("identitycenter.operators.dev"), "resources",
-            List.of("permissionsetprovisionings/status"), "verbs", List.of("get", "patch")),
-        Map.of("apiGroups", List.of(""), "resources", List.of("secrets"), "verbs", List.of("get", "list", "watch")));
-    JsonNode binding = only("ClusterRoleBinding");
-    assertThat(binding.path("roleRef").path("name").asText()).isEqualTo("permission-set-operator");
-    assertThat(binding.path("subjects").get(0).path("kind").asText()).isEqualTo("ServiceAccount");
-    assertThat(binding.path("subjects").get(0).path("name").asText())
-        .isEqualTo(only("ServiceAccount").path("metadata").path("name").asText());
-    assertThat(binding.path("subjects").get(0).path("namespace").asText()).isEqualTo("permission-set-operator");
+    assertThat(grants).filteredOn(g -> g.resource().equals("leases"))
+        .isNotEmpty()
+        .allSatisfy(g -> assertThat(g.namespace()).contains(namespace));
+    assertThat(grants).filteredOn(g -> g.namespace().isPresent()).allSatisfy(g ->
+        assertThat(g.resource()).isEqualTo("leases"));
+    assertThat(grants).extracting(RenderedDeploy.Grant::verb).doesNotContain("delete", "deletecollection", "*");
+    for (String kind : List.of("ClusterRoleBinding", "RoleBinding")) {
+      JsonNode binding = only(kind);
+      assertThat(binding.path("subjects")).hasSize(1);
+      assertThat(binding.path("subjects").get(0).path("name").asText())
+          .isEqualTo(only("ServiceAccount").path("metadata").path("name").asText());
+      assertThat(binding.path("subjects").get(0).path("namespace").asText()).isEqualTo(namespace);
+    }
+    assertThat(only("Role").path("metadata").path("namespace").asText()).isEqualTo(namespace);
+  }
+
+  @Test
+  void twoReplicasElectALeaderNamedByTheDownwardApi() {
+    JsonNode deployment = only("Deployment");
+    Map<String, JsonNode> env = environment();
+
+    assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(2);
+    assertThat(env.get("LEADER_ELECTION").path("value").asText()).isEqualTo("true");
+    assertThat(env.get("POD_NAME").path("valueFrom").path("fieldRef").path("fieldPath").asText())
+        .isEqualTo("metadata.name");
+    assertThat(env.get("POD_NAMESPACE").path("valueFrom").path("fieldRef").path("fieldPath").asText())
+        .isEqualTo("metadata.namespace");
+    assertThat(deployment.path("spec").path("template").path("spec").path("affinity").path("podAntiAffinity")
+        .isMissingNode()).isFalse();
+  }
+
+  @Test
+  void prometheusScrapesTheHttpPortThroughAnnotationsAndTheService() {
+    JsonNode template = only("Deployment").path("spec").path("template");
+    JsonNode annotations = template.path("metadata").path("annotations");
+    JsonNode service = only("Service");
+
+    assertThat(annotations.path("prometheus.io/scrape").asText()).isEqualTo("true");
+    assertThat(annotations.path("prometheus.io/port").asText()).isEqualTo("8080");
+    assertThat(annotations.path("prometheus.io/path").asText()).isEqualTo("/metrics");
+    assertThat(service.path("metadata").path("namespace").asText()).isEqualTo(deploy.operatorNamespace());
+    assertThat(service.path("spec").path("selector"))
+        .isEqualTo(template.path("metadata").path("labels"));
+    assertThat(service.path("spec").path("ports").get(0).path("targetPort").asText()).isEqualTo("http");
   }
 
   @Test
@@ -109,7 +127,7 @@ class DeployManifestsTest {
 
   @Test
   void probesAndEnvironmentMatchWhatTheOperatorServesAndReads() {
-    JsonNode container = only("Deployment").path("spec").path("template").path("spec").path("containers").get(0);
+    JsonNode container = container();
 
     assertThat(container.path("ports").get(0).path("name").asText()).isEqualTo("http");
     assertThat(container.path("ports").get(0).path("containerPort").asInt()).isEqualTo(8080);
@@ -119,9 +137,10 @@ class DeployManifestsTest {
     List<String> variables = StreamSupport.stream(container.path("env").spliterator(), false)
         .map(e -> e.path("name").asText()).toList();
     assertThat(variables).contains("IDENTITY_CENTER_ENDPOINT", "WATCH_NAMESPACES", "IDENTITY_CENTER_ACCESS_KEY",
-        "IDENTITY_CENTER_SECRET_KEY", "IDENTITY_CENTER_SECURITY_TOKEN", "IDENTITY_CENTER_DOMAIN_ID");
+        "IDENTITY_CENTER_SECRET_KEY", "IDENTITY_CENTER_SECURITY_TOKEN", "IDENTITY_CENTER_DOMAIN_ID",
+        "RESOURCE_LABEL_SELECTOR", "LOG_FORMAT", "LEADER_ELECTION", "POD_NAME", "POD_NAMESPACE");
     StreamSupport.stream(container.path("env").spliterator(), false)
-        .filter(e -> e.has("valueFrom"))
+        .filter(e -> e.path("valueFrom").has("secretKeyRef"))
         .forEach(e -> assertThat(e.path("valueFrom").path("secretKeyRef").path("optional").asBoolean())
             .as(e.path("name").asText()).isTrue());
     assertThat(container.path("resources").path("limits").path("memory").asText()).isNotEmpty();

@@ -166,8 +166,8 @@ class PermissionSetProvisioningReconcilerTest {
   }
 
   @Test
-  void requestInProgressIsPolledUntilItSucceeds() {
-    cloud.onProvision(status(IN_PROGRESS)).onDescribe(status(IN_PROGRESS), unknownStatus("PENDING"), status(SUCCEEDED));
+  void requestInProgressIsFollowedThroughTheSharedListUntilItSucceeds() {
+    cloud.onProvision(unknownStatus("PENDING"));
     startOperator();
 
     create(resource("polled", toAccount(ACCOUNT)));
@@ -175,36 +175,43 @@ class PermissionSetProvisioningReconcilerTest {
     PermissionSetProvisioning inFlight = awaitStatus("polled",
         status -> reason("Provisioning").test(status) && status.getRequestId() != null);
     assertConditions(inFlight, "False", "True", "False");
-    assertThat(inFlight.getStatus().getRequestId()).isNotBlank();
+    assertThat(inFlight.getStatus().getProvisioningStatus()).isEqualTo("PENDING");
+    await().atMost(Duration.ofSeconds(20)).until(() -> cloud.listCalls() >= 2);
+    cloud.finish(inFlight.getStatus().getRequestId(), SUCCEEDED);
     PermissionSetProvisioning done = awaitStatus("polled", reason("Provisioned"));
     assertConditions(done, "True", "False", "False");
     assertThat(done.getStatus().getRequestId()).isEqualTo(inFlight.getStatus().getRequestId());
-    assertThat(cloud.describeCalls()).hasSize(3).containsOnly(done.getStatus().getRequestId());
+    assertThat(done.getStatus().getProvisioningStatus()).isEqualTo("SUCCEEDED");
+    assertThat(cloud.describeCalls()).as("a request seen in progress and gone from the lists SUCCEEDED").isEmpty();
     assertThat(cloud.provisionCalls()).hasSize(1);
   }
 
+
   @Test
   void unchangedPollsWriteNoStatus() {
-    cloud.onProvision(status(IN_PROGRESS))
-        .onDescribe(status(IN_PROGRESS), status(IN_PROGRESS), status(IN_PROGRESS), status(IN_PROGRESS));
+    cloud.onProvision(status(IN_PROGRESS));
     startOperator();
     create(resource("quiet", toAccount(ACCOUNT)));
     String versionWhileInFlight = awaitStatus("quiet",
         status -> reason("Provisioning").test(status) && status.getRequestId() != null)
         .getMetadata().getResourceVersion();
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> cloud.describeCalls().size() >= 4);
+    await().atMost(Duration.ofSeconds(20)).until(() -> cloud.listCalls() >= 4);
 
     assertThat(current("quiet").getMetadata().getResourceVersion()).isEqualTo(versionWhileInFlight);
   }
 
+
   @Test
   void failedRequestStallsWithTheCloudsReasonAndIsNotRetried() throws InterruptedException {
     String reason = "The account 5146d03d8aaaaaaaaaaaabbae60620a5 is suspended and cannot be provisioned.";
-    cloud.onProvision(status(IN_PROGRESS)).onDescribe(failed(reason));
+    cloud.onProvision(status(IN_PROGRESS));
     startOperator();
-
     create(resource("failing", toAccount(ACCOUNT)));
+    String requestId = awaitStatus("failing", status -> status.getRequestId() != null).getStatus().getRequestId();
+    await().atMost(Duration.ofSeconds(20)).until(() -> cloud.listCalls() >= 2);
+
+    cloud.fail(requestId, reason);
 
     PermissionSetProvisioning failed = awaitStatus("failing", reason("ProvisioningFailed"));
     assertConditions(failed, "False", "False", "True");
@@ -213,8 +220,9 @@ class PermissionSetProvisioningReconcilerTest {
     assertThat(condition(failed, "Stalled").getMessage()).contains(reason);
     Thread.sleep(1000);
     assertThat(cloud.provisionCalls()).hasSize(1);
-    assertThat(cloud.describeCalls()).hasSize(1);
+    assertThat(cloud.describeCalls()).as("described once, for its failure reason").containsExactly(requestId);
   }
+
 
   @Test
   void retryableErrorsAreShownAndRetriedUntilTheCallSucceeds() {
@@ -331,23 +339,24 @@ class PermissionSetProvisioningReconcilerTest {
   @Test
   void recordedRequestIsFollowedAfterARestartNotProvisionedAgain() {
     String requestId = cloud.existingRequest(READ_ONLY, ProvisioningTarget.account(ACCOUNT), IN_PROGRESS);
-    cloud.onDescribe(status(IN_PROGRESS), status(SUCCEEDED));
     PermissionSetProvisioning created = create(resource("resumed", toAccount(ACCOUNT)));
     PermissionSetProvisioningStatus recorded = new PermissionSetProvisioningStatus();
     recorded.setRequestId(requestId);
     recorded.setRequestGeneration(created.getMetadata().getGeneration());
     recorded.setProvisioningStatus("IN_PROGRESS");
-    recorded.setRequestedAt("2026-01-01T00:00:00Z");
+    recorded.setRequestedAt(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     created.setStatus(recorded);
     client.resource(created).updateStatus();
 
     startOperator();
+    await().atMost(Duration.ofSeconds(20)).until(() -> cloud.listCalls() >= 2);
+    cloud.finish(requestId, SUCCEEDED);
 
     PermissionSetProvisioning done = awaitStatus("resumed", reason("Provisioned"));
     assertThat(done.getStatus().getRequestId()).isEqualTo(requestId);
     assertThat(cloud.provisionCalls()).isEmpty();
-    assertThat(cloud.describeCalls()).containsOnly(requestId);
   }
+
 
   @Test
   void missingCredentialsSecretIsReportedAndRecoversOnceCreated() {

@@ -20,14 +20,6 @@ class ProvisioningScheduleTest {
   }
 
   @RepeatedTest(20)
-  void pollsStartShortAndBackOffToTheCap() {
-    assertBetween(schedule.nextPoll(START, START), Duration.ofSeconds(2));
-    assertBetween(schedule.nextPoll(START, START.plusSeconds(10)), Duration.ofSeconds(5));
-    assertBetween(schedule.nextPoll(START, START.plusSeconds(40)), Duration.ofSeconds(20));
-    assertBetween(schedule.nextPoll(START, START.plusSeconds(3600)), Duration.ofSeconds(60));
-  }
-
-  @RepeatedTest(20)
   void retriesDoubleUpToTheCap() {
     assertBetween(schedule.nextRetry(START, START), Duration.ofSeconds(2));
     assertBetween(schedule.nextRetry(START, START.plusSeconds(8)), Duration.ofSeconds(8));

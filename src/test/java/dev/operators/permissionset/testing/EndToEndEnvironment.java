@@ -4,6 +4,7 @@ import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.identitycenter.huawei.HuaweiIdentityCenterClientFactory;
 import dev.operators.permissionset.runtime.PermissionSetOperator;
+import dev.operators.permissionset.runtime.PermissionSetOperator.LostLease;
 import dev.operators.permissionset.simulator.IdentityCenterSimulator;
 import dev.operators.permissionset.simulator.SimulatorFixture;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -32,7 +33,8 @@ public final class EndToEndEnvironment implements AutoCloseable {
     this.kubernetes = kubernetes;
     this.simulator = simulator;
     this.environment = environment;
-    this.clients = new HuaweiIdentityCenterClientFactory(simulator.endpoint().toString(), Clock.systemUTC());
+    this.clients = HuaweiIdentityCenterClientFactory.forOperator(OperatorConfig.fromEnvironment(environment),
+        Clock.systemUTC());
   }
 
   /**
@@ -58,9 +60,26 @@ public final class EndToEndEnvironment implements AutoCloseable {
   }
 
   public void startOperator() {
-    operator = PermissionSetOperator.create(kubernetes.client(), OperatorConfig.fromEnvironment(environment), clients,
-        Clock.systemUTC());
+    startOperator(kubernetes.client());
+  }
+
+  /** Starts the operator with its own Kubernetes client, for example one that records what it sends. */
+  public void startOperator(KubernetesClient operatorClient) {
+    operator = PermissionSetOperator.create(operatorClient, OperatorConfig.fromEnvironment(environment), clients,
+        Clock.systemUTC(), LostLease.KEEP_RUNNING);
     operator.start();
+  }
+
+  /** Stops the operator, so that it sends nothing more; {@link #close()} stops the rest. */
+  public void stopOperator() {
+    if (operator != null) {
+      operator.close();
+      operator = null;
+    }
+  }
+
+  public KubernetesTestServer kubernetesServer() {
+    return kubernetes;
   }
 
   public KubernetesClient kubernetes() {
@@ -77,9 +96,7 @@ public final class EndToEndEnvironment implements AutoCloseable {
 
   @Override
   public void close() {
-    if (operator != null) {
-      operator.close();
-    }
+    stopOperator();
     clients.close();
     simulator.close();
     kubernetes.close();

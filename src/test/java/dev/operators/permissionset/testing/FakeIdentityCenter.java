@@ -24,8 +24,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An in-memory Identity Center for reconciler tests. Each provision or describe answers with the next scripted
- * outcome (a status, or a failure to throw); when the script runs out, requests keep their last status.
+ * An in-memory Identity Center for reconciler tests. Each provision answers with the next scripted outcome (a
+ * status, or a failure to throw), IN_PROGRESS when the script ran out; requests keep their status until the test
+ * moves them on ({@link #finish}, {@link #fail}), and the lists and describes tell it.
  */
 public final class FakeIdentityCenter implements IdentityCenterClientFactory, IdentityCenterClient {
 
@@ -67,7 +68,6 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
 
   private final Map<String, PermissionSet> permissionSets = new ConcurrentHashMap<>();
   private final Deque<Outcome> provisionScript = new ArrayDeque<>();
-  private final Deque<Outcome> describeScript = new ArrayDeque<>();
   private final Map<String, Request> requests = new ConcurrentHashMap<>();
   private final List<ProvisionCall> provisionCalls = new CopyOnWriteArrayList<>();
   private final List<String> describeCalls = new CopyOnWriteArrayList<>();
@@ -85,11 +85,6 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
     return this;
   }
 
-  public synchronized FakeIdentityCenter onDescribe(Outcome... outcomes) {
-    describeScript.addAll(List.of(outcomes));
-    return this;
-  }
-
   /** Records a request as if an earlier run of the operator had made it. */
   public String existingRequest(String permissionSetId, ProvisioningTarget target, ProvisioningStatus status) {
     String requestId = UUID.randomUUID().toString();
@@ -99,8 +94,17 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
 
   /** The request's status from now on, as if the cloud had moved on. */
   public void finish(String requestId, ProvisioningStatus status) {
+    moveOn(requestId, Outcome.status(status));
+  }
+
+  /** The request FAILED, for this reason, from now on. */
+  public void fail(String requestId, String reason) {
+    moveOn(requestId, Outcome.failed(reason));
+  }
+
+  private void moveOn(String requestId, Outcome outcome) {
     requests.computeIfPresent(requestId, (id, request) -> new Request(id, request.permissionSetId(),
-        request.target(), Outcome.status(status), request.createdAt()));
+        request.target(), outcome, request.createdAt()));
   }
 
   /** The most requests of one permission set that were in progress when another provision call came. */
@@ -132,7 +136,7 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
     int inFlight = (int) requests.values().stream().filter(r -> r.permissionSetId().equals(permissionSetId)
         && r.outcome().status() == ProvisioningStatus.IN_PROGRESS).count();
     mostInFlightAtProvision.accumulateAndGet(inFlight, Math::max);
-    Outcome outcome = nextUnthrown(provisionScript, Outcome.status(ProvisioningStatus.IN_PROGRESS));
+    Outcome outcome = nextScripted(Outcome.status(ProvisioningStatus.IN_PROGRESS));
     if (outcome.failure() != null && outcome.status() == null) {
       throw outcome.failure();
     }
@@ -154,10 +158,7 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
           ErrorCategory.NOT_FOUND, 404, "IIC.404",
           "Not Found: request " + requestId, null, null);
     }
-    Outcome outcome = next(describeScript, known.outcome());
-    Request updated = new Request(requestId, known.permissionSetId(), known.target(), outcome, known.createdAt());
-    requests.put(requestId, updated);
-    return view(updated);
+    return view(known);
   }
 
   @Override
@@ -185,16 +186,8 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
     return permissionSets.values().stream().filter(set -> set.name().equals(name)).findFirst();
   }
 
-  private synchronized Outcome next(Deque<Outcome> script, Outcome otherwise) {
-    Outcome outcome = nextUnthrown(script, otherwise);
-    if (outcome.failure() != null) {
-      throw outcome.failure();
-    }
-    return outcome;
-  }
-
-  private synchronized Outcome nextUnthrown(Deque<Outcome> script, Outcome otherwise) {
-    return script.isEmpty() ? otherwise : script.poll();
+  private synchronized Outcome nextScripted(Outcome otherwise) {
+    return provisionScript.isEmpty() ? otherwise : provisionScript.poll();
   }
 
   private static ProvisioningRequest view(Request request) {

@@ -1,6 +1,8 @@
 package dev.operators.permissionset.testing;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.okhttp.OkHttpClientFactory;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
@@ -17,6 +19,8 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
 
 /** The Fabric8 mock Kubernetes API in CRUD mode, with our CRD installed, and an OkHttp client for it. */
 public final class KubernetesTestServer implements AutoCloseable {
@@ -51,11 +55,41 @@ public final class KubernetesTestServer implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot read the generated CRD " + CRD_RESOURCE, e);
     }
+    allowLeases(server);
     return new KubernetesTestServer(server, client);
+  }
+
+  /**
+   * Answers the SelfSubjectRulesReview that JOSDK sends before it elects a leader, as an API server would for the
+   * Role in deploy/: the CRUD mock would echo the review back without rules.
+   */
+  private static void allowLeases(KubernetesMockServer server) {
+    SelfSubjectRulesReview review = new SelfSubjectRulesReviewBuilder()
+        .withNewStatus()
+        .withIncomplete(false)
+        .addNewResourceRule()
+        .withApiGroups("coordination.k8s.io")
+        .withResources("leases")
+        .withVerbs("get", "create", "update")
+        .endResourceRule()
+        .endStatus()
+        .build();
+    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(201, review).always();
   }
 
   public KubernetesClient client() {
     return client;
+  }
+
+  /** Another client of the same API, whose every request first passes {@code interceptor}; the caller closes it. */
+  public KubernetesClient newClient(Interceptor interceptor) {
+    return server.createClient(new OkHttpClientFactory() {
+      @Override
+      protected void additionalConfig(OkHttpClient.Builder builder) {
+        builder.addInterceptor(interceptor);
+      }
+    });
   }
 
   public KubernetesMockServer server() {

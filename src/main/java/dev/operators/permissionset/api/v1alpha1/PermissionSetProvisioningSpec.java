@@ -2,7 +2,6 @@ package dev.operators.permissionset.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.crd.generator.annotation.PrinterColumn;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -33,7 +32,6 @@ public class PermissionSetProvisioningSpec {
 
   @Size(min = 1, max = 64)
   @Pattern(ID_PATTERN)
-  @PrinterColumn(name = "Permission Set", priority = 1)
   @JsonPropertyDescription("ID of the permission set to provision, for example ps-8603aaaaaaaa14bd. "
       + "Set exactly one of permissionSetId and permissionSetName.")
   private String permissionSetId;
@@ -50,7 +48,6 @@ public class PermissionSetProvisioningSpec {
 
   @Size(min = 1, max = 64)
   @Pattern(ID_PATTERN)
-  @PrinterColumn(name = "Target", priority = 1)
   @JsonPropertyDescription("ID of the account to provision to. Required when targetType is ACCOUNT, "
       + "forbidden when it is ALL_PROVISIONED_ACCOUNTS.")
   private String targetId;

@@ -2,7 +2,6 @@ package dev.operators.permissionset.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.crd.generator.annotation.PrinterColumn;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,14 +27,12 @@ public class PermissionSetProvisioningStatus {
   @JsonPropertyDescription("Account the permission set is provisioned to, as the cloud reported it.")
   private String accountId;
 
-  @PrinterColumn(name = "Request ID", priority = 1)
   @JsonPropertyDescription("request_id of the provisioning request made for requestGeneration.")
   private String requestId;
 
   @JsonPropertyDescription("The metadata.generation that requestId was made for. A newer generation makes a new request.")
   private Long requestGeneration;
 
-  @PrinterColumn(name = "Status")
   @JsonPropertyDescription("Status of the provisioning request as the cloud reported it: IN_PROGRESS, SUCCEEDED or FAILED.")
   private String provisioningStatus;
 

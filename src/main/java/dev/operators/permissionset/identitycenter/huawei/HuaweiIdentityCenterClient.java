@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.operators.permissionset.identitycenter.CallRateLimiter;
+import dev.operators.permissionset.identitycenter.CallRateLimiter.Priority;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterClient;
@@ -75,9 +77,11 @@ public final class HuaweiIdentityCenterClient implements IdentityCenterClient {
   private final BooleanSupplier factoryClosed;
   private final HuaweiErrorTranslator errors;
   private final Optional<String> credentialsProblem;
+  private final Optional<CallRateLimiter> rateLimiter;
 
   HuaweiIdentityCenterClient(OkHttpClient http, HttpUrl endpoint, Clock clock, ObjectMapper json,
-      CloudCredentials credentials, BooleanSupplier factoryClosed) {
+      CloudCredentials credentials, BooleanSupplier factoryClosed, Optional<CallRateLimiter> rateLimiter) {
+    this.rateLimiter = rateLimiter;
     this.http = http;
     this.endpoint = endpoint;
     this.clock = clock;
@@ -171,6 +175,21 @@ public final class HuaweiIdentityCenterClient implements IdentityCenterClient {
     }
   }
 
+  /** Following requests in flight goes before starting new ones, when the operator's own rate limit makes calls wait. */
+  private void awaitRateLimit(String operation) {
+    if (rateLimiter.isEmpty()) {
+      return;
+    }
+    boolean finishesWork = DESCRIBE_PROVISIONING.equals(operation) || LIST_PROVISIONING.equals(operation);
+    try {
+      rateLimiter.get().acquire(finishesWork ? Priority.FINISHES_WORK : Priority.STARTS_WORK);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IdentityCenterException(operation, ErrorCategory.UNAVAILABLE, 0, null,
+          "interrupted while waiting for the operator's own rate limit; the call was not sent", null, e);
+    }
+  }
+
   /**
    * Signs and sends one request and reads its JSON answer.
    *
@@ -185,11 +204,19 @@ public final class HuaweiIdentityCenterClient implements IdentityCenterClient {
     credentialsProblem.ifPresent(problem -> {
       throw new IdentityCenterException(operation, ErrorCategory.INVALID_REQUEST, 0, null, problem, null, null);
     });
+    awaitRateLimit(operation);
     Request request = signedRequest(method, url(pathSegments, query), query, body);
     try (Response response = http.newCall(request).execute()) {
       String requestId = response.header(HuaweiErrorTranslator.REQUEST_ID_HEADER);
       LOG.debug("{} {} {} answered HTTP {}, X-Request-Id {}", operation, method, request.url().encodedPath(),
           response.code(), requestId);
+      rateLimiter.ifPresent(limiter -> {
+        if (response.code() == 429) {
+          limiter.throttled();
+        } else {
+          limiter.answered();
+        }
+      });
       byte[] answer = readAtMost(response.body());
       if (!response.isSuccessful()) {
         throw errors.fromResponse(operation, response.code(), response.message(), response.header("Content-Type"),

@@ -3,11 +3,14 @@ package dev.operators.permissionset.identitycenter.huawei;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.operators.permissionset.config.OperatorConfig;
+import dev.operators.permissionset.identitycenter.CallRateLimiter;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
 import dev.operators.permissionset.identitycenter.IdentityCenterClientFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.ConnectionPool;
@@ -35,10 +38,11 @@ public final class HuaweiIdentityCenterClientFactory implements IdentityCenterCl
   private final Clock clock;
   private final ObjectMapper json;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Optional<CallRateLimiter> rateLimiter;
 
-  /** A factory for the endpoint with the default timeouts. */
+  /** A factory for the endpoint with the default timeouts and no rate limit of its own. */
   public HuaweiIdentityCenterClientFactory(String endpoint, Clock clock) {
-    this(endpoint, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_CALL_TIMEOUT, clock);
+    this(endpoint, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_CALL_TIMEOUT, clock, Optional.empty());
   }
 
   /**
@@ -48,11 +52,13 @@ public final class HuaweiIdentityCenterClientFactory implements IdentityCenterCl
    * @param readTimeout how long to wait for each read from or write to the connection
    * @param callTimeout how long one call may take as a whole, connecting and reading the body included
    * @param clock the source of the signature's {@code X-Sdk-Date}
+   * @param rateLimiter spaces every call of every client of this factory, which share the endpoint's quota
    * @throws IllegalArgumentException when the endpoint is no usable URL or a timeout is not positive
    */
   public HuaweiIdentityCenterClientFactory(String endpoint, Duration connectTimeout, Duration readTimeout,
-      Duration callTimeout, Clock clock) {
+      Duration callTimeout, Clock clock, Optional<CallRateLimiter> rateLimiter) {
     this.endpoint = parseEndpoint(endpoint);
+    this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.http = new OkHttpClient.Builder()
         .connectTimeout(positive(connectTimeout, "connectTimeout"))
@@ -67,6 +73,13 @@ public final class HuaweiIdentityCenterClientFactory implements IdentityCenterCl
         .retryOnConnectionFailure(false)
         .build();
     this.json = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+  }
+
+  /** The factory the operator runs with: its endpoint, timeouts and rate limit come from the configuration. */
+  public static HuaweiIdentityCenterClientFactory forOperator(OperatorConfig config, Clock clock) {
+    return new HuaweiIdentityCenterClientFactory(config.endpoint().toString(), config.connectTimeout(),
+        config.readTimeout(), config.connectTimeout().plus(config.readTimeout()), clock,
+        Optional.of(new CallRateLimiter(config.cloudCallsPerSecond())));
   }
 
   public static String defaultEndpoint() {
@@ -89,7 +102,7 @@ public final class HuaweiIdentityCenterClientFactory implements IdentityCenterCl
     if (closed.get()) {
       throw new IllegalStateException("the Identity Center client factory is closed");
     }
-    return new HuaweiIdentityCenterClient(http, endpoint, clock, json, credentials, closed::get);
+    return new HuaweiIdentityCenterClient(http, endpoint, clock, json, credentials, closed::get, rateLimiter);
   }
 
   /** Closes the pooled connections and stops the dispatcher's threads; clients fail with UNAVAILABLE afterwards. */

@@ -126,7 +126,7 @@ class HuaweiIdentityCenterClientTest {
 
   private static HuaweiIdentityCenterClientFactory factoryFor(String endpoint, Duration readTimeout) {
     return new HuaweiIdentityCenterClientFactory(endpoint, Duration.ofSeconds(5), readTimeout,
-        Duration.ofSeconds(20), Clock.fixed(NOW, ZoneOffset.UTC));
+        Duration.ofSeconds(20), Clock.fixed(NOW, ZoneOffset.UTC), Optional.empty());
   }
 
   private IdentityCenterClient client() {
@@ -826,7 +826,7 @@ class HuaweiIdentityCenterClientTest {
     @Test
     void aTimeoutMustBePositive() {
       assertThatThrownBy(() -> new HuaweiIdentityCenterClientFactory(endpoint(), Duration.ofSeconds(1),
-          Duration.ZERO, Duration.ofSeconds(1), Clock.systemUTC()))
+          Duration.ZERO, Duration.ofSeconds(1), Clock.systemUTC(), Optional.empty()))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("readTimeout must be positive, got PT0S");
     }

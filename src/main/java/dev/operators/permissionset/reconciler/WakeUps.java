@@ -6,11 +6,14 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import java.util.Set;
 
-/** Reconciles a resource whose turn at a permission set has come, instead of leaving it to its next poll. */
-final class TurnWakeUps extends AbstractEventSource<Void, PermissionSetProvisioning> {
+/**
+ * Reconciles a resource as soon as something it waits for happened (its turn at a permission set came, its request
+ * finished), instead of leaving it to its next scheduled look.
+ */
+final class WakeUps extends AbstractEventSource<Void, PermissionSetProvisioning> {
 
-  TurnWakeUps() {
-    super(Void.class, "permission-set-turns");
+  WakeUps() {
+    super(Void.class, "wake-ups");
   }
 
   void wakeUp(ResourceID resource) {

@@ -1,0 +1,111 @@
+package dev.operators.permissionset.identitycenter;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+/**
+ * Spaces calls to the cloud evenly at a set rate, so the operator throttles itself below the cloud's quota instead of
+ * being answered 429. Calls that finish work (following requests in flight) go before calls that start work (new
+ * provisionings): starting more only helps once what is in flight is known to be done.
+ *
+ * <p>Even spacing, with no burst, because the cloud counts calls per second: a burst that a token bucket would allow
+ * at the edge of one second would be counted against the next.
+ *
+ * <p>The set rate is a ceiling. When the cloud answers 429 anyway (its quota is lower than configured, or other
+ * clients share it), the spacing doubles; every other answer narrows it again by a twentieth, back to the set rate:
+ * additive-increase, multiplicative-decrease, so the operator settles just below whatever the cloud allows.
+ */
+public final class CallRateLimiter {
+
+  /** Which calls go first when calls wait. */
+  public enum Priority {
+    FINISHES_WORK,
+    STARTS_WORK
+  }
+
+  /** The slowest spacing throttling can push the operator to: one call every ten seconds. */
+  static final long SLOWEST_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private final long intervalNanos;
+  private final LongSupplier nanoTime;
+  private final ReentrantLock lock = new ReentrantLock(true);
+  private final Condition turn = lock.newCondition();
+  private long nextFree;
+  private long currentIntervalNanos;
+  private int finishersWaiting;
+
+  public CallRateLimiter(double callsPerSecond) {
+    this(callsPerSecond, System::nanoTime);
+  }
+
+  CallRateLimiter(double callsPerSecond, LongSupplier nanoTime) {
+    if (!(callsPerSecond > 0)) {
+      throw new IllegalArgumentException("the rate must be above zero");
+    }
+    this.intervalNanos = Math.round(TimeUnit.SECONDS.toNanos(1) / callsPerSecond);
+    this.nanoTime = nanoTime;
+    this.nextFree = nanoTime.getAsLong();
+    this.currentIntervalNanos = intervalNanos;
+  }
+
+  /** The cloud answered 429: space calls twice as far apart. */
+  public void throttled() {
+    lock.lock();
+    try {
+      currentIntervalNanos = Math.min(currentIntervalNanos * 2, Math.max(SLOWEST_INTERVAL_NANOS, intervalNanos));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The cloud answered, other than 429: come back toward the set rate. */
+  public void answered() {
+    lock.lock();
+    try {
+      currentIntervalNanos = Math.max(intervalNanos, currentIntervalNanos - currentIntervalNanos / 20);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The spacing now, for tests and metrics. */
+  public Duration currentInterval() {
+    lock.lock();
+    try {
+      return Duration.ofNanos(currentIntervalNanos);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits until the call may go. The wait is short: it is the operator's own spacing, not the cloud's work. */
+  public void acquire(Priority priority) throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      if (priority == Priority.FINISHES_WORK) {
+        finishersWaiting++;
+      }
+      try {
+        while (true) {
+          long now = nanoTime.getAsLong();
+          boolean mayGo = priority == Priority.FINISHES_WORK || finishersWaiting == 0;
+          if (mayGo && now - nextFree >= 0) {
+            nextFree = now + currentIntervalNanos;
+            return;
+          }
+          turn.awaitNanos(mayGo ? nextFree - now : currentIntervalNanos);
+        }
+      } finally {
+        if (priority == Priority.FINISHES_WORK) {
+          finishersWaiting--;
+        }
+        turn.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+}

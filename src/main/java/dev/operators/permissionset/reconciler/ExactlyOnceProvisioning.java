@@ -1,0 +1,68 @@
+package dev.operators.permissionset.reconciler;
+
+import dev.operators.permissionset.api.v1alpha1.PendingProvision;
+import dev.operators.permissionset.identitycenter.IdentityCenterClient;
+import dev.operators.permissionset.identitycenter.IdentityCenterException;
+import dev.operators.permissionset.identitycenter.ProvisioningRequest;
+import dev.operators.permissionset.identitycenter.ProvisioningTarget;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One provision call per recorded intent, whenever the operator dies and whatever answer gets lost. The reconciler
+ * records the intent ({@code status.pendingProvision}) before it comes here; this class decides whether the call
+ * may simply be sent, or whether an earlier attempt may have reached the cloud and must be looked for first.
+ */
+final class ExactlyOnceProvisioning {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceProvisioning.class);
+
+  private final UnsentProvisions unsent = new UnsentProvisions();
+  private final RequestRecovery recovery = new RequestRecovery();
+
+  /** The intent is recorded in status and no call was made for it: the call may go without asking the cloud. */
+  void intentRecorded(String uid, long generation) {
+    unsent.add(uid, generation);
+  }
+
+  /** Whether nothing can be in flight for the intent: no call was made, or the cloud certainly refused it. */
+  boolean nothingInFlight(String uid, PendingProvision pending) {
+    return pending == null || unsent.contains(uid, pending.getGeneration());
+  }
+
+  /**
+   * The request the intent made: the one an earlier attempt made, when it may have reached the cloud and the cloud
+   * has it, or a new one.
+   *
+   * @param requestsOfOtherChanges request IDs that other resources, or earlier generations, own
+   */
+  ProvisioningRequest findOrSend(IdentityCenterClient client, String uid, PendingProvision pending,
+      String instanceId, String permissionSetId, ProvisioningTarget target,
+      Supplier<Set<String>> requestsOfOtherChanges) {
+    long generation = pending.getGeneration();
+    if (!unsent.take(uid, generation)) {
+      Optional<ProvisioningRequest> earlier = recovery.find(client, instanceId, permissionSetId, target,
+          Instant.parse(pending.getRecordedAt()), requestsOfOtherChanges.get());
+      if (earlier.isPresent()) {
+        LOG.info("Found request {} that an earlier provision call made for generation {}; not provisioning again",
+            earlier.get().requestId(), generation);
+        return earlier.get();
+      }
+    }
+    try {
+      ProvisioningRequest request = client.provision(instanceId, permissionSetId, target);
+      LOG.info("Provisioning request {} made for generation {}: {}", request.requestId(), generation,
+          request.reportedStatus());
+      return request;
+    } catch (IdentityCenterException e) {
+      if (!e.category().mayHaveTakenEffect()) {
+        unsent.add(uid, generation);
+      }
+      throw e;
+    }
+  }
+}

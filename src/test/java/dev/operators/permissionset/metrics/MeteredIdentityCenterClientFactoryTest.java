@@ -1,0 +1,83 @@
+package dev.operators.permissionset.metrics;
+
+import static dev.operators.permissionset.testing.FakeIdentityCenter.Outcome.error;
+import static dev.operators.permissionset.testing.FakeIdentityCenter.Outcome.status;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.operators.permissionset.identitycenter.CloudCredentials;
+import dev.operators.permissionset.identitycenter.ErrorCategory;
+import dev.operators.permissionset.identitycenter.IdentityCenterClient;
+import dev.operators.permissionset.identitycenter.IdentityCenterException;
+import dev.operators.permissionset.identitycenter.ProvisioningStatus;
+import dev.operators.permissionset.identitycenter.ProvisioningTarget;
+import dev.operators.permissionset.testing.FakeIdentityCenter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class MeteredIdentityCenterClientFactoryTest {
+
+  private static final String INSTANCE = "ins-4f1d2c3b4a596870";
+  private static final String PERMISSION_SET = "ps-8603aaaaaaaa14bd";
+  private static final ProvisioningTarget TARGET = ProvisioningTarget.account("5146d03d8aaaaaaaaaaaabbae60620a5");
+
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final FakeIdentityCenter cloud = new FakeIdentityCenter().withPermissionSet(PERMISSION_SET, "ReadOnly");
+  private final IdentityCenterClient client = new MeteredIdentityCenterClientFactory(cloud, registry)
+      .forCredentials(CloudCredentials.of("AK", "SK"));
+
+  private double calls(String operation, String outcome, String code) {
+    var counter = registry.find(MeteredIdentityCenterClientFactory.CALLS)
+        .tags("operation", operation, "outcome", outcome, "code", code).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  @Test
+  void countsSuccessesAndFailuresByOperationOutcomeAndCode() {
+    cloud.onProvision(status(ProvisioningStatus.IN_PROGRESS),
+        error(new IdentityCenterException("ProvisionPermissionSet", ErrorCategory.THROTTLED, 429, "IIC.429",
+            "Too Many Requests", Duration.ofSeconds(3), null)),
+        error(new IdentityCenterException("ProvisionPermissionSet", ErrorCategory.UNAVAILABLE, 0, null,
+            "connection refused", null, null)));
+
+    client.provision(INSTANCE, PERMISSION_SET, TARGET);
+    assertThatThrownBy(() -> client.provision(INSTANCE, PERMISSION_SET, TARGET))
+        .isInstanceOf(IdentityCenterException.class);
+    assertThatThrownBy(() -> client.provision(INSTANCE, PERMISSION_SET, TARGET))
+        .isInstanceOf(IdentityCenterException.class);
+    client.findPermissionSetByName(INSTANCE, "ReadOnly");
+
+    assertThat(calls("provision", "success", "2xx")).isEqualTo(1);
+    assertThat(calls("provision", "throttled", "429")).isEqualTo(1);
+    assertThat(calls("provision", "unavailable", "none")).isEqualTo(1);
+    assertThat(calls("findPermissionSetByName", "success", "2xx")).isEqualTo(1);
+    assertThat(registry.get(MeteredIdentityCenterClientFactory.THROTTLED).tag("operation", "provision").counter()
+        .count()).isEqualTo(1);
+    assertThat(registry.get(MeteredIdentityCenterClientFactory.CALL_DURATION).tag("operation", "provision")
+        .timers()).extracting(timer -> timer.getId().getTag("outcome"))
+        .containsExactlyInAnyOrder("success", "throttled", "unavailable");
+  }
+
+  @Test
+  void inFlightGaugeCountsCallsWhileTheyWait() {
+    SimpleMeterRegistry own = new SimpleMeterRegistry();
+    List<Double> seenDuringCall = new ArrayList<>();
+    IdentityCenterClient inner = (IdentityCenterClient) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {IdentityCenterClient.class}, (proxy, method, args) -> {
+          seenDuringCall.add(own.get(MeteredIdentityCenterClientFactory.IN_FLIGHT).gauge().value());
+          return Optional.empty();
+        });
+    IdentityCenterClient metered = new MeteredIdentityCenterClientFactory(credentials -> inner, own)
+        .forCredentials(CloudCredentials.of("AK", "SK"));
+
+    metered.findPermissionSetById(INSTANCE, PERMISSION_SET);
+
+    assertThat(seenDuringCall).containsExactly(1.0);
+    assertThat(own.get(MeteredIdentityCenterClientFactory.IN_FLIGHT).gauge().value()).isZero();
+  }
+}

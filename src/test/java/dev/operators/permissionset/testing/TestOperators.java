@@ -1,0 +1,37 @@
+package dev.operators.permissionset.testing;
+
+import dev.operators.permissionset.config.OperatorConfig;
+import dev.operators.permissionset.identitycenter.IdentityCenterClientFactory;
+import dev.operators.permissionset.runtime.PermissionSetOperator;
+import dev.operators.permissionset.runtime.PermissionSetOperator.LostLease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Operators for tests on the mock Kubernetes API: default credentials and quick polling and retries. */
+public final class TestOperators {
+
+  public static final String ACCESS_KEY = "AKDEFAULT";
+  public static final String SECRET_KEY = "sk-default";
+
+  private TestOperators() {
+  }
+
+  /** Started, with {@code settings} on top of the quick defaults; a lost Lease does not end the test JVM. */
+  public static PermissionSetOperator start(KubernetesClient kubernetes, IdentityCenterClientFactory cloud,
+      Map<String, String> settings) {
+    Map<String, String> env = new HashMap<>(Map.of(
+        OperatorConfig.ACCESS_KEY, ACCESS_KEY,
+        OperatorConfig.SECRET_KEY, SECRET_KEY,
+        OperatorConfig.POLL_INITIAL_INTERVAL, "100ms",
+        OperatorConfig.POLL_MAX_INTERVAL, "300ms",
+        OperatorConfig.RETRY_INITIAL_INTERVAL, "100ms",
+        OperatorConfig.RETRY_MAX_INTERVAL, "400ms"));
+    env.putAll(settings);
+    PermissionSetOperator operator = PermissionSetOperator.create(kubernetes, OperatorConfig.fromEnvironment(env),
+        cloud, Clock.systemUTC(), LostLease.KEEP_RUNNING);
+    operator.start();
+    return operator;
+  }
+}
