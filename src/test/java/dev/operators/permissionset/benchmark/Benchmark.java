@@ -104,7 +104,8 @@ public final class Benchmark {
       }
       out.println("Starting the operator process...");
       try (OperatorProcess operator = OperatorProcess.start(workDirectory,
-          kubernetes.client().getConfiguration().getMasterUrl(), simulator.endpoint())) {
+          kubernetes.client().getConfiguration().getMasterUrl(), simulator.endpoint(),
+          parameters.operatorEnvironment())) {
         long launched = System.nanoTime();
         operator.awaitReady(OPERATOR_START_TIMEOUT);
         long start = System.nanoTime();
@@ -287,7 +288,7 @@ public final class Benchmark {
         Target.below("threads", operator.threads(), n));
     return new BenchmarkReport(new BenchmarkReport.Parameters(n, parameters.provisioningLatency().toMillis() / 1e3,
         parameters.rateLimitPerSecond(), parameters.failShare(), parameters.permissionSets(),
-        parameters.mode().name().toLowerCase(Locale.ROOT)), lowerBound, timings.creation().toMillis() / 1e3,
+        parameters.mode().name().toLowerCase(Locale.ROOT), parameters.operatorEnvironment()), lowerBound, timings.creation().toMillis() / 1e3,
         timings.operatorStart().toMillis() / 1e3, convergenceSeconds, convergenceSeconds / lowerBound, calls,
         percentiles, operator, outcome, targets);
   }

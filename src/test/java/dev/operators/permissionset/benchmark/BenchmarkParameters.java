@@ -2,9 +2,11 @@ package dev.operators.permissionset.benchmark;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,9 +22,12 @@ import java.util.regex.Pattern;
  * @param strict whether a missed performance target fails the run, not only a wrong outcome
  * @param timeout how long to wait for every resource to become terminal
  * @param mode whether the resources exist before the operator starts or are created while it runs
+ * @param operatorEnvironment settings for the operator process beyond the endpoint and credentials, such as its
+ *     {@code CLOUD_RATE_LIMIT} for a simulator limit far from the default's; empty keeps every default
  */
 public record BenchmarkParameters(int resources, Duration provisioningLatency, int rateLimitPerSecond,
-    double failShare, int permissionSets, Path out, boolean strict, Duration timeout, Mode mode) {
+    double failShare, int permissionSets, Path out, boolean strict, Duration timeout, Mode mode,
+    Map<String, String> operatorEnvironment) {
 
   /** When the operator meets the N resources. */
   public enum Mode {
@@ -48,6 +53,7 @@ public record BenchmarkParameters(int resources, Duration provisioningLatency, i
   public static final String STRICT = "benchmark.strict";
   public static final String TIMEOUT = "benchmark.timeout";
   public static final String MODE = "benchmark.mode";
+  public static final String OPERATOR_ENVIRONMENT = "benchmark.operatorEnv";
 
   private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)$");
   /** Never less than this to converge, however small the run: the operator's start and first polls need it. */
@@ -63,6 +69,7 @@ public record BenchmarkParameters(int resources, Duration provisioningLatency, i
     require(permissionSets >= 1, PERMISSION_SETS, "at least 1");
     require(!timeout.isNegative() && !timeout.isZero(), TIMEOUT, "longer than zero");
     require(mode != null, MODE, "startup or live");
+    operatorEnvironment = Collections.unmodifiableMap(new TreeMap<>(operatorEnvironment));
   }
 
   /** The defaults: 1000 resources, L = 2 s, R = 20/s, 5% failing, over 10 permission sets, at startup. */
@@ -79,7 +86,8 @@ public record BenchmarkParameters(int resources, Duration provisioningLatency, i
         Path.of(text(properties, OUT).orElse("target/benchmark.json")),
         text(properties, STRICT).map(Boolean::parseBoolean).orElse(false),
         duration(properties, TIMEOUT, defaultTimeout),
-        mode(properties));
+        mode(properties),
+        environment(properties));
   }
 
   /** T* = N / R + L: every resource needs at least one call, and the last provisioning started takes L. */
@@ -122,6 +130,22 @@ public record BenchmarkParameters(int resources, Duration provisioningLatency, i
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("-D" + name + "=" + value.get() + " is not a number such as 0.05", e);
     }
+  }
+
+  /** {@code NAME=value,NAME=value}. */
+  private static Map<String, String> environment(Map<String, String> properties) {
+    Map<String, String> environment = new TreeMap<>();
+    text(properties, OPERATOR_ENVIRONMENT).ifPresent(text -> {
+      for (String setting : text.split(",")) {
+        int equals = setting.indexOf('=');
+        if (equals < 1) {
+          throw new IllegalArgumentException("-D" + OPERATOR_ENVIRONMENT + " must be NAME=value pairs separated by "
+              + "commas, such as CLOUD_RATE_LIMIT=180; '" + setting.trim() + "' is not one");
+        }
+        environment.put(setting.substring(0, equals).trim(), setting.substring(equals + 1).trim());
+      }
+    });
+    return environment;
   }
 
   private static Mode mode(Map<String, String> properties) {

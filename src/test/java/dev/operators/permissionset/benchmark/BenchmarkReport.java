@@ -31,7 +31,7 @@ public record BenchmarkReport(Parameters parameters, double lowerBoundSeconds, d
     List<Target> targets) {
 
   public record Parameters(int resources, double provisioningLatencySeconds, int rateLimitPerSecond,
-      double failShare, int permissionSets, String mode) {
+      double failShare, int permissionSets, String mode, Map<String, String> operatorEnvironment) {
   }
 
   /**
@@ -121,6 +121,9 @@ public record BenchmarkReport(Parameters parameters, double lowerBoundSeconds, d
             + "simulator L = %s, R = %d calls/s for all endpoints; %s mode%n%n", parameters.resources(),
         parameters.permissionSets(), percent(parameters.failShare()), seconds(parameters.provisioningLatencySeconds()),
         parameters.rateLimitPerSecond(), parameters.mode()));
+    if (!parameters.operatorEnvironment().isEmpty()) {
+      table.append("Operator settings: ").append(parameters.operatorEnvironment()).append("\n\n");
+    }
     for (String[] row : rows) {
       table.append(String.format(Locale.ROOT, "%-" + widths[0] + "s  %-" + widths[1] + "s  %-" + widths[2] + "s  %s",
           (Object[]) row).stripTrailing()).append('\n');

@@ -40,7 +40,7 @@ class BenchmarkTest {
     // each resource provisions its own permission set: the harness is under test here, not the operator's turns
     // at a shared permission set
     BenchmarkParameters parameters = new BenchmarkParameters(20, Duration.ofSeconds(1), 50, 0.1, 20, json, false,
-        Duration.ofMinutes(5), mode);
+        Duration.ofMinutes(5), mode, Map.of());
     ByteArrayOutputStream output = new ByteArrayOutputStream();
 
     BenchmarkReport report = Benchmark.run(parameters, folder.resolve("work"),
@@ -128,6 +128,12 @@ class BenchmarkTest {
     assertThat(BenchmarkParameters.from(Map.of(BenchmarkParameters.MODE, "live")).mode()).isEqualTo(Mode.LIVE);
     assertThatThrownBy(() -> BenchmarkParameters.from(Map.of(BenchmarkParameters.LATENCY, "2 seconds")))
         .hasMessageStartingWith("-Dbenchmark.latency=2 seconds is not a duration");
+    assertThat(defaults.operatorEnvironment()).isEmpty();
+    assertThat(BenchmarkParameters.from(Map.of(BenchmarkParameters.OPERATOR_ENVIRONMENT,
+        "CLOUD_RATE_LIMIT=180, RECONCILE_THREADS=20")).operatorEnvironment())
+        .containsExactly(Map.entry("CLOUD_RATE_LIMIT", "180"), Map.entry("RECONCILE_THREADS", "20"));
+    assertThatThrownBy(() -> BenchmarkParameters.from(Map.of(BenchmarkParameters.OPERATOR_ENVIRONMENT, "fast")))
+        .hasMessageContaining("'fast' is not one");
     assertThatThrownBy(() -> BenchmarkParameters.from(Map.of(BenchmarkParameters.MODE, "warm")))
         .hasMessage("-Dbenchmark.mode=warm must be startup or live");
   }

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
 /**
  * The operator as its own JVM, started the way the image starts it ({@code java ... Main run}, no JVM options) on
  * the project's runtime classpath, so that its CPU time, memory and threads are its own. Only the endpoint, the
- * credentials, the kubeconfig and the health port are set; every tuning setting keeps its production default.
+ * credentials, the kubeconfig and the health port are set, and the settings the run asks for; every other setting
+ * keeps its production default.
  */
 final class OperatorProcess implements AutoCloseable {
 
@@ -57,8 +58,10 @@ final class OperatorProcess implements AutoCloseable {
    * @param workDirectory where the kubeconfig and the operator's log go
    * @param kubernetesUrl the embedded Kubernetes API
    * @param endpoint the simulator
+   * @param settings further environment variables of the operator
    */
-  static OperatorProcess start(Path workDirectory, String kubernetesUrl, URI endpoint) throws IOException {
+  static OperatorProcess start(Path workDirectory, String kubernetesUrl, URI endpoint,
+      Map<String, String> settings) throws IOException {
     Files.createDirectories(workDirectory);
     Path kubeconfig = workDirectory.resolve("kubeconfig.yaml");
     Files.writeString(kubeconfig, kubeconfig(kubernetesUrl));
@@ -71,6 +74,7 @@ final class OperatorProcess implements AutoCloseable {
     Map<String, String> environment = builder.environment();
     // nothing of the caller's environment (JAVA_TOOL_OPTIONS, LOG_LEVEL, a real KUBECONFIG) may change the run
     environment.keySet().retainAll(List.of("PATH", "HOME", "LANG", "TZ"));
+    environment.putAll(settings);
     environment.put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
     environment.put(OperatorConfig.ENDPOINT, endpoint.toString());
     environment.put(OperatorConfig.ACCESS_KEY, BenchmarkWorld.ACCESS_KEY);
