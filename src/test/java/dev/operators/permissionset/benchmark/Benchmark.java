@@ -288,7 +288,8 @@ public final class Benchmark {
         Target.below("threads", operator.threads(), n));
     return new BenchmarkReport(new BenchmarkReport.Parameters(n, parameters.provisioningLatency().toMillis() / 1e3,
         parameters.rateLimitPerSecond(), parameters.failShare(), parameters.permissionSets(),
-        parameters.mode().name().toLowerCase(Locale.ROOT), parameters.operatorEnvironment()), lowerBound, timings.creation().toMillis() / 1e3,
+        parameters.mode().name().toLowerCase(Locale.ROOT), parameters.operatorEnvironment()), lowerBound,
+        parameters.serialBound().toMillis() / 1e3, timings.creation().toMillis() / 1e3,
         timings.operatorStart().toMillis() / 1e3, convergenceSeconds, convergenceSeconds / lowerBound, calls,
         percentiles, operator, outcome, targets);
   }

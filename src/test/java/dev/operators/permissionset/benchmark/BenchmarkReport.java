@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
  *
  * @param parameters what the run did
  * @param lowerBoundSeconds T* = N / R + L
+ * @param serialBoundSeconds ⌈N / P⌉ × L, the bound of one provisioning per permission set at a time
  * @param creationSeconds how long creating the N resources took on the embedded Kubernetes API
  * @param operatorStartSeconds from launching the operator process to its first ready answer
  * @param convergenceSeconds from the start (the operator ready, or the first create in live mode) to the last
@@ -25,7 +26,8 @@ import java.util.stream.Collectors;
  * @param outcome whether every resource ended as its account promises
  * @param targets the issue's targets and whether this run met them
  */
-public record BenchmarkReport(Parameters parameters, double lowerBoundSeconds, double creationSeconds,
+public record BenchmarkReport(Parameters parameters, double lowerBoundSeconds, double serialBoundSeconds,
+    double creationSeconds,
     double operatorStartSeconds, double convergenceSeconds,
     double convergenceRatio, Calls calls, Percentiles timeToTerminalSeconds, Operator operator, Outcome outcome,
     List<Target> targets) {
@@ -90,6 +92,7 @@ public record BenchmarkReport(Parameters parameters, double lowerBoundSeconds, d
         ? " (while the operator runs)" : " (before the operator starts)")));
     rows.add(row("Operator start to ready", seconds(operatorStartSeconds)));
     rows.add(row("Lower bound T* = N / R + L", seconds(lowerBoundSeconds)));
+    rows.add(row("One at a time per permission set: ceil(N / P) x L", seconds(serialBoundSeconds)));
     rows.add(row("Time to converge" + ("live".equals(parameters.mode()) ? " from the first create"
         : " from ready"), seconds(convergenceSeconds), "convergence"));
     rows.add(row("  ratio to T*", number(convergenceRatio)));

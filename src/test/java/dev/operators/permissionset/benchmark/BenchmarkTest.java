@@ -118,10 +118,13 @@ class BenchmarkTest {
     BenchmarkParameters defaults = BenchmarkParameters.from(Map.of());
 
     assertThat(defaults.lowerBound()).isEqualTo(Duration.ofSeconds(52));
+    assertThat(defaults.serialBound()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(BenchmarkParameters.from(Map.of(BenchmarkParameters.RESOURCES, "1001")).serialBound())
+        .isEqualTo(Duration.ofSeconds(22));
     assertThat(IntStream.range(0, defaults.resources()).filter(defaults::failing).count()).isEqualTo(50);
     List<Expectation> expectations = BenchmarkWorld.generate(defaults).expectations();
     assertThat(expectations).extracting(Expectation::accountId).doesNotHaveDuplicates().hasSize(1000);
-    assertThat(expectations.stream().map(Expectation::permissionSetId).distinct()).hasSize(10);
+    assertThat(expectations.stream().map(Expectation::permissionSetId).distinct()).hasSize(100);
     assertThatThrownBy(() -> BenchmarkParameters.from(Map.of(BenchmarkParameters.RATE, "0")))
         .hasMessage("-Dbenchmark.rate must be at least 1 call per second");
     assertThat(defaults.mode()).isEqualTo(Mode.STARTUP);

@@ -43,6 +43,7 @@ final class OperatorProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final int healthPort;
+  private final Thread killOnExit;
 
   /** What /proc says about the process now. */
   record Usage(Duration cpu, long peakResidentBytes, int threads) {
@@ -52,6 +53,9 @@ final class OperatorProcess implements AutoCloseable {
     this.process = process;
     this.log = log;
     this.healthPort = healthPort;
+    // a benchmark stopped with Ctrl-C must not leave an operator running
+    this.killOnExit = new Thread(process::destroyForcibly, "stop-operator-process");
+    Runtime.getRuntime().addShutdownHook(killOnExit);
   }
 
   /**
@@ -177,6 +181,7 @@ final class OperatorProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    Runtime.getRuntime().removeShutdownHook(killOnExit);
     process.destroy();
     try {
       if (!process.waitFor(15, TimeUnit.SECONDS)) {
