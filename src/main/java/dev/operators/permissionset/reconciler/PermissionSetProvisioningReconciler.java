@@ -55,6 +55,8 @@ import java.util.stream.Stream;
 public class PermissionSetProvisioningReconciler implements Reconciler<PermissionSetProvisioning>, AutoCloseable {
 
   public static final String NAME = "permissionsetprovisioning";
+  /** Status is stored in etcd with the resource and shown by kubectl: a cloud's essay has no place there. */
+  static final int MAX_FAILURE_REASON = 1024;
 
   private final IdentityCenterClientFactory clients;
   private final CredentialsResolver credentials;
@@ -243,7 +245,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     ResourceID id = ResourceID.fromResource(resource);
     PendingProvision pending = next.getPendingProvision();
     boolean intentRecorded = pending != null && Objects.equals(pending.getGeneration(), generation);
-    Optional<String> permissionSetId = intentRecorded && next.getPermissionSetId() != null
+    Optional<String> permissionSetId = resolvedForThisGeneration(resource, next, intentRecorded)
         ? Optional.of(next.getPermissionSetId()) : resolvePermissionSet(client, spec);
     if (permissionSetId.isEmpty()) {
       turns.leave(id);
@@ -298,7 +300,8 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
       }
       case FAILED -> {
         turns.leave(ResourceID.fromResource(resource));
-        String reason = request.failureReason().orElse("the cloud gave no reason");
+        String reason = request.failureReason().map(PermissionSetProvisioningReconciler::capped)
+            .orElse("the cloud gave no reason");
         next.setCompletedAt(ProvisioningStatusFactory.timestamp(now));
         next.setFailureReason(reason);
         statuses.apply(resource, next, ConditionReason.PROVISIONING_FAILED, "Identity Center failed to provision "
@@ -327,6 +330,12 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     return new Decision(next, Optional.of(schedule.nextBackstopCheck()));
   }
 
+  /** The cloud's words, kept short enough for status and a condition message. */
+  private static String capped(String failureReason) {
+    return failureReason.length() <= MAX_FAILURE_REASON ? failureReason
+        : failureReason.substring(0, MAX_FAILURE_REASON) + "…";
+  }
+
   private static String subject(PermissionSetProvisioningStatus status) {
     return "permission set " + status.getPermissionSetId() + (status.getAccountId() == null
         ? " to all accounts it is provisioned to" : " to account " + status.getAccountId());
@@ -347,6 +356,21 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
       PermissionSetProvisioningStatus status) {
     return status.getRequestId() != null
         && Objects.equals(status.getRequestGeneration(), resource.getMetadata().getGeneration());
+  }
+
+  /**
+   * Whether status holds the permission set ID resolved for this generation: recorded with the intent, or while
+   * the resource waits for its turn, which it may do for long, so the name is not looked up at every look.
+   */
+  private static boolean resolvedForThisGeneration(PermissionSetProvisioning resource,
+      PermissionSetProvisioningStatus status, boolean intentRecorded) {
+    if (status.getPermissionSetId() == null) {
+      return false;
+    }
+    return intentRecorded || status.condition(ProvisioningStatusFactory.READY)
+        .filter(ready -> ConditionReason.WAITING_FOR_PERMISSION_SET.reason().equals(ready.getReason()))
+        .filter(ready -> Objects.equals(ready.getObservedGeneration(), resource.getMetadata().getGeneration()))
+        .isPresent();
   }
 
   /**

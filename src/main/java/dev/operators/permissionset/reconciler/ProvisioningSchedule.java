@@ -14,6 +14,8 @@ public class ProvisioningSchedule {
 
   /** Huawei's advice for its gateway's 429: wait at least 2 to 5 seconds. */
   static final Duration MIN_THROTTLED_DELAY = Duration.ofSeconds(2);
+  /** The longest Retry-After honoured when the longest retry interval is shorter. */
+  static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(15);
   /** Credentials and permissions are fixed by people, outside the cluster: no point in asking often. */
   static final Duration MIN_SLOW_RETRY_DELAY = Duration.ofSeconds(30);
 
@@ -28,9 +30,15 @@ public class ProvisioningSchedule {
     return jitter(clamp(Duration.between(failingSince, now), timing.retryInitial(), timing.retryMax()));
   }
 
+  /**
+   * At least what the cloud asks in Retry-After, but no more than the longest retry interval or
+   * {@link #MAX_RETRY_AFTER}, whichever is longer: a Retry-After of years is a broken header, not a plan.
+   */
   public Duration nextRetryWhenThrottled(Instant failingSince, Instant now, Optional<Duration> retryAfter) {
     Duration delay = nextRetry(failingSince, now);
-    Duration floor = retryAfter.filter(d -> d.compareTo(MIN_THROTTLED_DELAY) > 0).orElse(MIN_THROTTLED_DELAY);
+    Duration ceiling = timing.retryMax().compareTo(MAX_RETRY_AFTER) > 0 ? timing.retryMax() : MAX_RETRY_AFTER;
+    Duration floor = retryAfter.filter(d -> d.compareTo(MIN_THROTTLED_DELAY) > 0)
+        .map(d -> d.compareTo(ceiling) > 0 ? ceiling : d).orElse(MIN_THROTTLED_DELAY);
     return delay.compareTo(floor) < 0 ? jitter(floor) : delay;
   }
 

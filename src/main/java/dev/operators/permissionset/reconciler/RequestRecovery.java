@@ -9,7 +9,10 @@ import dev.operators.permissionset.identitycenter.ProvisioningSummary;
 import dev.operators.permissionset.identitycenter.ProvisioningTarget;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -18,12 +21,30 @@ import java.util.Set;
  * the status write, or the connection dropped after the cloud took the call. The cloud lists requests only by
  * status, not by permission set or account, so this reads the instance's requests created since the intent was
  * recorded, skips those other resources already own, and describes the rest until one matches.
+ *
+ * <p>What a request provisions never changes, so each describe's answer is remembered: when a describe fails, the
+ * next attempt goes on from there instead of describing every candidate again. Without that, an instance with a
+ * few dozen candidates and a cloud that fails one call in six would almost never get through a whole attempt.
  */
 final class RequestRecovery {
 
   /** How far the operator's clock and the cloud's may disagree about when a request was created. */
   static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+  /** Far more requests than one instance makes in the recovery window; the oldest are forgotten first. */
+  static final int REMEMBERED_REQUESTS = 10_000;
   private static final String OPERATION = "ListPermissionSetProvisioningStatus";
+
+  /** What a request provisions: its permission set and account, as a describe told. */
+  private record Subject(Optional<String> permissionSetId, Optional<String> accountId) {
+  }
+
+  private final Map<String, Subject> subjects = Collections.synchronizedMap(
+      new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Subject> eldest) {
+          return size() > REMEMBERED_REQUESTS;
+        }
+      });
 
   Optional<ProvisioningRequest> find(IdentityCenterClient client, String instanceId, String permissionSetId,
       ProvisioningTarget target, Instant intentRecordedAt, Set<String> requestsOwnedElsewhere) {
@@ -37,8 +58,14 @@ final class RequestRecovery {
         if (older || requestsOwnedElsewhere.contains(summary.requestId())) {
           continue;
         }
+        Subject known = subjects.get(summary.requestId());
+        if (known != null && !matches(known, permissionSetId, target)) {
+          continue;
+        }
         ProvisioningRequest request = client.describeProvisioning(instanceId, summary.requestId());
-        if (matches(request, permissionSetId, target)) {
+        Subject subject = new Subject(request.permissionSetId(), request.accountId());
+        subjects.put(summary.requestId(), subject);
+        if (matches(subject, permissionSetId, target)) {
           return Optional.of(request);
         }
       }
@@ -52,9 +79,9 @@ final class RequestRecovery {
     return Optional.empty();
   }
 
-  private static boolean matches(ProvisioningRequest request, String permissionSetId, ProvisioningTarget target) {
-    boolean samePermissionSet = request.permissionSetId().map(permissionSetId::equals).orElse(false);
+  private static boolean matches(Subject subject, String permissionSetId, ProvisioningTarget target) {
+    boolean samePermissionSet = subject.permissionSetId().map(permissionSetId::equals).orElse(false);
     return samePermissionSet && (target.type() == ProvisioningTarget.Type.ALL_PROVISIONED_ACCOUNTS
-        || request.accountId().equals(target.accountId()));
+        || subject.accountId().equals(target.accountId()));
   }
 }

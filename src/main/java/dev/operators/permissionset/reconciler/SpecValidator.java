@@ -1,6 +1,7 @@
 package dev.operators.permissionset.reconciler;
 
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
+import dev.operators.permissionset.api.v1alpha1.SecretReference;
 import dev.operators.permissionset.api.v1alpha1.TargetType;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -12,6 +13,7 @@ import java.util.regex.Pattern;
 public final class SpecValidator {
 
   private static final Pattern ID = Pattern.compile(PermissionSetProvisioningSpec.ID_PATTERN);
+  private static final Pattern SECRET_NAME = Pattern.compile(SecretReference.NAME_PATTERN);
 
   private SpecValidator() {
   }
@@ -35,18 +37,42 @@ public final class SpecValidator {
       if (permissionSet.isPresent()) {
         return permissionSet;
       }
-    } else if (spec.getPermissionSetName().isBlank() || spec.getPermissionSetName().length() > 32) {
+    } else if (spec.getPermissionSetName().isBlank() || characters(spec.getPermissionSetName()) > 32) {
       return Optional.of("spec.permissionSetName must be 1 to 32 characters long");
     }
     if (spec.effectiveTargetType() == TargetType.ACCOUNT) {
-      return id("spec.targetId", spec.getTargetId())
+      Optional<String> target = id("spec.targetId", spec.getTargetId())
           .map(problem -> spec.getTargetId() == null
               ? "spec.targetId is required when spec.targetType is ACCOUNT; set it to the account ID" : problem);
-    }
-    if (spec.getTargetId() != null) {
+      if (target.isPresent()) {
+        return target;
+      }
+    } else if (spec.getTargetId() != null) {
       return Optional.of("spec.targetId must be omitted when spec.targetType is ALL_PROVISIONED_ACCOUNTS");
     }
+    return secretName(spec.getCredentialsSecretRef());
+  }
+
+  private static Optional<String> secretName(SecretReference reference) {
+    if (reference == null) {
+      return Optional.empty();
+    }
+    String name = reference.getName();
+    if (name == null) {
+      return Optional.of("spec.credentialsSecretRef.name is required; name the Secret, or remove "
+          + "spec.credentialsSecretRef to use the operator's default credentials");
+    }
+    if (name.length() > SecretReference.NAME_MAX_LENGTH || !SECRET_NAME.matcher(name).matches()) {
+      String shown = name.length() > 64 ? name.substring(0, 64) + "..." : name;
+      return Optional.of("spec.credentialsSecretRef.name '" + shown + "' is not a Secret name: use lower-case "
+          + "letters, digits, '-' and '.', starting and ending with a letter or digit");
+    }
     return Optional.empty();
+  }
+
+  /** Characters as the API server counts them for maxLength: code points, so an emoji is one, not two. */
+  private static int characters(String value) {
+    return value.codePointCount(0, value.length());
   }
 
   private static Optional<String> id(String field, String value) {

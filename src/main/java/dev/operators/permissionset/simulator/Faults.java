@@ -12,6 +12,7 @@ public final class Faults {
   private volatile Duration minLatency = Duration.ZERO;
   private volatile Duration maxLatency = Duration.ZERO;
   private volatile int rateLimitPerSecond;
+  private volatile double throttleRate;
   private volatile double serverErrorRate;
   private volatile double dropRate;
   private volatile double dropAcceptedProvisionRate;
@@ -35,6 +36,12 @@ public final class Faults {
   /** Calls past this many in one second, all endpoints together, get 429 APIGW.0308; 0 turns it off. */
   public Faults rateLimitPerSecond(int limit) {
     this.rateLimitPerSecond = limit;
+    return this;
+  }
+
+  /** This share of calls gets 429 APIGW.0308 at random, whatever the rate of calls: a gateway under load. */
+  public Faults throttleRate(double rate) {
+    this.throttleRate = share(rate);
     return this;
   }
 
@@ -64,7 +71,7 @@ public final class Faults {
 
   /** Back to no faults at all. */
   public Faults clear() {
-    return latency(Duration.ZERO, Duration.ZERO).rateLimitPerSecond(0).serverErrorRate(0).dropRate(0)
+    return latency(Duration.ZERO, Duration.ZERO).rateLimitPerSecond(0).throttleRate(0).serverErrorRate(0).dropRate(0)
         .dropAcceptedProvisionRate(0).conflictOnConcurrentProvisioning(false);
   }
 
@@ -80,6 +87,10 @@ public final class Faults {
     long min = minLatency.toMillis();
     long spread = maxLatency.toMillis() - min;
     return Duration.ofMillis(spread <= 0 ? min : min + draw(spread + 1));
+  }
+
+  boolean drawThrottle() {
+    return throttleRate > 0 && chance() < throttleRate;
   }
 
   boolean drawServerError() {

@@ -175,7 +175,7 @@ public final class IdentityCenterSimulator implements AutoCloseable {
       operation = route == null ? UNKNOWN_API : route.operation();
       sleep(faults.drawLatency());
       if (faults.drawDrop()) {
-        drop(exchange, operation);
+        drop(exchange, operation, RequestCounters.DROPPED);
         return;
       }
       byte[] body = readBody(exchange.getRequestBody());
@@ -202,7 +202,7 @@ public final class IdentityCenterSimulator implements AutoCloseable {
         default -> listAccounts(call);
       };
       if (PROVISION.equals(operation) && faults.drawDropAcceptedProvision()) {
-        drop(exchange, operation);
+        drop(exchange, operation, RequestCounters.DROPPED_AFTER_ACCEPTING);
         return;
       }
       send(exchange, operation, 200, answer);
@@ -326,7 +326,8 @@ public final class IdentityCenterSimulator implements AutoCloseable {
     Request request = state.provision(instanceId, permissionSetId, targetType.asText(), targetId,
         faults.conflictOnConcurrentProvisioning());
     counters.acceptedProvision(RequestCounters.provisionKey(instanceId, permissionSetId,
-        targetId == null ? SimulatorState.ALL_PROVISIONED_ACCOUNTS : targetId));
+        targetId == null ? SimulatorState.ALL_PROVISIONED_ACCOUNTS : targetId), instanceId + "/" + permissionSetId,
+        request.inFlight());
     return provisioningStatus(request);
   }
 
@@ -371,6 +372,10 @@ public final class IdentityCenterSimulator implements AutoCloseable {
   }
 
   private void throttle() {
+    if (faults.drawThrottle()) {
+      throw SimulatorError.gateway(429, "APIGW.0308", "The throttling threshold has been reached: policy user "
+          + "over ratelimit");
+    }
     int limit = faults.rateLimitPerSecond();
     if (limit <= 0) {
       return;
@@ -445,8 +450,8 @@ public final class IdentityCenterSimulator implements AutoCloseable {
   }
 
   /** Closes the connection without an answer; the JDK server drops a connection whose exchange sent no headers. */
-  private void drop(HttpExchange exchange, String operation) {
-    counters.call(operation, RequestCounters.DROPPED);
+  private void drop(HttpExchange exchange, String operation, String outcome) {
+    counters.call(operation, outcome);
     exchange.close();
   }
 

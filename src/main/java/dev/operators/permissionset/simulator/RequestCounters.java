@@ -8,19 +8,27 @@ import java.util.concurrent.atomic.LongAdder;
 /** Counts every call by operation and outcome, and every provision the simulator accepted, by what it provisions. */
 public final class RequestCounters {
 
-  /** The outcome of a call whose connection was closed without an answer. */
+  /** The outcome of a call whose connection was closed without an answer, before it was read. */
   public static final String DROPPED = "dropped";
+  /** The outcome of a provision whose connection was closed instead of answered, after it was accepted. */
+  public static final String DROPPED_AFTER_ACCEPTING = "dropped after accepting";
 
   private final Map<String, Map<String, LongAdder>> calls = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> acceptedProvisions = new ConcurrentHashMap<>();
+  private final Map<String, Long> maxInFlight = new ConcurrentHashMap<>();
 
   void call(String operation, String outcome) {
     calls.computeIfAbsent(operation, o -> new ConcurrentHashMap<>())
         .computeIfAbsent(outcome, o -> new LongAdder()).increment();
   }
 
-  void acceptedProvision(String key) {
+  /**
+   * @param permissionSet {@code instance/permissionSet}
+   * @param inFlight the requests for the permission set in progress once this one was accepted
+   */
+  void acceptedProvision(String key, String permissionSet, long inFlight) {
     acceptedProvisions.computeIfAbsent(key, k -> new LongAdder()).increment();
+    maxInFlight.merge(permissionSet, inFlight, Math::max);
   }
 
   /** An immutable copy of the counts now. */
@@ -33,19 +41,23 @@ public final class RequestCounters {
     });
     Map<String, Long> accepted = new TreeMap<>();
     acceptedProvisions.forEach((key, count) -> accepted.put(key, count.sum()));
-    return new Snapshot(Map.copyOf(byOperation), Map.copyOf(accepted));
+    return new Snapshot(Map.copyOf(byOperation), Map.copyOf(accepted), Map.copyOf(maxInFlight));
   }
 
   public void reset() {
     calls.clear();
     acceptedProvisions.clear();
+    maxInFlight.clear();
   }
 
   /**
    * @param calls operation → outcome (the HTTP status as text, or {@link #DROPPED}) → count
    * @param acceptedProvisions {@code instance/permissionSet/target} → provisions accepted for it
+   * @param maxInFlight {@code instance/permissionSet} → the most provisioning requests for it that were in progress
+   *     at once
    */
-  public record Snapshot(Map<String, Map<String, Long>> calls, Map<String, Long> acceptedProvisions) {
+  public record Snapshot(Map<String, Map<String, Long>> calls, Map<String, Long> acceptedProvisions,
+      Map<String, Long> maxInFlight) {
 
     public long count(String operation, String outcome) {
       return calls.getOrDefault(operation, Map.of()).getOrDefault(outcome, 0L);
@@ -61,6 +73,10 @@ public final class RequestCounters {
 
     public long acceptedProvisions(String instanceId, String permissionSetId, String target) {
       return acceptedProvisions.getOrDefault(provisionKey(instanceId, permissionSetId, target), 0L);
+    }
+
+    public long maxInFlight(String instanceId, String permissionSetId) {
+      return maxInFlight.getOrDefault(instanceId + "/" + permissionSetId, 0L);
     }
 
     public long totalAcceptedProvisions() {

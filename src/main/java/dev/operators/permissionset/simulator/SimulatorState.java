@@ -40,9 +40,13 @@ final class SimulatorState {
     fixture.instances().forEach(instance -> instances.put(instance.id(), new InstanceState(instance)));
   }
 
-  /** A provisioning request; its status is a function of the time. */
+  /**
+   * A provisioning request; its status is a function of the time.
+   *
+   * @param inFlight how many requests for its permission set were in progress when it was accepted, itself included
+   */
   record Request(long seq, String requestId, String instanceId, String permissionSetId, String targetType,
-      String accountId, Instant createdAt, Instant completesAt, String failureReason) {
+      String accountId, Instant createdAt, Instant completesAt, String failureReason, int inFlight) {
 
     String status(Instant now) {
       if (now.isBefore(completesAt)) {
@@ -82,8 +86,9 @@ final class SimulatorState {
     instance.permissionSet(permissionSetId);
     synchronized (instance) {
       Instant now = now();
-      if (conflictWhenBusy && instance.requests.stream().anyMatch(r ->
-          r.permissionSetId().equals(permissionSetId) && IN_PROGRESS.equals(r.status(now)))) {
+      int inProgress = (int) instance.requests.stream()
+          .filter(r -> r.permissionSetId().equals(permissionSetId) && IN_PROGRESS.equals(r.status(now))).count();
+      if (conflictWhenBusy && inProgress > 0) {
         throw SimulatorError.service(409, "IIC.1006", "Concurrency conflicts. Try again later.");
       }
       String failureReason;
@@ -99,7 +104,7 @@ final class SimulatorState {
             .filter(reason -> reason != null).findFirst().orElse(null);
       }
       Request request = new Request(instance.nextSeq++, UUID.randomUUID().toString(), instanceId, permissionSetId,
-          targetType, targetId, now, now.plus(provisioningLatency), failureReason);
+          targetType, targetId, now, now.plus(provisioningLatency), failureReason, inProgress + 1);
       instance.requests.add(request);
       instance.requestsById.put(request.requestId(), request);
       return request;

@@ -502,6 +502,39 @@ class PermissionSetProvisioningReconcilerTest {
   }
 
   @Test
+  void aResourceWaitingForItsTurnLooksItsPermissionSetNameUpOnce() {
+    startOperator();
+    create(resource("holder", toAccount(ACCOUNT)));
+    PermissionSetProvisioning holder = awaitStatus("holder", status -> status.getRequestId() != null);
+    PermissionSetProvisioningSpec byName = toAccount(OTHER_ACCOUNT);
+    byName.setPermissionSetId(null);
+    byName.setPermissionSetName("ReadOnlyAccess");
+    create(resource("by-name", byName));
+    awaitStatus("by-name", reason("WaitingForPermissionSet"));
+
+    // several backstop looks (POLL_MAX_INTERVAL is 300 ms here) while it waits
+    await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> true);
+    assertThat(cloud.nameLookups()).isEqualTo(1);
+    cloud.finish(holder.getStatus().getRequestId(), SUCCEEDED);
+    awaitStatus("by-name", status -> status.getRequestId() != null);
+    assertThat(cloud.nameLookups()).isEqualTo(1);
+  }
+
+  @Test
+  void aVeryLongFailureReasonIsCappedInStatus() {
+    startOperator();
+    create(resource("verbose", toAccount(ACCOUNT)));
+    String requestId = awaitStatus("verbose", status -> status.getRequestId() != null).getStatus().getRequestId();
+    await().atMost(Duration.ofSeconds(20)).until(() -> cloud.listCalls() >= 2);
+
+    cloud.fail(requestId, "The account is suspended. ".repeat(400));
+
+    PermissionSetProvisioning failed = awaitStatus("verbose", reason("ProvisioningFailed"));
+    assertThat(failed.getStatus().getFailureReason()).startsWith("The account is suspended.")
+        .hasSize(PermissionSetProvisioningReconciler.MAX_FAILURE_REASON + 1).endsWith("…");
+  }
+
+  @Test
   void aRequestInProgressPastTheDeadlineStallsAndStillReportsItsOutcome() {
     startOperator(Map.of(OperatorConfig.PROVISIONING_TIMEOUT, "1s"));
 

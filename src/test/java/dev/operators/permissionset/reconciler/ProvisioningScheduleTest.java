@@ -36,6 +36,17 @@ class ProvisioningScheduleTest {
         Duration.ofSeconds(7));
   }
 
+  @RepeatedTest(5)
+  void aRetryAfterOfYearsIsCappedNotOverflowed() {
+    assertBetween(schedule.nextRetryWhenThrottled(START, START, Optional.of(Duration.ofSeconds(Long.MAX_VALUE))),
+        ProvisioningSchedule.MAX_RETRY_AFTER);
+    assertBetween(schedule.nextRetryWhenThrottled(START, START, Optional.of(Duration.ofDays(36_500))),
+        ProvisioningSchedule.MAX_RETRY_AFTER);
+    ProvisioningSchedule patient = new ProvisioningSchedule(new Timing(Duration.ofSeconds(2),
+        Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ofHours(2), Duration.ofMinutes(30)));
+    assertBetween(patient.nextRetryWhenThrottled(START, START, Optional.of(Duration.ofDays(1))), Duration.ofHours(2));
+  }
+
   @Test
   void slowRetriesStartAtThirtySecondsUnlessTheCapIsLower() {
     assertThat(schedule.nextSlowRetry(START, START)).isGreaterThanOrEqualTo(Duration.ofSeconds(30));

@@ -3,6 +3,7 @@ package dev.operators.permissionset.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
+import dev.operators.permissionset.api.v1alpha1.SecretReference;
 import dev.operators.permissionset.api.v1alpha1.TargetType;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,28 @@ class SpecValidatorTest {
         .hasValueSatisfying(p -> assertThat(p).contains("spec.targetId is required when spec.targetType is ACCOUNT"));
     assertThat(SpecValidator.problem(spec(s -> s.setTargetType(TargetType.ALL_PROVISIONED_ACCOUNTS))))
         .hasValueSatisfying(p -> assertThat(p).contains("spec.targetId must be omitted"));
+  }
+
+  @Test
+  void aNameIsCountedInCharactersAsTheApiServerCountsThem() {
+    assertThat(SpecValidator.problem(spec(s -> {
+      s.setPermissionSetId(null);
+      s.setPermissionSetName("\ud83d\ude00".repeat(32));
+    }))).isEmpty();
+    assertThat(SpecValidator.problem(spec(s -> {
+      s.setPermissionSetId(null);
+      s.setPermissionSetName("\ud83d\ude00".repeat(33));
+    }))).hasValueSatisfying(p -> assertThat(p).contains("spec.permissionSetName"));
+  }
+
+  @Test
+  void aCredentialsSecretRefNeedsASecretName() {
+    assertThat(SpecValidator.problem(spec(s -> s.setCredentialsSecretRef(new SecretReference("team-a.creds")))))
+        .isEmpty();
+    assertThat(SpecValidator.problem(spec(s -> s.setCredentialsSecretRef(new SecretReference()))))
+        .hasValueSatisfying(p -> assertThat(p).contains("spec.credentialsSecretRef.name is required"));
+    assertThat(SpecValidator.problem(spec(s -> s.setCredentialsSecretRef(new SecretReference("Team_A")))))
+        .hasValueSatisfying(p -> assertThat(p).contains("spec.credentialsSecretRef.name 'Team_A'"));
   }
 
   @Test

@@ -210,6 +210,24 @@ class IdentityCenterSimulatorTest {
   }
 
   @Test
+  void throttleRateAnswers429AtRandomWhateverTheRateOfCalls() {
+    simulator.faults().throttleRate(0.3);
+    int throttled = 0;
+    for (int i = 0; i < 200; i++) {
+      try {
+        client().listProvisioning(INSTANCE, Optional.empty(), Optional.empty());
+      } catch (IdentityCenterException e) {
+        assertThat(e.category()).isEqualTo(ErrorCategory.THROTTLED);
+        assertThat(e.errorCode()).contains("APIGW.0308");
+        throttled++;
+      }
+    }
+    assertThat(throttled).isBetween(35, 85);
+    assertThat(simulator.counts().count(IdentityCenterSimulator.LIST_PROVISIONING, "429")).isEqualTo(throttled);
+    assertThat(simulator.counts().totalAcceptedProvisions()).isZero();
+  }
+
+  @Test
   void serverErrorShareIsRoughlyHonouredAndReproducible() {
     simulator.faults().serverErrorRate(0.3);
     int failures = 0;
@@ -248,9 +266,27 @@ class IdentityCenterSimulatorTest {
 
     assertThat(dropped.category()).isEqualTo(ErrorCategory.UNAVAILABLE);
     assertThat(simulator.counts().acceptedProvisions(INSTANCE, READ_ONLY, PAYMENTS)).isEqualTo(1);
+    assertThat(simulator.counts().count(IdentityCenterSimulator.PROVISION, RequestCounters.DROPPED_AFTER_ACCEPTING))
+        .isEqualTo(1);
+    assertThat(simulator.counts().count(IdentityCenterSimulator.PROVISION, RequestCounters.DROPPED)).isZero();
     simulator.faults().clear();
     assertThat(client().listProvisioning(INSTANCE, Optional.of(ProvisioningStatus.IN_PROGRESS), Optional.empty())
         .items()).hasSize(1);
+  }
+
+  @Test
+  void provisionsInProgressAtOnceAreCountedPerPermissionSet() {
+    client().provision(INSTANCE, READ_ONLY, ProvisioningTarget.account(PAYMENTS));
+    client().provision(INSTANCE, "ps-1a2b3c4d5e6f7081", ProvisioningTarget.account(PAYMENTS));
+    assertThat(simulator.counts().maxInFlight(INSTANCE, READ_ONLY)).isEqualTo(1);
+
+    client().provision(INSTANCE, READ_ONLY, ProvisioningTarget.account("0c1d2e3f405162738495a6b7c8d9e0f1"));
+    clock.advance(Duration.ofSeconds(3));
+    client().provision(INSTANCE, READ_ONLY, ProvisioningTarget.account("7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4"));
+
+    assertThat(simulator.counts().maxInFlight(INSTANCE, READ_ONLY)).isEqualTo(2);
+    assertThat(simulator.counts().maxInFlight(INSTANCE, "ps-1a2b3c4d5e6f7081")).isEqualTo(1);
+    assertThat(simulator.counts().maxInFlight(INSTANCE, "ps-5e6f708192a3b4c5")).isZero();
   }
 
   @Test

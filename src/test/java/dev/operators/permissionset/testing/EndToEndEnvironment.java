@@ -44,7 +44,12 @@ public final class EndToEndEnvironment implements AutoCloseable {
    *     default credentials, quick polling)
    */
   public static EndToEndEnvironment start(Map<String, String> settings) {
-    IdentityCenterSimulator simulator = IdentityCenterSimulator.start(SimulatorFixture.demo(),
+    return start(SimulatorFixture.demo(), settings);
+  }
+
+  /** As {@link #start(Map)}, with the simulator holding {@code fixture} instead of the demo's world. */
+  public static EndToEndEnvironment start(SimulatorFixture fixture, Map<String, String> settings) {
+    IdentityCenterSimulator simulator = IdentityCenterSimulator.start(fixture,
         IdentityCenterSimulator.Options.defaults());
     Map<String, String> environment = new HashMap<>(Map.of(
         OperatorConfig.ENDPOINT, simulator.endpoint().toString(),
@@ -70,7 +75,10 @@ public final class EndToEndEnvironment implements AutoCloseable {
     operator.start();
   }
 
-  /** Stops the operator, so that it sends nothing more; {@link #close()} stops the rest. */
+  /**
+   * Stops the operator as a shutdown or a crash of its pod would, so that it sends nothing more; Kubernetes and the
+   * simulator keep their state, {@link #close()} stops them.
+   */
   public void stopOperator() {
     if (operator != null) {
       operator.close();

@@ -72,6 +72,7 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
   private final List<ProvisionCall> provisionCalls = new CopyOnWriteArrayList<>();
   private final List<String> describeCalls = new CopyOnWriteArrayList<>();
   private final AtomicInteger listCalls = new AtomicInteger();
+  private final AtomicInteger nameLookups = new AtomicInteger();
   private final AtomicInteger mostInFlightAtProvision = new AtomicInteger();
   private final ThreadLocal<CloudCredentials> caller = new ThreadLocal<>();
 
@@ -110,6 +111,10 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
   /** The most requests of one permission set that were in progress when another provision call came. */
   public int mostInFlightAtProvision() {
     return mostInFlightAtProvision.get();
+  }
+
+  public int nameLookups() {
+    return nameLookups.get();
   }
 
   public int listCalls() {
@@ -183,6 +188,7 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
 
   @Override
   public Optional<PermissionSet> findPermissionSetByName(String instanceId, String name) {
+    nameLookups.incrementAndGet();
     return permissionSets.values().stream().filter(set -> set.name().equals(name)).findFirst();
   }
 

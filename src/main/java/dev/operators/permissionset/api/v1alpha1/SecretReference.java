@@ -9,9 +9,13 @@ import java.util.Objects;
 /** A Secret in the namespace of the resource that refers to it. */
 public class SecretReference {
 
+  /** A DNS-1123 subdomain, as Kubernetes names Secrets. */
+  public static final String NAME_PATTERN = "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$";
+  public static final int NAME_MAX_LENGTH = 253;
+
   @Required
-  @Size(min = 1, max = 253)
-  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @Size(min = 1, max = NAME_MAX_LENGTH)
+  @Pattern(NAME_PATTERN)
   @JsonPropertyDescription("Name of a Secret in the same namespace as this resource. It holds the keys accessKey and "
       + "secretKey, and optionally securityToken (temporary credentials) and domainId.")
   private String name;

@@ -54,7 +54,7 @@ final class HuaweiErrorTranslator {
   IdentityCenterException fromResponse(String operation, int httpStatus, String reason, String contentType,
       byte[] body, String requestIdHeader, String retryAfterHeader) {
     CloudError error = cloudError(httpStatus, reason, contentType, body);
-    String requestId = requestIdHeader != null ? requestIdHeader : error.requestId();
+    String requestId = requestIdHeader != null ? requestIdHeader : redact(error.requestId());
     ErrorCategory category = categorize(httpStatus, error.code());
     Duration retryAfter = category == ErrorCategory.THROTTLED ? retryAfter(retryAfterHeader).orElse(null) : null;
     return new IdentityCenterException(operation, category, httpStatus, redact(error.code()),
@@ -159,7 +159,8 @@ final class HuaweiErrorTranslator {
     return null;
   }
 
-  private String redact(String text) {
+  /** The text with every secret replaced and cut to a readable length; null stays null. */
+  String redact(String text) {
     if (text == null) {
       return null;
     }

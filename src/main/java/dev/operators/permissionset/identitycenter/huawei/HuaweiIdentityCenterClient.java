@@ -207,7 +207,7 @@ public final class HuaweiIdentityCenterClient implements IdentityCenterClient {
     awaitRateLimit(operation);
     Request request = signedRequest(method, url(pathSegments, query), query, body);
     try (Response response = http.newCall(request).execute()) {
-      String requestId = response.header(HuaweiErrorTranslator.REQUEST_ID_HEADER);
+      String requestId = errors.redact(response.header(HuaweiErrorTranslator.REQUEST_ID_HEADER));
       LOG.debug("{} {} {} answered HTTP {}, X-Request-Id {}", operation, method, request.url().encodedPath(),
           response.code(), requestId);
       rateLimiter.ifPresent(limiter -> {
@@ -220,7 +220,7 @@ public final class HuaweiIdentityCenterClient implements IdentityCenterClient {
       byte[] answer = readAtMost(response.body());
       if (!response.isSuccessful()) {
         throw errors.fromResponse(operation, response.code(), response.message(), response.header("Content-Type"),
-            answer, requestId, response.header("Retry-After"));
+            answer, requestId, response.header(HuaweiIdentityCenterClientFactory.RETRY_AFTER));
       }
       HuaweiResponseParser parser = new HuaweiResponseParser(operation, requestId);
       return reader.apply(parser, jsonObject(parser, answer, response.header("Content-Type")));

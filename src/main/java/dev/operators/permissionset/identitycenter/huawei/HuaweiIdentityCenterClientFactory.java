@@ -7,15 +7,20 @@ import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.identitycenter.CallRateLimiter;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
 import dev.operators.permissionset.identitycenter.IdentityCenterClientFactory;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.ConnectionPool;
+import okhttp3.Headers;
 import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
+import okhttp3.Response;
 
 /**
  * Makes {@link HuaweiIdentityCenterClient}s for one Identity Center endpoint. The clients share this factory's
@@ -28,6 +33,13 @@ public final class HuaweiIdentityCenterClientFactory implements IdentityCenterCl
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * Where the client finds the answer's Retry-After. OkHttp itself reads Retry-After: it sends a request answered 503
+   * with "Retry-After: 0" once more (a second provisioning, unseen by the operator), and it fails with a
+   * NumberFormatException on a value beyond an int. So the header is moved out of its sight before it looks.
+   */
+  static final String RETRY_AFTER = "X-Operator-Retry-After";
 
   private static final int MAX_IDLE_CONNECTIONS = 5;
   // shorter than the usual idle timeout of cloud load balancers, so that a pooled connection is rarely stale
@@ -71,6 +83,7 @@ public final class HuaweiIdentityCenterClientFactory implements IdentityCenterCl
         .followSslRedirects(false)
         // a silent second POST would start a second provisioning; the operator retries with backoff instead
         .retryOnConnectionFailure(false)
+        .addNetworkInterceptor(HuaweiIdentityCenterClientFactory::hideRetryAfter)
         .build();
     this.json = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
   }
@@ -112,6 +125,17 @@ public final class HuaweiIdentityCenterClientFactory implements IdentityCenterCl
       http.dispatcher().executorService().shutdown();
       http.connectionPool().evictAll();
     }
+  }
+
+  private static Response hideRetryAfter(Interceptor.Chain chain) throws IOException {
+    Response response = chain.proceed(chain.request());
+    List<String> retryAfter = response.headers("Retry-After");
+    if (retryAfter.isEmpty()) {
+      return response;
+    }
+    Headers.Builder headers = response.headers().newBuilder().removeAll("Retry-After");
+    retryAfter.forEach(value -> headers.addUnsafeNonAscii(RETRY_AFTER, value));
+    return response.newBuilder().headers(headers.build()).build();
   }
 
   private static HttpUrl parseEndpoint(String endpoint) {

@@ -18,7 +18,6 @@ import dev.operators.permissionset.identitycenter.huawei.AkSkSigner.SignableRequ
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -35,7 +34,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import javax.net.ServerSocketFactory;
 import okhttp3.HttpUrl;
 import okhttp3.mockwebserver.Dispatcher;
 import okhttp3.mockwebserver.MockResponse;
@@ -84,40 +82,6 @@ class HuaweiIdentityCenterClientTest {
   void stopServer() throws IOException {
     factory.close();
     server.shutdown();
-  }
-
-  /**
-   * MockWebServer writes a response's head and body separately; with Nagle's algorithm on, each answer waits for
-   * the client's delayed ACK, 40 ms a request, which makes the thousand-page test crawl.
-   */
-  private static final class NoDelayServerSocketFactory extends ServerSocketFactory {
-
-    @Override
-    public ServerSocket createServerSocket() throws IOException {
-      return new ServerSocket() {
-        @Override
-        public Socket accept() throws IOException {
-          Socket socket = super.accept();
-          socket.setTcpNoDelay(true);
-          return socket;
-        }
-      };
-    }
-
-    @Override
-    public ServerSocket createServerSocket(int port) {
-      throw new UnsupportedOperationException("MockWebServer binds an unbound socket");
-    }
-
-    @Override
-    public ServerSocket createServerSocket(int port, int backlog) {
-      throw new UnsupportedOperationException("MockWebServer binds an unbound socket");
-    }
-
-    @Override
-    public ServerSocket createServerSocket(int port, int backlog, InetAddress address) {
-      throw new UnsupportedOperationException("MockWebServer binds an unbound socket");
-    }
   }
 
   private String endpoint() {
@@ -678,6 +642,50 @@ class HuaweiIdentityCenterClientTest {
       assertThat(failure.errorCode()).contains("APIGW.0308");
       assertThat(failure.cloudMessage()).startsWith("The throttling threshold has been reached");
       assertThat(failure.retryAfter()).isEqualTo(expected);
+    }
+
+    @Test
+    void aServiceUnavailableWithRetryAfterZeroIsNotSentAgainBehindOurBack() {
+      server.enqueue(json(503, "{\"error_code\":\"APIGW.0203\",\"error_msg\":\"Service temporarily unavailable."
+          + "\"}").setHeader("Retry-After", "0"));
+      server.enqueue(json(200, SEED_STATUS));
+
+      IdentityCenterException failure = failureOf(() ->
+          client().provision(INSTANCE, "ps-8603aaaaaaaa14bd", ProvisioningTarget.account("acc-1")));
+
+      assertThat(failure.category()).isEqualTo(ErrorCategory.SERVER_ERROR);
+      assertThat(server.getRequestCount()).as("POSTs that reached the cloud").isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"99999999999999999999", "2147483648", "9223372036854775807"})
+    void aRetryAfterBeyondAnyIntIsNoCrash(String header) {
+      server.enqueue(json(503, "{}").setHeader("Retry-After", header));
+      server.enqueue(json(429, "{}").setHeader("Retry-After", header));
+
+      assertThat(failureOf(() -> client().describeProvisioning(INSTANCE, REQUEST_ID)).category())
+          .isEqualTo(ErrorCategory.SERVER_ERROR);
+      IdentityCenterException throttled = failureOf(() -> client().describeProvisioning(INSTANCE, REQUEST_ID));
+      assertThat(throttled.category()).isEqualTo(ErrorCategory.THROTTLED);
+      assertThat(throttled.retryAfter()).isEqualTo(header.length() > 19 ? Optional.empty()
+          : Optional.of(Duration.ofSeconds(Long.parseLong(header))));
+    }
+
+    @Test
+    void credentialsEchoedAsRequestIdsAreRedacted() {
+      server.enqueue(json(403, "{\"error_code\":\"IIC.1000\",\"error_msg\":\"No permission.\",\"request_id\":\""
+          + TEMPORARY.accessKey() + "\"}"));
+      server.enqueue(json(200, "{}").setHeader("X-Request-Id", "id-" + TEMPORARY.securityToken().orElseThrow()));
+
+      IdentityCenterException fromBody =
+          failureOf(() -> factory.forCredentials(TEMPORARY).describeProvisioning(INSTANCE, REQUEST_ID));
+      IdentityCenterException fromHeader =
+          failureOf(() -> factory.forCredentials(TEMPORARY).describeProvisioning(INSTANCE, REQUEST_ID));
+
+      assertThat(fromBody.cloudRequestId()).contains("<redacted>");
+      assertThat(fromHeader.cloudRequestId()).contains("id-<redacted>");
+      assertThat(fromBody.getMessage() + fromHeader.getMessage())
+          .doesNotContain(TEMPORARY.accessKey(), TEMPORARY.securityToken().orElseThrow());
     }
 
     @Test
