@@ -208,7 +208,10 @@ public final class Benchmark {
     }
   }
 
-  /** Each resource ends as its account promises, and the simulator accepted exactly one provision for it. */
+  /**
+   * Each resource ends as its account promises, the simulator accepted exactly one provision for it, and never
+   * more than one provisioning of a permission set was in flight.
+   */
   static Outcome check(BenchmarkWorld world, List<PermissionSetProvisioning> resources,
       RequestCounters.Snapshot counts) {
     Map<String, PermissionSetProvisioning> byName = resources.stream()
@@ -255,6 +258,12 @@ public final class Benchmark {
         problems.add(expectation.name() + ": the simulator accepted " + accepted + " provisions, not exactly one");
       }
     }
+    // the cloud takes one provisioning of a permission set at a time, and answers a second with 409
+    counts.maxInFlight().forEach((permissionSet, most) -> {
+      if (most > 1) {
+        problems.add(permissionSet + ": " + most + " provisionings in flight at once");
+      }
+    });
     return new Outcome(terminal, ready, failed, counts.totalAcceptedProvisions(), reasons, problems.isEmpty(),
         problems.size(), List.copyOf(problems.subList(0, Math.min(PROBLEMS_SHOWN, problems.size()))));
   }

@@ -81,7 +81,7 @@ class BenchmarkTest {
   }
 
   @Test
-  void theCheckFlagsAWrongOutcomeAMissingResourceAndASecondProvision() {
+  void theCheckFlagsAWrongOutcomeAMissingResourceASecondProvisionAndTwoInFlight() {
     BenchmarkParameters parameters = BenchmarkParameters.from(Map.of(BenchmarkParameters.RESOURCES, "3",
         BenchmarkParameters.FAIL_SHARE, "0.34"));
     BenchmarkWorld world = BenchmarkWorld.generate(parameters);
@@ -90,7 +90,7 @@ class BenchmarkTest {
     Map<String, Long> accepted = new HashMap<>();
     expectations.forEach(e -> accepted.put(RequestCounters.provisionKey(BenchmarkWorld.INSTANCE_ID,
         e.permissionSetId(), e.accountId()), 1L));
-    RequestCounters.Snapshot once = new RequestCounters.Snapshot(Map.of(), Map.copyOf(accepted));
+    RequestCounters.Snapshot once = new RequestCounters.Snapshot(Map.of(), Map.copyOf(accepted), Map.of());
     PermissionSetProvisioning provisioned = settled(expectations.get(0), "Provisioned", "SUCCEEDED", null);
     PermissionSetProvisioning failed = settled(expectations.get(2), "ProvisioningFailed", "FAILED",
         expectations.get(2).failureReason().orElseThrow());
@@ -108,9 +108,12 @@ class BenchmarkTest {
     accepted.merge(RequestCounters.provisionKey(BenchmarkWorld.INSTANCE_ID, expectations.get(0).permissionSetId(),
         expectations.get(0).accountId()), 1L, Long::sum);
     Outcome twice = Benchmark.check(world, List.of(provisioned, settled(expectations.get(1), "Provisioned",
-        "SUCCEEDED", null), failed), new RequestCounters.Snapshot(Map.of(), Map.copyOf(accepted)));
+        "SUCCEEDED", null), failed), new RequestCounters.Snapshot(Map.of(), Map.copyOf(accepted),
+        Map.of(BenchmarkWorld.INSTANCE_ID + "/" + expectations.get(0).permissionSetId(), 2L)));
     assertThat(twice.problems()).containsExactly(
-        "bench-00000: the simulator accepted 2 provisions, not exactly one");
+        "bench-00000: the simulator accepted 2 provisions, not exactly one",
+        BenchmarkWorld.INSTANCE_ID + "/" + expectations.get(0).permissionSetId()
+            + ": 2 provisionings in flight at once");
   }
 
   @Test
