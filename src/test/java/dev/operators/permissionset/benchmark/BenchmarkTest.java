@@ -1,0 +1,170 @@
+package dev.operators.permissionset.benchmark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
+import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
+import dev.operators.permissionset.benchmark.BenchmarkParameters.Mode;
+import dev.operators.permissionset.benchmark.BenchmarkReport.Outcome;
+import dev.operators.permissionset.benchmark.BenchmarkReport.Percentiles;
+import dev.operators.permissionset.benchmark.BenchmarkWorld.Expectation;
+import dev.operators.permissionset.simulator.IdentityCenterSimulator;
+import dev.operators.permissionset.simulator.RequestCounters;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The benchmark harness at a tiny size, so the build proves it works; its timing targets are never asserted. */
+class BenchmarkTest {
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void aTinyRunConvergesEveryResourceAndReportsItsFigures(Mode mode, @TempDir Path folder) throws IOException {
+    Path json = folder.resolve("benchmark.json");
+    // each resource provisions its own permission set: the harness is under test here, not the operator's turns
+    // at a shared permission set
+    BenchmarkParameters parameters = new BenchmarkParameters(20, Duration.ofSeconds(1), 50, 0.1, 20, json, false,
+        Duration.ofMinutes(5), mode, Map.of());
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+
+    BenchmarkReport report = Benchmark.run(parameters, folder.resolve("work"),
+        new PrintStream(output, true, StandardCharsets.UTF_8));
+
+    String printed = output.toString(StandardCharsets.UTF_8);
+    System.out.print(printed);
+    assertThat(report.outcome()).as(printed)
+        .extracting(Outcome::correct, Outcome::terminal, Outcome::ready, Outcome::failed, Outcome::acceptedProvisions)
+        .containsExactly(true, 20, 18, 2, 20L);
+    assertThat(report.calls().byEndpoint().get(IdentityCenterSimulator.PROVISION)).containsEntry("200", 20L);
+    assertThat(report.calls().total()).isGreaterThanOrEqualTo(20);
+    assertThat(report.calls().perResource()).isEqualTo(report.calls().total() / 20.0);
+    // no resource settles before the provisioning latency (1 s) has passed since the operator met it; at startup
+    // the operator may meet them a little before the driver sees it ready
+    Percentiles times = report.timeToTerminalSeconds();
+    assertThat(times.p50()).isGreaterThanOrEqualTo(0.5).isLessThanOrEqualTo(times.p95());
+    assertThat(times.p95()).isLessThanOrEqualTo(times.p99());
+    assertThat(times.p99()).isLessThanOrEqualTo(times.max());
+    assertThat(report.convergenceSeconds()).isGreaterThanOrEqualTo(times.max());
+    assertThat(report.lowerBoundSeconds()).isEqualTo(1.4);
+    assertThat(report.operator().cpuSeconds()).isGreaterThan(report.operator().startupCpuSeconds())
+        .isGreaterThan(0);
+    assertThat(report.operator().liveHeapAfterFullGcBytes()).isPositive()
+        .isLessThan(report.operator().peakResidentBytes());
+    assertThat(report.operator().threads()).isPositive();
+    assertThat(printed).contains("Time to converge", "Operator live heap after full GC",
+        "Outcome: 20 of 20 terminal, 18 Ready, 2 ProvisioningFailed; 20 provision(s) accepted. Every resource is "
+            + "correct.");
+
+    JsonNode written = new ObjectMapper().readTree(json.toFile());
+    assertThat(written.at("/parameters/resources").asInt()).isEqualTo(20);
+    assertThat(written.at("/parameters/mode").asText()).isEqualTo(mode.name().toLowerCase(Locale.ROOT));
+    assertThat(written.at("/outcome/correct").asBoolean()).isTrue();
+    assertThat(written.at("/calls/total").asLong()).isEqualTo(report.calls().total());
+    assertThat(written.at("/targets").findValuesAsText("name")).containsExactly("convergence", "calls per resource",
+        "429 share", "p99", "live heap", "threads");
+  }
+
+  @Test
+  void theCheckFlagsAWrongOutcomeAMissingResourceASecondProvisionAndTwoInFlight() {
+    BenchmarkParameters parameters = BenchmarkParameters.from(Map.of(BenchmarkParameters.RESOURCES, "3",
+        BenchmarkParameters.FAIL_SHARE, "0.34"));
+    BenchmarkWorld world = BenchmarkWorld.generate(parameters);
+    List<Expectation> expectations = world.expectations();
+    assertThat(expectations).extracting(e -> e.failureReason().isPresent()).containsExactly(false, false, true);
+    Map<String, Long> accepted = new HashMap<>();
+    expectations.forEach(e -> accepted.put(RequestCounters.provisionKey(BenchmarkWorld.INSTANCE_ID,
+        e.permissionSetId(), e.accountId()), 1L));
+    RequestCounters.Snapshot once = new RequestCounters.Snapshot(Map.of(), Map.copyOf(accepted), Map.of());
+    PermissionSetProvisioning provisioned = settled(expectations.get(0), "Provisioned", "SUCCEEDED", null);
+    PermissionSetProvisioning failed = settled(expectations.get(2), "ProvisioningFailed", "FAILED",
+        expectations.get(2).failureReason().orElseThrow());
+
+    assertThat(Benchmark.check(world, List.of(provisioned, settled(expectations.get(1), "Provisioned", "SUCCEEDED",
+        null), failed), once).correct()).isTrue();
+
+    Outcome missingAndWrong = Benchmark.check(world, List.of(provisioned,
+        settled(expectations.get(2), "Provisioned", "SUCCEEDED", null)), once);
+    assertThat(missingAndWrong.correct()).isFalse();
+    assertThat(missingAndWrong.reasons()).containsExactly(Map.entry("Provisioned", 2L));
+    assertThat(missingAndWrong.problems()).containsExactly("bench-00001: missing",
+        "bench-00002: expected ProvisioningFailed with the account's reason, got Provisioned SUCCEEDED 'null'");
+
+    accepted.merge(RequestCounters.provisionKey(BenchmarkWorld.INSTANCE_ID, expectations.get(0).permissionSetId(),
+        expectations.get(0).accountId()), 1L, Long::sum);
+    Outcome twice = Benchmark.check(world, List.of(provisioned, settled(expectations.get(1), "Provisioned",
+        "SUCCEEDED", null), failed), new RequestCounters.Snapshot(Map.of(), Map.copyOf(accepted),
+        Map.of(BenchmarkWorld.INSTANCE_ID + "/" + expectations.get(0).permissionSetId(), 2L)));
+    assertThat(twice.problems()).containsExactly(
+        "bench-00000: the simulator accepted 2 provisions, not exactly one",
+        BenchmarkWorld.INSTANCE_ID + "/" + expectations.get(0).permissionSetId()
+            + ": 2 provisionings in flight at once");
+  }
+
+  @Test
+  void theDefaultsAreTheIssuesAndBadValuesNameTheirProperty() {
+    BenchmarkParameters defaults = BenchmarkParameters.from(Map.of());
+
+    assertThat(defaults.lowerBound()).isEqualTo(Duration.ofSeconds(52));
+    assertThat(defaults.serialBound()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(BenchmarkParameters.from(Map.of(BenchmarkParameters.RESOURCES, "1001")).serialBound())
+        .isEqualTo(Duration.ofSeconds(22));
+    assertThat(IntStream.range(0, defaults.resources()).filter(defaults::failing).count()).isEqualTo(50);
+    List<Expectation> expectations = BenchmarkWorld.generate(defaults).expectations();
+    assertThat(expectations).extracting(Expectation::accountId).doesNotHaveDuplicates().hasSize(1000);
+    assertThat(expectations.stream().map(Expectation::permissionSetId).distinct()).hasSize(100);
+    assertThatThrownBy(() -> BenchmarkParameters.from(Map.of(BenchmarkParameters.RATE, "0")))
+        .hasMessage("-Dbenchmark.rate must be at least 1 call per second");
+    assertThat(defaults.mode()).isEqualTo(Mode.STARTUP);
+    assertThat(BenchmarkParameters.from(Map.of(BenchmarkParameters.MODE, "live")).mode()).isEqualTo(Mode.LIVE);
+    assertThatThrownBy(() -> BenchmarkParameters.from(Map.of(BenchmarkParameters.LATENCY, "2 seconds")))
+        .hasMessageStartingWith("-Dbenchmark.latency=2 seconds is not a duration");
+    assertThat(defaults.operatorEnvironment()).isEmpty();
+    assertThat(BenchmarkParameters.from(Map.of(BenchmarkParameters.OPERATOR_ENVIRONMENT,
+        "CLOUD_RATE_LIMIT=180, RECONCILE_THREADS=20")).operatorEnvironment())
+        .containsExactly(Map.entry("CLOUD_RATE_LIMIT", "180"), Map.entry("RECONCILE_THREADS", "20"));
+    assertThatThrownBy(() -> BenchmarkParameters.from(Map.of(BenchmarkParameters.OPERATOR_ENVIRONMENT, "fast")))
+        .hasMessageContaining("'fast' is not one");
+    assertThatThrownBy(() -> BenchmarkParameters.from(Map.of(BenchmarkParameters.MODE, "warm")))
+        .hasMessage("-Dbenchmark.mode=warm must be startup or live");
+  }
+
+  @Test
+  void percentilesAreNearestRank() {
+    double[] values = IntStream.rangeClosed(1, 100).asDoubleStream().toArray();
+
+    assertThat(Benchmark.percentiles(values)).isEqualTo(new Percentiles(50, 95, 99, 100));
+    assertThat(Benchmark.percentiles(new double[] {3})).isEqualTo(new Percentiles(3, 3, 3, 3));
+  }
+
+  private static PermissionSetProvisioning settled(Expectation expectation, String reason, String provisioningStatus,
+      String failureReason) {
+    PermissionSetProvisioning resource = BenchmarkWorld.resource(expectation);
+    resource.getMetadata().setGeneration(1L);
+    PermissionSetProvisioningStatus status = new PermissionSetProvisioningStatus();
+    status.setObservedGeneration(1L);
+    status.setProvisioningStatus(provisioningStatus);
+    status.setFailureReason(failureReason);
+    boolean ready = "Provisioned".equals(reason);
+    status.setConditions(List.of(
+        new ConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False").withReason(reason).build(),
+        new ConditionBuilder().withType("Stalled").withStatus(ready ? "False" : "True").withReason(reason).build()));
+    resource.setStatus(status);
+    return resource;
+  }
+}

@@ -1,0 +1,246 @@
+package dev.operators.permissionset.benchmark;
+
+import dev.operators.permissionset.Main;
+import dev.operators.permissionset.config.OperatorConfig;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The operator as its own JVM, started the way the image starts it ({@code java ... Main run}, no JVM options) on
+ * the project's runtime classpath, so that its CPU time, memory and threads are its own. Only the endpoint, the
+ * credentials, the kubeconfig and the health port are set, and the settings the run asks for; every other setting
+ * keeps its production default.
+ */
+final class OperatorProcess implements AutoCloseable {
+
+  /** Written by the build (maven-dependency-plugin build-classpath): the runtime dependencies, without tests'. */
+  static final Path RUNTIME_CLASSPATH = Path.of("target", "runtime-classpath.txt");
+  static final Path CLASSES = Path.of("target", "classes");
+
+  /** The benchmark's clock starts at the first ready answer: asked often, it is late by little. */
+  private static final Duration READY_POLL = Duration.ofMillis(50);
+  private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+(\\d+)\\s+(\\d+)\\s*$");
+  private static final Pattern STATUS_KILOBYTES = Pattern.compile("^(\\w+):\\s+(\\d+) kB$");
+
+  private final Process process;
+  private final Path log;
+  private final int healthPort;
+  private final Thread killOnExit;
+
+  /** What /proc says about the process now. */
+  record Usage(Duration cpu, long peakResidentBytes, int threads) {
+  }
+
+  private OperatorProcess(Process process, Path log, int healthPort) {
+    this.process = process;
+    this.log = log;
+    this.healthPort = healthPort;
+    // a benchmark stopped with Ctrl-C must not leave an operator running
+    this.killOnExit = new Thread(process::destroyForcibly, "stop-operator-process");
+    Runtime.getRuntime().addShutdownHook(killOnExit);
+  }
+
+  /**
+   * @param workDirectory where the kubeconfig and the operator's log go
+   * @param kubernetesUrl the embedded Kubernetes API
+   * @param endpoint the simulator
+   * @param settings further environment variables of the operator
+   */
+  static OperatorProcess start(Path workDirectory, String kubernetesUrl, URI endpoint,
+      Map<String, String> settings) throws IOException {
+    Files.createDirectories(workDirectory);
+    Path kubeconfig = workDirectory.resolve("kubeconfig.yaml");
+    Files.writeString(kubeconfig, kubeconfig(kubernetesUrl));
+    Path log = workDirectory.resolve("operator.log");
+    int healthPort = freePort();
+    ProcessBuilder builder = new ProcessBuilder(List.of(javaExecutable(), "-cp", runtimeClasspath(),
+        Main.class.getName(), "run"))
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    Map<String, String> environment = builder.environment();
+    // nothing of the caller's environment (JAVA_TOOL_OPTIONS, LOG_LEVEL, a real KUBECONFIG) may change the run
+    environment.keySet().retainAll(List.of("PATH", "HOME", "LANG", "TZ"));
+    environment.putAll(settings);
+    environment.put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
+    environment.put(OperatorConfig.ENDPOINT, endpoint.toString());
+    environment.put(OperatorConfig.ACCESS_KEY, BenchmarkWorld.ACCESS_KEY);
+    environment.put(OperatorConfig.SECRET_KEY, BenchmarkWorld.SECRET_KEY);
+    environment.put(OperatorConfig.DOMAIN_ID, BenchmarkWorld.DOMAIN_ID);
+    environment.put(OperatorConfig.HEALTH_PORT, Integer.toString(healthPort));
+    return new OperatorProcess(builder.start(), log, healthPort);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  Path log() {
+    return log;
+  }
+
+  /** Waits until /readyz answers 200: the operator started and its informer listed every resource. */
+  void awaitReady(Duration timeout) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpRequest readyz = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/readyz"))
+        .timeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the operator exited with code " + process.exitValue() + " before it was "
+            + "ready; see " + log.toAbsolutePath() + ":\n" + tail());
+      }
+      try {
+        if (http.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the operator", e);
+      }
+      pause(READY_POLL);
+    }
+    throw new IllegalStateException("the operator was not ready within " + timeout.toSeconds() + " s; see "
+        + log.toAbsolutePath() + ":\n" + tail());
+  }
+
+  /** CPU time (user and system) from start, peak resident set (VmHWM) and live threads. */
+  Usage usage() {
+    Duration cpu = process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    long peakResident = 0;
+    int threads = 0;
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+        Matcher kilobytes = STATUS_KILOBYTES.matcher(line);
+        if (kilobytes.matches() && kilobytes.group(1).equals("VmHWM")) {
+          peakResident = Long.parseLong(kilobytes.group(2)) * 1024;
+        } else if (line.startsWith("Threads:")) {
+          threads = Integer.parseInt(line.substring("Threads:".length()).trim());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read /proc/" + pid() + "/status; the benchmark needs Linux", e);
+    }
+    return new Usage(cpu, peakResident, threads);
+  }
+
+  /**
+   * The bytes of all live objects, from a class histogram, which the JVM takes right after a full GC. Empty
+   * when jcmd cannot attach (a JRE without jcmd, or attach disabled).
+   */
+  OptionalLong liveHeapAfterFullGc() {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    if (!Files.isExecutable(jcmd)) {
+      return OptionalLong.empty();
+    }
+    try {
+      Process histogram = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "GC.class_histogram")
+          .redirectErrorStream(true).start();
+      String output = new String(histogram.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!histogram.waitFor(2, TimeUnit.MINUTES) || histogram.exitValue() != 0) {
+        return OptionalLong.empty();
+      }
+      Matcher total = HISTOGRAM_TOTAL.matcher(output);
+      return total.find() ? OptionalLong.of(Long.parseLong(total.group(2))) : OptionalLong.empty();
+    } catch (IOException e) {
+      return OptionalLong.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return OptionalLong.empty();
+    }
+  }
+
+  /** The last lines of the operator's log, to explain a failure. */
+  String tail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    Runtime.getRuntime().removeShutdownHook(killOnExit);
+    process.destroy();
+    try {
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  private static String kubeconfig(String kubernetesUrl) {
+    return """
+        apiVersion: v1
+        kind: Config
+        clusters:
+          - name: benchmark
+            cluster:
+              server: %s
+              insecure-skip-tls-verify: true
+        users:
+          - name: benchmark
+            user:
+              token: benchmark
+        contexts:
+          - name: benchmark
+            context: {cluster: benchmark, user: benchmark, namespace: %s}
+        current-context: benchmark
+        """.formatted(kubernetesUrl, BenchmarkWorld.NAMESPACE);
+  }
+
+  private static String javaExecutable() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static String runtimeClasspath() throws IOException {
+    if (!Files.isRegularFile(RUNTIME_CLASSPATH) || !Files.isDirectory(CLASSES)) {
+      throw new IllegalStateException("no " + RUNTIME_CLASSPATH + " or " + CLASSES + "; run the benchmark from the "
+          + "project's root through Maven (mvn -Pbenchmark), which writes them");
+    }
+    List<String> entries = new ArrayList<>();
+    entries.add(CLASSES.toAbsolutePath().toString());
+    Optional.of(Files.readString(RUNTIME_CLASSPATH).trim()).filter(text -> !text.isEmpty())
+        .ifPresent(entries::add);
+    return String.join(File.pathSeparator, entries);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
