@@ -262,7 +262,8 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
       statuses.apply(resource, next, ConditionReason.WAITING_FOR_PERMISSION_SET, "Waiting for its turn at "
           + "permission set " + permissionSetId.get() + ": Identity Center provisions a permission set to one "
           + "target at a time, and resources take turns in the order they started waiting.");
-      return new Decision(next, Optional.of(schedule.nextBackstopCheck()));
+      return new Decision(next, Optional.of(turn.nextButHolderUnconfirmed() ? schedule.nextUnconfirmedTurnCheck()
+          : schedule.nextBackstopCheck()));
     }
     if (!intentRecorded) {
       next.setPendingProvision(new PendingProvision(generation, ProvisioningStatusFactory.timestamp(statuses.now())));

@@ -4,8 +4,10 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -16,7 +18,9 @@ import java.util.function.Consumer;
  * <p>A turn this process granted lasts until {@link #leave} (the reconciler calls it once the resource has nothing
  * in flight). After a restart nothing is granted yet, so the first resource to ask for a permission set's turn finds
  * out from the cached resources whether another one already has a request in flight; such a holder is checked
- * against the cache each time, since its turn was granted by a process that no longer exists.
+ * against the cache each time, since its turn was granted by a process that no longer exists. The cache is asked
+ * only that first time: later, every turn of the permission set was granted here, and the cache may still show a
+ * resource that just left as in flight, because its status write has not come back yet.
  */
 final class PermissionSetTurns {
 
@@ -28,8 +32,13 @@ final class PermissionSetTurns {
     }
   }
 
-  /** The answer to a resource that asks for its turn. */
-  record Turn(boolean granted, Optional<ResourceID> holder, int ahead) {
+  /**
+   * The answer to a resource that asks for its turn.
+   *
+   * @param nextButHolderUnconfirmed the resource is next, and the holder is known only from the cache: nobody here
+   *     will see it leave, so the resource should ask again soon
+   */
+  record Turn(boolean granted, Optional<ResourceID> holder, int ahead, boolean nextButHolderUnconfirmed) {
   }
 
   /** What the cached resources say; the turns hold no resource themselves. */
@@ -52,6 +61,7 @@ final class PermissionSetTurns {
 
   private final Map<Key, Line> lines = new HashMap<>();
   private final Map<ResourceID, Key> lineOf = new HashMap<>();
+  private final Set<Key> askedCache = new HashSet<>();
   private final Consumer<ResourceID> wakeUp;
   private ResourceView resources;
 
@@ -76,18 +86,18 @@ final class PermissionSetTurns {
     }
     Line line = lines.computeIfAbsent(key, k -> new Line());
     lineOf.put(resource, key);
-    if (line.holder == null) {
+    if (line.holder == null && askedCache.add(key)) {
       resources.anyInFlight(key, resource).ifPresent(other -> {
         line.holder = other;
         line.holderFromCache = true;
         lineOf.putIfAbsent(other, key);
       });
-    } else if (!line.holder.equals(resource) && !holds(line, key)) {
+    } else if (line.holder != null && !line.holder.equals(resource) && !holds(line, key)) {
       line.holder = null;
     }
     if (resource.equals(line.holder)) {
       line.holderFromCache = false;
-      return new Turn(true, Optional.of(resource), 0);
+      return granted(resource);
     }
     line.waiting.putIfAbsent(resource, waitingSince);
     line.waiting.keySet().removeIf(waiter -> !waiter.equals(resource) && !resources.exists(waiter));
@@ -98,9 +108,13 @@ final class PermissionSetTurns {
       line.waiting.remove(resource);
       line.holder = resource;
       line.holderFromCache = false;
-      return new Turn(true, Optional.of(resource), 0);
+      return granted(resource);
     }
-    return new Turn(false, Optional.ofNullable(line.holder), ahead);
+    return new Turn(false, Optional.ofNullable(line.holder), ahead, ahead == 0 && line.holderFromCache);
+  }
+
+  private static Turn granted(ResourceID resource) {
+    return new Turn(true, Optional.of(resource), 0, false);
   }
 
   /** The resource has nothing in flight any more: it leaves its line, and the next in line is woken. */

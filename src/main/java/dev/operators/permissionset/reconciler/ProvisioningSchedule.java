@@ -59,6 +59,14 @@ public class ProvisioningSchedule {
     return jitter(timing.pollMax());
   }
 
+  /**
+   * The next in line for a permission set whose holder is known only from the cache (its turn began before the
+   * operator restarted) asks again at the pace of a new request's first poll.
+   */
+  public Duration nextUnconfirmedTurnCheck() {
+    return jitter(timing.pollInitial());
+  }
+
   public Timing timing() {
     return timing;
   }

@@ -81,7 +81,6 @@ final class RequestRecovery {
 
   private static boolean matches(Subject subject, String permissionSetId, ProvisioningTarget target) {
     boolean samePermissionSet = subject.permissionSetId().map(permissionSetId::equals).orElse(false);
-    return samePermissionSet && (target.type() == ProvisioningTarget.Type.ALL_PROVISIONED_ACCOUNTS
-        || subject.accountId().equals(target.accountId()));
+    return samePermissionSet && subject.accountId().equals(target.accountId());
   }
 }

@@ -91,4 +91,43 @@ class RequestRecoveryTest {
     assertThat(cloud.described.subList(0, before)).doesNotContainAnyElementsOf(cloud.described.subList(before,
         cloud.described.size()));
   }
+
+  /** Requests of the same permission set: the first to one account, the second to all provisioned accounts. */
+  private static final class AccountAndAllCloud implements RequestFollowingCloud {
+
+    private final boolean withAllRequest;
+
+    AccountAndAllCloud(boolean withAllRequest) {
+      this.withAllRequest = withAllRequest;
+    }
+
+    @Override
+    public Page<ProvisioningSummary> listProvisioning(String instanceId, Optional<ProvisioningStatus> status,
+        Optional<String> marker) {
+      return new Page<>(IntStream.rangeClosed(1, withAllRequest ? 2 : 1).mapToObj(i -> new ProvisioningSummary(
+          FlakyCloud.requestId(i), ProvisioningStatus.IN_PROGRESS, "IN_PROGRESS", Optional.of(INTENT))).toList(),
+          Optional.empty());
+    }
+
+    @Override
+    public ProvisioningRequest describeProvisioning(String instanceId, String requestId) {
+      Optional<String> account = requestId.equals(FlakyCloud.requestId(1)) ? Optional.of("one-account")
+          : Optional.empty();
+      return new ProvisioningRequest(requestId, ProvisioningStatus.IN_PROGRESS, "IN_PROGRESS", account,
+          Optional.of(PERMISSION_SET), Optional.empty(), Optional.of(INTENT));
+    }
+  }
+
+  @Test
+  void aProvisioningToAllAccountsIsNotMistakenForOneToASingleAccount() {
+    ProvisioningTarget all = ProvisioningTarget.allProvisionedAccounts();
+
+    assertThat(new RequestRecovery().find(new AccountAndAllCloud(false), INSTANCE, PERMISSION_SET, all, INTENT,
+        Set.of())).isEmpty();
+    assertThat(new RequestRecovery().find(new AccountAndAllCloud(true), INSTANCE, PERMISSION_SET, all, INTENT,
+        Set.of())).map(ProvisioningRequest::requestId).contains(FlakyCloud.requestId(2));
+    assertThat(new RequestRecovery().find(new AccountAndAllCloud(true), INSTANCE, PERMISSION_SET,
+        ProvisioningTarget.account("one-account"), INTENT, Set.of())).map(ProvisioningRequest::requestId)
+        .contains(FlakyCloud.requestId(1));
+  }
 }
