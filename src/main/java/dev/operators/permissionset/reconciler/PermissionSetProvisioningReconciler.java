@@ -39,8 +39,8 @@ import java.util.stream.Stream;
  *
  * <p>Exactly one provision call per generation, whenever the operator dies:
  * <ol>
- *   <li>Before the call, {@code status.pendingProvision} records the generation and the time. The call is made only
- *       by the next reconcile, once that write has succeeded.
+ *   <li>Before the call, {@code status.pendingProvision} records the generation and the time. The reconciler writes
+ *       that at once and decides again on what it wrote: the call is made only once the write has succeeded.
  *   <li>The call is sent straight away only when this process recorded the intent and has not sent it yet, or when
  *       the cloud certainly refused the attempt before (4xx, 429, 409): {@link ExactlyOnceProvisioning}.
  *   <li>Otherwise the cloud may have the request already: the operator restarted, or the answer was lost (I/O error,
@@ -95,11 +95,25 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     tracker.close();
   }
 
-  /** The status to write and when to come back; no delay means the resource needs nothing until it changes. */
-  record Decision(PermissionSetProvisioningStatus status, Optional<Duration> comeBackAfter) {
+  /**
+   * The status to write and when to come back; no delay means the resource needs nothing until it changes.
+   *
+   * @param decideAgainOnceWritten the status records what the reconciler is about to do, so it must be stored
+   *     before the reconciler acts on it
+   */
+  record Decision(PermissionSetProvisioningStatus status, Optional<Duration> comeBackAfter,
+      boolean decideAgainOnceWritten) {
+
+    Decision(PermissionSetProvisioningStatus status, Optional<Duration> comeBackAfter) {
+      this(status, comeBackAfter, false);
+    }
 
     static Decision settled(PermissionSetProvisioningStatus status) {
       return new Decision(status, Optional.empty());
+    }
+
+    static Decision writeThenDecideAgain(PermissionSetProvisioningStatus status) {
+      return new Decision(status, Optional.empty(), true);
     }
   }
 
@@ -116,6 +130,9 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     PermissionSetProvisioningStatus observed =
         resource.getStatus() == null ? new PermissionSetProvisioningStatus() : resource.getStatus();
     Decision decision = decide(resource, observed.copy(), context);
+    if (decision.decideAgainOnceWritten()) {
+      return reconcile(write(resource, observed, decision.status(), context), context);
+    }
     return report(resource, observed, decision, context);
   }
 
@@ -270,7 +287,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
       provisioning.intentRecorded(resource.getMetadata().getUid(), generation);
       statuses.apply(resource, next, ConditionReason.PROVISIONING, "Provisioning " + subject(next) + ": calling "
           + "Identity Center.");
-      return new Decision(next, Optional.of(Duration.ZERO));
+      return Decision.writeThenDecideAgain(next);
     }
     ProvisioningRequest request = provisioning.findOrSend(client, resource.getMetadata().getUid(), pending,
         spec.getInstanceId(), next.getPermissionSetId(), target(spec), () -> requestsOfOtherChanges(resource, context));
@@ -417,24 +434,29 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
         : ProvisioningTarget.account(spec.getTargetId());
   }
 
-  /**
-   * Writes the status when it changed, with optimistic locking, and caches what was written for the next reconcile.
-   * Every decision here rests on the status it read: a reconcile that ran on a stale copy (a reschedule can come
-   * before the watch delivers the last write) must not write, so a conflict fails the reconcile instead of being
-   * retried on top of a newer status, and JOSDK runs it again on the fresh one. The observer hears of what was
-   * written only.
-   */
   private UpdateControl<PermissionSetProvisioning> report(PermissionSetProvisioning resource,
       PermissionSetProvisioningStatus observed, Decision decision, Context<PermissionSetProvisioning> context) {
-    if (!decision.status().equals(observed)) {
-      PrimaryUpdateAndCacheUtils.updateAndCacheResource(resource, context, current -> {
-        current.setStatus(decision.status());
-        return current;
-      }, changed -> context.getClient().resource(changed).updateStatus(), 0, 0, 0);
-    }
-    observer.reported(resource, observed, decision.status());
+    write(resource, observed, decision.status(), context);
     UpdateControl<PermissionSetProvisioning> control = UpdateControl.noUpdate();
     decision.comeBackAfter().ifPresent(control::rescheduleAfter);
     return control;
+  }
+
+  /**
+   * Writes the status when it changed, with optimistic locking, and caches what was written for the next reconcile;
+   * returns the resource as written, or as read when its status did not change. Every decision here rests on the
+   * status it read: a reconcile that ran on a stale copy (a reschedule can come before the watch delivers the last
+   * write) must not write, so a conflict fails the reconcile instead of being retried on top of a newer status, and
+   * JOSDK runs it again on the fresh one. The observer hears of what was written only.
+   */
+  private PermissionSetProvisioning write(PermissionSetProvisioning resource, PermissionSetProvisioningStatus observed,
+      PermissionSetProvisioningStatus status, Context<PermissionSetProvisioning> context) {
+    PermissionSetProvisioning written = status.equals(observed) ? resource
+        : PrimaryUpdateAndCacheUtils.updateAndCacheResource(resource, context, current -> {
+          current.setStatus(status);
+          return current;
+        }, changed -> context.getClient().resource(changed).updateStatus(), 0, 0, 0);
+    observer.reported(resource, observed, status);
+    return written;
   }
 }
