@@ -81,7 +81,7 @@ public record OperatorConfig(URI endpoint, Optional<CloudCredentials> defaultCre
     return new OperatorConfig(endpoint(env), credentials, namespaces(env), timing,
         duration(env, HTTP_CONNECT_TIMEOUT, Duration.ofSeconds(5)),
         duration(env, HTTP_READ_TIMEOUT, Duration.ofSeconds(30)),
-        rate(env, CLOUD_RATE_LIMIT, 18),
+        rate(env, CLOUD_RATE_LIMIT, 19),
         integer(env, RECONCILE_THREADS, 10, 1, 200),
         integer(env, HEALTH_PORT, 8080, 0, 65535),
         labelSelector(env),

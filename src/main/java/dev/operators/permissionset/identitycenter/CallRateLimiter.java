@@ -12,7 +12,9 @@ import java.util.function.LongSupplier;
  * provisionings): starting more only helps once what is in flight is known to be done.
  *
  * <p>Even spacing, with no burst, because the cloud counts calls per second: a burst that a token bucket would allow
- * at the edge of one second would be counted against the next.
+ * at the edge of one second would be counted against the next. A call that goes late, because its thread woke late,
+ * keeps the next slot where it was due, so the late wake-ups of thousands of calls do not add up to a lower rate;
+ * after a pause of more than one slot the spacing starts again from the call.
  *
  * <p>The set rate is a ceiling. When the cloud answers 429 anyway (its quota is lower than configured, or other
  * clients share it), the spacing doubles; every other answer narrows it again by a twentieth, back to the set rate:
@@ -93,7 +95,7 @@ public final class CallRateLimiter {
           long now = nanoTime.getAsLong();
           boolean mayGo = priority == Priority.FINISHES_WORK || finishersWaiting == 0;
           if (mayGo && now - nextFree >= 0) {
-            nextFree = now + currentIntervalNanos;
+            nextFree = (now - nextFree < currentIntervalNanos ? nextFree : now) + currentIntervalNanos;
             return;
           }
           turn.awaitNanos(mayGo ? nextFree - now : currentIntervalNanos);

@@ -142,7 +142,7 @@ final class RequestTracker implements AutoCloseable {
         if (tracked == null) {
           continue;
         }
-        if (failed.contains(requestId) || !tracked.seenInProgress) {
+        if (failed.contains(requestId) || tracked.lastSeenInProgress == null) {
           outcomes.put(requestId, client.describeProvisioning(instance.instanceId, requestId));
         } else {
           outcomes.put(requestId, succeeded(requestId));
@@ -174,9 +174,10 @@ final class RequestTracker implements AutoCloseable {
 
   /** What the list of requests in progress showed counts even if the rest of the poll fails. */
   private synchronized void seen(Instance instance, Set<String> inProgress) {
+    Instant now = clock.instant();
     instance.tracked.forEach((requestId, tracked) -> {
       if (inProgress.contains(requestId)) {
-        tracked.seenInProgress = true;
+        tracked.lastSeenInProgress = now;
       }
     });
   }
@@ -190,7 +191,7 @@ final class RequestTracker implements AutoCloseable {
     outcomes.forEach((requestId, request) -> {
       Tracked tracked = request.status().finished() ? instance.tracked.remove(requestId) : null;
       if (tracked != null) {
-        instance.learnDuration(Duration.between(tracked.since, now));
+        instance.learnDuration(Duration.between(tracked.since, tracked.finishedAround(now)));
         instance.finished.put(requestId, new Outcome(request, now));
         done.add(tracked.resource);
       }
@@ -243,12 +244,22 @@ final class RequestTracker implements AutoCloseable {
     private final ResourceID resource;
     private final Instant since;
     private Instant lastFollowed;
-    private boolean seenInProgress;
+    private Instant lastSeenInProgress;
 
     private Tracked(ResourceID resource, Instant since) {
       this.resource = resource;
       this.since = since;
       this.lastFollowed = since;
+    }
+
+    /**
+     * When the request finished, as well as the polls can tell: between the last one that saw it in progress and
+     * the one that no longer did. Learning from the later poll alone would add half an interval to every duration,
+     * and so lengthen the interval itself.
+     */
+    private Instant finishedAround(Instant noLongerInProgress) {
+      return lastSeenInProgress == null ? noLongerInProgress
+          : lastSeenInProgress.plus(Duration.between(lastSeenInProgress, noLongerInProgress).dividedBy(2));
     }
   }
 

@@ -8,9 +8,13 @@ import dev.operators.permissionset.identitycenter.CallRateLimiter.Priority;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class CallRateLimiterTest {
@@ -64,6 +68,58 @@ class CallRateLimiterTest {
       limiter.answered();
     }
     assertThat(limiter.currentInterval()).isEqualTo(Duration.ofMillis(50));
+  }
+
+  @Test
+  void aLateCallKeepsTheNextSlotWhereItWasDueButAPauseStartsTheSpacingAgain() throws Exception {
+    AtomicLong now = new AtomicLong();
+    CallRateLimiter limiter = new CallRateLimiter(10, now::get);
+    limiter.acquire(Priority.STARTS_WORK);
+    now.set(millis(105));
+    limiter.acquire(Priority.STARTS_WORK);
+
+    now.set(millis(200));
+    assertThat(goesAtOnce(limiter)).as("the slot after a call 5 ms late is still at 200 ms").isTrue();
+
+    now.set(millis(1000));
+    limiter.acquire(Priority.STARTS_WORK);
+    now.set(millis(1050));
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> early = caller.submit(() -> {
+        limiter.acquire(Priority.STARTS_WORK);
+        return null;
+      });
+      Thread.sleep(200);
+      assertThat(early).as("no burst after a pause").isNotDone();
+      now.set(millis(1100));
+      early.get(5, TimeUnit.SECONDS);
+    } finally {
+      caller.shutdownNow();
+    }
+  }
+
+  private static long millis(long millis) {
+    return TimeUnit.MILLISECONDS.toNanos(millis);
+  }
+
+  /** With the clock standing still, a call that has to wait never goes. */
+  private static boolean goesAtOnce(CallRateLimiter limiter) throws InterruptedException {
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> call = caller.submit(() -> {
+        limiter.acquire(Priority.STARTS_WORK);
+        return null;
+      });
+      try {
+        call.get(5, TimeUnit.SECONDS);
+        return true;
+      } catch (ExecutionException | TimeoutException e) {
+        return false;
+      }
+    } finally {
+      caller.shutdownNow();
+    }
   }
 
   @Test
