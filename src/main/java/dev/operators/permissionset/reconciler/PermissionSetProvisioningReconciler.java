@@ -40,7 +40,8 @@ import java.util.stream.Stream;
  * <p>Exactly one provision call per generation, whenever the operator dies:
  * <ol>
  *   <li>Before the call, {@code status.pendingProvision} records the generation and the time. The reconciler writes
- *       that at once and decides again on what it wrote: the call is made only once the write has succeeded.
+ *       that at once and decides again on what it wrote: the call is made only once the write has succeeded, on a
+ *       thread of {@link ProvisionCalls}, which wakes the resource with the answer.
  *   <li>The call is sent straight away only when this process recorded the intent and has not sent it yet, or when
  *       the cloud certainly refused the attempt before (4xx, 429, 409): {@link ExactlyOnceProvisioning}.
  *   <li>Otherwise the cloud may have the request already: the operator restarted, or the answer was lost (I/O error,
@@ -57,6 +58,8 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   public static final String NAME = "permissionsetprovisioning";
   /** Status is stored in etcd with the resource and shown by kubectl: a cloud's essay has no place there. */
   static final int MAX_FAILURE_REASON = 1024;
+  /** Provision calls wait for the rate limit one after another, so a few threads keep it busy. */
+  static final int PROVISION_CALL_THREADS = 4;
 
   private final IdentityCenterClientFactory clients;
   private final CredentialsResolver credentials;
@@ -67,6 +70,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   private final WakeUps wakeUps = new WakeUps();
   private final PermissionSetTurns turns = new PermissionSetTurns(wakeUps::wakeUp);
   private final ExactlyOnceProvisioning provisioning = new ExactlyOnceProvisioning();
+  private final ProvisionCalls calls;
   private final RequestTracker tracker;
 
   public PermissionSetProvisioningReconciler(IdentityCenterClientFactory clients, CredentialsResolver credentials,
@@ -79,6 +83,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     this.cloudErrors = new CloudErrors(statuses, schedule);
     this.tracker = new RequestTracker(statuses.clock(), schedule.timing().pollInitial(), schedule.timing().pollMax(),
         this::requestFinished);
+    this.calls = new ProvisionCalls(PROVISION_CALL_THREADS, statuses.clock(), wakeUps::wakeUp);
   }
 
   /**
@@ -93,6 +98,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   @Override
   public void close() {
     tracker.close();
+    calls.close();
   }
 
   /**
@@ -289,17 +295,30 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
           + "Identity Center.");
       return Decision.writeThenDecideAgain(next);
     }
-    ProvisioningRequest request = provisioning.findOrSend(client, resource.getMetadata().getUid(), pending,
-        spec.getInstanceId(), next.getPermissionSetId(), target(spec), () -> requestsOfOtherChanges(resource, context));
-    if (!request.status().finished()) {
-      tracker.follow(client, trackingKey(resource), spec.getInstanceId(), request.requestId(), id);
+    String uid = resource.getMetadata().getUid();
+    Optional<ProvisionCalls.Answer> answer = calls.take(uid, generation);
+    if (answer.isEmpty()) {
+      String permissionSetToProvision = next.getPermissionSetId();
+      calls.start(uid, generation, id, () -> {
+        ProvisioningRequest request = provisioning.findOrSend(client, uid, pending, spec.getInstanceId(),
+            permissionSetToProvision, target(spec), () -> requestsOfOtherChanges(resource, context));
+        if (!request.status().finished()) {
+          tracker.follow(client, trackingKey(resource), spec.getInstanceId(), request.requestId(), id);
+        }
+        return request;
+      });
+      return new Decision(next, Optional.of(schedule.nextBackstopCheck()));
     }
+    ProvisioningRequest request = answer.get().requestOrThrow();
     next.setPendingProvision(null);
     next.setRequestGeneration(generation);
     next.setRequestedAt(pending.getRecordedAt());
     next.setCompletedAt(null);
     next.setFailureReason(null);
-    return record(resource, next, request, statuses.now());
+    next.setRequestId(request.requestId());
+    next.setProvisioningStatus(request.reportedStatus());
+    return request.status().finished() ? record(resource, next, request, statuses.now())
+        : follow(resource, next, client);
   }
 
   private Decision record(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,

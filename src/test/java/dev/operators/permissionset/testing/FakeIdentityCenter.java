@@ -74,7 +74,6 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
   private final AtomicInteger listCalls = new AtomicInteger();
   private final AtomicInteger nameLookups = new AtomicInteger();
   private final AtomicInteger mostInFlightAtProvision = new AtomicInteger();
-  private final ThreadLocal<CloudCredentials> caller = new ThreadLocal<>();
 
   public FakeIdentityCenter withPermissionSet(String id, String name) {
     permissionSets.put(id, new PermissionSet(id, name, Optional.empty()));
@@ -129,15 +128,47 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
     return List.copyOf(describeCalls);
   }
 
+  /** A client that records the credentials of its provision calls, on whichever thread they are made. */
   @Override
   public IdentityCenterClient forCredentials(CloudCredentials credentials) {
-    caller.set(credentials);
-    return this;
+    FakeIdentityCenter cloud = this;
+    return new IdentityCenterClient() {
+      @Override
+      public ProvisioningRequest provision(String instanceId, String permissionSetId, ProvisioningTarget target) {
+        return cloud.provision(instanceId, permissionSetId, target, credentials);
+      }
+
+      @Override
+      public ProvisioningRequest describeProvisioning(String instanceId, String requestId) {
+        return cloud.describeProvisioning(instanceId, requestId);
+      }
+
+      @Override
+      public Page<ProvisioningSummary> listProvisioning(String instanceId, Optional<ProvisioningStatus> status,
+          Optional<String> marker) {
+        return cloud.listProvisioning(instanceId, status, marker);
+      }
+
+      @Override
+      public Optional<PermissionSet> findPermissionSetById(String instanceId, String permissionSetId) {
+        return cloud.findPermissionSetById(instanceId, permissionSetId);
+      }
+
+      @Override
+      public Optional<PermissionSet> findPermissionSetByName(String instanceId, String name) {
+        return cloud.findPermissionSetByName(instanceId, name);
+      }
+    };
   }
 
   @Override
   public ProvisioningRequest provision(String instanceId, String permissionSetId, ProvisioningTarget target) {
-    provisionCalls.add(new ProvisionCall(instanceId, permissionSetId, target, caller.get()));
+    return provision(instanceId, permissionSetId, target, null);
+  }
+
+  private ProvisioningRequest provision(String instanceId, String permissionSetId, ProvisioningTarget target,
+      CloudCredentials credentials) {
+    provisionCalls.add(new ProvisionCall(instanceId, permissionSetId, target, credentials));
     int inFlight = (int) requests.values().stream().filter(r -> r.permissionSetId().equals(permissionSetId)
         && r.outcome().status() == ProvisioningStatus.IN_PROGRESS).count();
     mostInFlightAtProvision.accumulateAndGet(inFlight, Math::max);

@@ -1,0 +1,132 @@
+package dev.operators.permissionset.reconciler;
+
+import dev.operators.permissionset.identitycenter.ErrorCategory;
+import dev.operators.permissionset.identitycenter.IdentityCenterException;
+import dev.operators.permissionset.identitycenter.ProvisioningRequest;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs provision calls off the reconcile threads. A call waits for the operator's own rate limit, which under load
+ * is seconds; a reconcile thread parked there holds up every other resource's reconcile behind it, such as those
+ * whose request finished and whose turn should pass on. The reconciler starts the call once the intent is recorded,
+ * and the call wakes the resource when its answer is here.
+ *
+ * <p>Answers live only in memory: after a restart the recorded intent leads to {@link RequestRecovery}, as for any
+ * answer that got lost.
+ */
+final class ProvisionCalls implements AutoCloseable {
+
+  /** A resource deleted while its call ran never picks the answer up; it is forgotten after this long. */
+  static final Duration UNCLAIMED_ANSWER_LIFETIME = Duration.ofMinutes(10);
+  private static final Logger LOG = LoggerFactory.getLogger(ProvisionCalls.class);
+
+  /** What a call for one generation of a resource brought back: the request, or why there is none. */
+  record Answer(long generation, Optional<ProvisioningRequest> request, Optional<IdentityCenterException> error,
+      Instant at) {
+
+    ProvisioningRequest requestOrThrow() {
+      return request.orElseThrow(error::orElseThrow);
+    }
+  }
+
+  private final Map<String, Long> running = new HashMap<>();
+  private final Map<String, Answer> answers = new HashMap<>();
+  private final ExecutorService callers;
+  private final Clock clock;
+  private final Consumer<ResourceID> wakeUp;
+
+  ProvisionCalls(int threads, Clock clock, Consumer<ResourceID> wakeUp) {
+    AtomicInteger count = new AtomicInteger();
+    this.callers = Executors.newFixedThreadPool(threads, task -> {
+      Thread thread = new Thread(task, "provision-call-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+    this.clock = clock;
+    this.wakeUp = wakeUp;
+  }
+
+  /** Whether a call for the resource, of any generation, has not answered yet: no other may start meanwhile. */
+  synchronized boolean running(String uid) {
+    return running.containsKey(uid);
+  }
+
+  /**
+   * The answer of the call made for this generation, once; an answer for another generation is dropped, as the
+   * status write that would have recorded it fails when the spec changes under it.
+   */
+  synchronized Optional<Answer> take(String uid, long generation) {
+    return Optional.ofNullable(answers.remove(uid)).filter(answer -> answer.generation() == generation);
+  }
+
+  /** Starts the call unless one runs for the resource; the resource is woken when it answers. */
+  synchronized void start(String uid, long generation, ResourceID resource, Supplier<ProvisioningRequest> call) {
+    if (running.containsKey(uid)) {
+      return;
+    }
+    Instant now = clock.instant();
+    answers.values().removeIf(answer -> answer.at().plus(UNCLAIMED_ANSWER_LIFETIME).isBefore(now));
+    running.put(uid, generation);
+    Map<String, String> logContext = MDC.getCopyOfContextMap();
+    try {
+      callers.execute(() -> {
+        if (logContext != null) {
+          MDC.setContextMap(logContext);
+        }
+        try {
+          answer(uid, generation, resource, call);
+        } finally {
+          MDC.clear();
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      running.remove(uid);
+      throw new IdentityCenterException("ProvisionPermissionSet", ErrorCategory.UNAVAILABLE, 0, null,
+          "the operator is shutting down; the call was not sent", null, e);
+    }
+  }
+
+  /** Calls running or answered and not yet picked up: what this holds, for tests of its bounds. */
+  synchronized int size() {
+    return running.size() + answers.size();
+  }
+
+  @Override
+  public void close() {
+    callers.shutdownNow();
+  }
+
+  private void answer(String uid, long generation, ResourceID resource, Supplier<ProvisioningRequest> call) {
+    Answer answer;
+    try {
+      answer = new Answer(generation, Optional.of(call.get()), Optional.empty(), clock.instant());
+    } catch (IdentityCenterException e) {
+      answer = new Answer(generation, Optional.empty(), Optional.of(e), clock.instant());
+    } catch (RuntimeException e) {
+      LOG.error("The provision call for generation {} failed unexpectedly", generation, e);
+      answer = new Answer(generation, Optional.empty(), Optional.of(new IdentityCenterException(
+          "ProvisionPermissionSet", ErrorCategory.INVALID_RESPONSE, 0, null, "the call failed unexpectedly: "
+          + e.getClass().getSimpleName(), null, e)), clock.instant());
+    }
+    synchronized (this) {
+      running.remove(uid);
+      answers.put(uid, answer);
+    }
+    wakeUp.accept(resource);
+  }
+}
