@@ -6,14 +6,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses durations as platform teams write them in manifests: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, or ISO-8601. */
-final class Durations {
+public final class Durations {
 
   private static final Pattern SIMPLE = Pattern.compile("^(\\d+)(ms|s|m|h)$");
 
   private Durations() {
   }
 
-  static Duration parse(String name, String text) {
+  public static Duration parse(String name, String text) {
     String value = text.trim();
     Matcher matcher = SIMPLE.matcher(value);
     if (matcher.matches()) {

@@ -8,8 +8,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -44,7 +46,7 @@ final class ProvisionCalls implements AutoCloseable {
     }
   }
 
-  private final Map<String, Long> running = new HashMap<>();
+  private final Set<String> running = new HashSet<>();
   private final Map<String, Answer> answers = new HashMap<>();
   private final ExecutorService callers;
   private final Clock clock;
@@ -63,7 +65,7 @@ final class ProvisionCalls implements AutoCloseable {
 
   /** Whether a call for the resource, of any generation, has not answered yet: no other may start meanwhile. */
   synchronized boolean running(String uid) {
-    return running.containsKey(uid);
+    return running.contains(uid);
   }
 
   /**
@@ -76,12 +78,11 @@ final class ProvisionCalls implements AutoCloseable {
 
   /** Starts the call unless one runs for the resource; the resource is woken when it answers. */
   synchronized void start(String uid, long generation, ResourceID resource, Supplier<ProvisioningRequest> call) {
-    if (running.containsKey(uid)) {
+    if (!running.add(uid)) {
       return;
     }
     Instant now = clock.instant();
     answers.values().removeIf(answer -> answer.at().plus(UNCLAIMED_ANSWER_LIFETIME).isBefore(now));
-    running.put(uid, generation);
     Map<String, String> logContext = MDC.getCopyOfContextMap();
     try {
       callers.execute(() -> {

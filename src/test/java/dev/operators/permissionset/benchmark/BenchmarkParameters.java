@@ -1,5 +1,6 @@
 package dev.operators.permissionset.benchmark;
 
+import dev.operators.permissionset.config.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -7,8 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Function;
 
 /**
  * What one benchmark run does, read from {@code -Dbenchmark.*} properties.
@@ -55,7 +55,6 @@ public record BenchmarkParameters(int resources, Duration provisioningLatency, i
   public static final String MODE = "benchmark.mode";
   public static final String OPERATOR_ENVIRONMENT = "benchmark.operatorEnv";
 
-  private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)$");
   /** Never less than this to converge, however small the run: the operator's start and first polls need it. */
   private static final Duration MIN_TIMEOUT = Duration.ofMinutes(10);
   /** A run this many times slower than its lower bound is broken, not slow. */
@@ -126,20 +125,20 @@ public record BenchmarkParameters(int resources, Duration provisioningLatency, i
   }
 
   private static int integer(Map<String, String> properties, String name, int defaultValue) {
-    Optional<String> value = text(properties, name);
-    try {
-      return value.map(Integer::parseInt).orElse(defaultValue);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("-D" + name + "=" + value.get() + " is not a whole number", e);
-    }
+    return number(properties, name, defaultValue, Integer::parseInt, "a whole number");
   }
 
   private static double decimal(Map<String, String> properties, String name, double defaultValue) {
+    return number(properties, name, defaultValue, Double::parseDouble, "a number such as 0.05");
+  }
+
+  private static <T> T number(Map<String, String> properties, String name, T defaultValue,
+      Function<String, T> parser, String what) {
     Optional<String> value = text(properties, name);
     try {
-      return value.map(Double::parseDouble).orElse(defaultValue);
+      return value.map(parser).orElse(defaultValue);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("-D" + name + "=" + value.get() + " is not a number such as 0.05", e);
+      throw new IllegalArgumentException("-D" + name + "=" + value.get() + " is not " + what, e);
     }
   }
 
@@ -169,21 +168,7 @@ public record BenchmarkParameters(int resources, Duration provisioningLatency, i
   }
 
   private static Duration duration(Map<String, String> properties, String name, Duration defaultValue) {
-    Optional<String> value = text(properties, name);
-    if (value.isEmpty()) {
-      return defaultValue;
-    }
-    Matcher matcher = DURATION.matcher(value.get());
-    if (!matcher.matches()) {
-      throw new IllegalArgumentException("-D" + name + "=" + value.get() + " is not a duration such as 2s, 500ms "
-          + "or 10m");
-    }
-    long amount = Long.parseLong(matcher.group(1));
-    return switch (matcher.group(2)) {
-      case "ms" -> Duration.ofMillis(amount);
-      case "s" -> Duration.ofSeconds(amount);
-      case "m" -> Duration.ofMinutes(amount);
-      default -> Duration.ofHours(amount);
-    };
+    return text(properties, name).map(value -> Durations.parse("-D" + name, value)).orElse(defaultValue);
   }
+
 }

@@ -133,7 +133,7 @@ class BenchmarkTest {
     assertThat(defaults.mode()).isEqualTo(Mode.STARTUP);
     assertThat(BenchmarkParameters.from(Map.of(BenchmarkParameters.MODE, "live")).mode()).isEqualTo(Mode.LIVE);
     assertThatThrownBy(() -> BenchmarkParameters.from(Map.of(BenchmarkParameters.LATENCY, "2 seconds")))
-        .hasMessageStartingWith("-Dbenchmark.latency=2 seconds is not a duration");
+        .hasMessageStartingWith("-Dbenchmark.latency='2 seconds' is not a duration");
     assertThat(defaults.operatorEnvironment()).isEmpty();
     assertThat(BenchmarkParameters.from(Map.of(BenchmarkParameters.OPERATOR_ENVIRONMENT,
         "CLOUD_RATE_LIMIT=180, RECONCILE_THREADS=20")).operatorEnvironment())
