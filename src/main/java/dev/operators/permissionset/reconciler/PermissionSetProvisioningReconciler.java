@@ -296,17 +296,16 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
       return Decision.writeThenDecideAgain(next);
     }
     String uid = resource.getMetadata().getUid();
-    Optional<ProvisionCalls.Answer> answer = calls.take(uid, generation);
+    String permissionSetToProvision = next.getPermissionSetId();
+    Optional<ProvisionCalls.Answer> answer = calls.answerOrCall(uid, generation, id, () -> {
+      ProvisioningRequest request = provisioning.findOrSend(client, uid, pending, spec.getInstanceId(),
+          permissionSetToProvision, target(spec), () -> requestsOfOtherChanges(resource, context));
+      if (!request.status().finished()) {
+        tracker.follow(client, trackingKey(resource), spec.getInstanceId(), request.requestId(), id);
+      }
+      return request;
+    });
     if (answer.isEmpty()) {
-      String permissionSetToProvision = next.getPermissionSetId();
-      calls.start(uid, generation, id, () -> {
-        ProvisioningRequest request = provisioning.findOrSend(client, uid, pending, spec.getInstanceId(),
-            permissionSetToProvision, target(spec), () -> requestsOfOtherChanges(resource, context));
-        if (!request.status().finished()) {
-          tracker.follow(client, trackingKey(resource), spec.getInstanceId(), request.requestId(), id);
-        }
-        return request;
-      });
       return new Decision(next, Optional.of(schedule.nextBackstopCheck()));
     }
     ProvisioningRequest request = answer.get().requestOrThrow();

@@ -69,18 +69,22 @@ final class ProvisionCalls implements AutoCloseable {
   }
 
   /**
-   * The answer of the call made for this generation, once; an answer for another generation is dropped, as the
-   * status write that would have recorded it fails when the spec changes under it.
+   * The answer of the call made for this generation, once; else starts the call, unless one runs for the resource,
+   * and the resource is woken when it answers. One step, so that an answer arriving in between cannot start a second
+   * call. An answer for another generation is dropped, as the status write that would have recorded it fails when
+   * the spec changes under it.
    */
-  synchronized Optional<Answer> take(String uid, long generation) {
-    return Optional.ofNullable(answers.remove(uid)).filter(answer -> answer.generation() == generation);
+  synchronized Optional<Answer> answerOrCall(String uid, long generation, ResourceID resource,
+      Supplier<ProvisioningRequest> call) {
+    Optional<Answer> answer = Optional.ofNullable(answers.remove(uid))
+        .filter(answered -> answered.generation() == generation);
+    if (answer.isEmpty() && running.add(uid)) {
+      start(uid, generation, resource, call);
+    }
+    return answer;
   }
 
-  /** Starts the call unless one runs for the resource; the resource is woken when it answers. */
-  synchronized void start(String uid, long generation, ResourceID resource, Supplier<ProvisioningRequest> call) {
-    if (!running.add(uid)) {
-      return;
-    }
+  private void start(String uid, long generation, ResourceID resource, Supplier<ProvisioningRequest> call) {
     Instant now = clock.instant();
     answers.values().removeIf(answer -> answer.at().plus(UNCLAIMED_ANSWER_LIFETIME).isBefore(now));
     Map<String, String> logContext = MDC.getCopyOfContextMap();

@@ -30,8 +30,12 @@ class ProvisionCallsTest {
   private final List<ResourceID> woken = new CopyOnWriteArrayList<>();
   private final ProvisionCalls calls = new ProvisionCalls(2, clock, woken::add);
 
+  private final AtomicInteger unexpectedCalls = new AtomicInteger();
+
   @AfterEach
-  void close() {
+  void close() throws InterruptedException {
+    Thread.sleep(50);
+    assertThat(unexpectedCalls).as("calls started while one ran or an answer waited").hasValue(0);
     calls.close();
   }
 
@@ -40,82 +44,91 @@ class ProvisionCallsTest {
         Optional.empty(), Optional.empty(), Optional.empty());
   }
 
+  /** Asks for the answer where no call should start; one that does is counted, and fails the test. */
+  private Optional<ProvisionCalls.Answer> answer(long generation) {
+    return calls.answerOrCall(UID, generation, RESOURCE, () -> {
+      unexpectedCalls.incrementAndGet();
+      return inProgress("r-unexpected");
+    });
+  }
+
   @Test
   void theAnswerWakesTheResourceAndIsTakenOnceForItsGeneration() {
-    calls.start(UID, 3, RESOURCE, () -> inProgress("r-1"));
+    assertThat(calls.answerOrCall(UID, 3, RESOURCE, () -> inProgress("r-1"))).isEmpty();
 
     await().atMost(Duration.ofSeconds(5)).until(() -> woken.contains(RESOURCE));
     assertThat(calls.running(UID)).isFalse();
-    assertThat(calls.take(UID, 3)).map(answer -> answer.requestOrThrow().requestId()).contains("r-1");
-    assertThat(calls.take(UID, 3)).isEmpty();
-    assertThat(calls.size()).isZero();
+    assertThat(answer(3)).map(answer -> answer.requestOrThrow().requestId()).contains("r-1");
+    assertThat(calls.answerOrCall(UID, 3, RESOURCE, () -> inProgress("r-2"))).as("taken once").isEmpty();
   }
 
   @Test
   void aSecondCallForTheResourceWaitsUntilTheFirstAnswered() throws InterruptedException {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger made = new AtomicInteger();
-    calls.start(UID, 1, RESOURCE, () -> {
+    calls.answerOrCall(UID, 1, RESOURCE, () -> {
       made.incrementAndGet();
       waitFor(release);
       return inProgress("r-1");
     });
 
-    calls.start(UID, 1, RESOURCE, () -> inProgress("r-twice"));
-    calls.start(UID, 2, RESOURCE, () -> inProgress("r-newer"));
+    assertThat(answer(1)).isEmpty();
+    assertThat(answer(2)).isEmpty();
     assertThat(calls.running(UID)).isTrue();
     release.countDown();
 
     await().atMost(Duration.ofSeconds(5)).until(() -> !calls.running(UID));
     assertThat(made).hasValue(1);
-    assertThat(calls.take(UID, 1)).map(answer -> answer.requestOrThrow().requestId()).contains("r-1");
+    assertThat(answer(1)).map(answer -> answer.requestOrThrow().requestId()).contains("r-1");
   }
 
   @Test
   void anAnswerForAnotherGenerationIsDropped() {
-    calls.start(UID, 1, RESOURCE, () -> inProgress("r-old"));
+    calls.answerOrCall(UID, 1, RESOURCE, () -> inProgress("r-old"));
     await().atMost(Duration.ofSeconds(5)).until(() -> woken.contains(RESOURCE));
 
-    assertThat(calls.take(UID, 2)).isEmpty();
-    assertThat(calls.take(UID, 1)).isEmpty();
+    assertThat(calls.answerOrCall(UID, 2, RESOURCE, () -> inProgress("r-new"))).isEmpty();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !calls.running(UID));
+    assertThat(answer(2)).map(answer -> answer.requestOrThrow().requestId()).contains("r-new");
   }
 
   @Test
   void aFailedCallHandsItsErrorToTheReconciler() {
     IdentityCenterException refused = new IdentityCenterException("ProvisionPermissionSet",
         ErrorCategory.CONFLICT, 409, "IIC.1257", "Duplicate entity objects.", null, null);
-    calls.start(UID, 1, RESOURCE, () -> {
+    calls.answerOrCall(UID, 1, RESOURCE, () -> {
       throw refused;
     });
     await().atMost(Duration.ofSeconds(5)).until(() -> woken.contains(RESOURCE));
 
-    ProvisionCalls.Answer answer = calls.take(UID, 1).orElseThrow();
+    ProvisionCalls.Answer answer = answer(1).orElseThrow();
     assertThatThrownBy(answer::requestOrThrow).isSameAs(refused);
   }
 
   @Test
   void anUnexpectedFailureBecomesAnErrorThatSaysTheCallMayHaveReachedTheCloud() {
-    calls.start(UID, 1, RESOURCE, () -> {
+    calls.answerOrCall(UID, 1, RESOURCE, () -> {
       throw new IllegalStateException("bug");
     });
     await().atMost(Duration.ofSeconds(5)).until(() -> woken.contains(RESOURCE));
 
-    ProvisionCalls.Answer answer = calls.take(UID, 1).orElseThrow();
+    ProvisionCalls.Answer answer = answer(1).orElseThrow();
     assertThatThrownBy(answer::requestOrThrow).isInstanceOfSatisfying(IdentityCenterException.class,
         e -> assertThat(e.category().mayHaveTakenEffect()).isTrue());
   }
 
   @Test
   void anAnswerNobodyTakesIsForgottenWhenAnotherCallStartsLongAfter() {
-    calls.start("uid-deleted", 1, new ResourceID("deleted", "ns"), () -> inProgress("r-1"));
+    ResourceID deleted = new ResourceID("deleted", "ns");
+    calls.answerOrCall("uid-deleted", 1, deleted, () -> inProgress("r-1"));
     await().atMost(Duration.ofSeconds(5)).until(() -> calls.size() == 1 && !woken.isEmpty());
 
     clock.advance(ProvisionCalls.UNCLAIMED_ANSWER_LIFETIME.plusSeconds(1));
-    calls.start(UID, 1, RESOURCE, () -> inProgress("r-2"));
+    calls.answerOrCall(UID, 1, RESOURCE, () -> inProgress("r-2"));
     await().atMost(Duration.ofSeconds(5)).until(() -> woken.contains(RESOURCE));
 
-    assertThat(calls.size()).isEqualTo(1);
-    assertThat(calls.take("uid-deleted", 1)).isEmpty();
+    assertThat(calls.size()).as("only the answer that can still be taken").isEqualTo(1);
+    assertThat(calls.answerOrCall("uid-deleted", 1, deleted, () -> inProgress("r-3"))).isEmpty();
   }
 
   private static void waitFor(CountDownLatch latch) {
