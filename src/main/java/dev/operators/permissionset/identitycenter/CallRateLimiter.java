@@ -17,8 +17,11 @@ import java.util.function.LongSupplier;
  * after a pause of more than one slot the spacing starts again from the call.
  *
  * <p>The set rate is a ceiling. When the cloud answers 429 anyway (its quota is lower than configured, or other
- * clients share it), the spacing doubles; every other answer narrows it again by a twentieth, back to the set rate:
- * additive-increase, multiplicative-decrease, so the operator settles just below whatever the cloud allows.
+ * clients share it), the spacing doubles; every other answer narrows it again by a tenth, back to the set rate. So
+ * the operator settles where about one answer in eight is a 429 when the cloud allows less than the set rate, and a
+ * cloud that throttles a few calls at random, whatever the rate (another client's burst), barely slows it. With a
+ * twentieth, such random 429s made a random walk that drifted back too slowly: the slower the operator went, the
+ * longer each answer that could speed it up took, and it spent most of its time crawling (found by the chaos test).
  */
 public final class CallRateLimiter {
 
@@ -67,7 +70,7 @@ public final class CallRateLimiter {
   public void answered() {
     lock.lock();
     try {
-      currentIntervalNanos = Math.max(intervalNanos, currentIntervalNanos - currentIntervalNanos / 20);
+      currentIntervalNanos = Math.max(intervalNanos, currentIntervalNanos - currentIntervalNanos / 10);
     } finally {
       lock.unlock();
     }

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.operators.permissionset.identitycenter.CallRateLimiter.Priority;
 import java.time.Duration;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -64,10 +65,29 @@ class CallRateLimiterTest {
     }
     assertThat(limiter.currentInterval()).isEqualTo(Duration.ofSeconds(10));
 
-    for (int answer = 0; answer < 200; answer++) {
+    for (int answer = 0; answer < 100; answer++) {
       limiter.answered();
     }
     assertThat(limiter.currentInterval()).isEqualTo(Duration.ofMillis(50));
+  }
+
+  @Test
+  void a429NowAndThenLeavesTheRateNearTheSetOne() {
+    CallRateLimiter limiter = new CallRateLimiter(100);
+    long sum = 0;
+    int calls = 20_000;
+    SplittableRandom random = new SplittableRandom(7);
+    for (int call = 0; call < calls; call++) {
+      if (random.nextInt(20) == 0) {
+        limiter.throttled();
+      } else {
+        limiter.answered();
+      }
+      sum += limiter.currentInterval().toNanos();
+    }
+    // weighted by time, as the operator lives it: each call takes the spacing it had
+    double meanSpacing = (double) sum / calls;
+    assertThat(Duration.ofNanos((long) meanSpacing)).isLessThan(Duration.ofMillis(20));
   }
 
   @Test
