@@ -314,10 +314,13 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     next.setRequestedAt(pending.getRecordedAt());
     next.setCompletedAt(null);
     next.setFailureReason(null);
+    if (request.status().finished()) {
+      return record(resource, next, request, statuses.now());
+    }
+    // the call thread started tracking the request: it may have finished while the answer waited to be picked up
     next.setRequestId(request.requestId());
     next.setProvisioningStatus(request.reportedStatus());
-    return request.status().finished() ? record(resource, next, request, statuses.now())
-        : follow(resource, next, client);
+    return follow(resource, next, client);
   }
 
   private Decision record(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,

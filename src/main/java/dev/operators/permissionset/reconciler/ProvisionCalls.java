@@ -41,6 +41,14 @@ final class ProvisionCalls implements AutoCloseable {
   record Answer(long generation, Optional<ProvisioningRequest> request, Optional<IdentityCenterException> error,
       Instant at) {
 
+    static Answer of(long generation, ProvisioningRequest request, Instant at) {
+      return new Answer(generation, Optional.of(request), Optional.empty(), at);
+    }
+
+    static Answer failed(long generation, IdentityCenterException error, Instant at) {
+      return new Answer(generation, Optional.empty(), Optional.of(error), at);
+    }
+
     ProvisioningRequest requestOrThrow() {
       return request.orElseThrow(error::orElseThrow);
     }
@@ -63,7 +71,7 @@ final class ProvisionCalls implements AutoCloseable {
     this.wakeUp = wakeUp;
   }
 
-  /** Whether a call for the resource, of any generation, has not answered yet: no other may start meanwhile. */
+  /** Whether a call for the resource, of any generation, has not answered yet: for tests of the one-call rule. */
   synchronized boolean running(String uid) {
     return running.contains(uid);
   }
@@ -119,14 +127,14 @@ final class ProvisionCalls implements AutoCloseable {
   private void answer(String uid, long generation, ResourceID resource, Supplier<ProvisioningRequest> call) {
     Answer answer;
     try {
-      answer = new Answer(generation, Optional.of(call.get()), Optional.empty(), clock.instant());
+      answer = Answer.of(generation, call.get(), clock.instant());
     } catch (IdentityCenterException e) {
-      answer = new Answer(generation, Optional.empty(), Optional.of(e), clock.instant());
+      answer = Answer.failed(generation, e, clock.instant());
     } catch (RuntimeException e) {
       LOG.error("The provision call for generation {} failed unexpectedly", generation, e);
-      answer = new Answer(generation, Optional.empty(), Optional.of(new IdentityCenterException(
-          "ProvisionPermissionSet", ErrorCategory.INVALID_RESPONSE, 0, null, "the call failed unexpectedly: "
-          + e.getClass().getSimpleName(), null, e)), clock.instant());
+      answer = Answer.failed(generation, new IdentityCenterException("ProvisionPermissionSet",
+          ErrorCategory.INVALID_RESPONSE, 0, null, "the call failed unexpectedly: " + e.getClass().getSimpleName(),
+          null, e), clock.instant());
     }
     synchronized (this) {
       running.remove(uid);

@@ -170,5 +170,4 @@ public record BenchmarkParameters(int resources, Duration provisioningLatency, i
   private static Duration duration(Map<String, String> properties, String name, Duration defaultValue) {
     return text(properties, name).map(value -> Durations.parse("-D" + name, value)).orElse(defaultValue);
   }
-
 }
