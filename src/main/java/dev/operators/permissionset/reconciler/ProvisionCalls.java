@@ -61,14 +61,22 @@ final class ProvisionCalls implements AutoCloseable {
   private final Consumer<ResourceID> wakeUp;
 
   ProvisionCalls(int threads, Clock clock, Consumer<ResourceID> wakeUp) {
+    this(callerThreads(threads), clock, wakeUp);
+  }
+
+  ProvisionCalls(ExecutorService callers, Clock clock, Consumer<ResourceID> wakeUp) {
+    this.callers = callers;
+    this.clock = clock;
+    this.wakeUp = wakeUp;
+  }
+
+  private static ExecutorService callerThreads(int threads) {
     AtomicInteger count = new AtomicInteger();
-    this.callers = Executors.newFixedThreadPool(threads, task -> {
+    return Executors.newFixedThreadPool(threads, task -> {
       Thread thread = new Thread(task, "provision-call-" + count.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     });
-    this.clock = clock;
-    this.wakeUp = wakeUp;
   }
 
   /** Whether a call for the resource, of any generation, has not answered yet: for tests of the one-call rule. */
