@@ -4,10 +4,8 @@ import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
-import dev.operators.permissionset.reconciler.PermissionSetProvisioningReconciler.Decision;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,9 +28,9 @@ class CloudErrors {
   }
 
   Decision credentialsUnavailable(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
-      CredentialsException e) {
+      String problem) {
     return slowRetry(resource, next, ConditionReason.CREDENTIALS_UNAVAILABLE, "Credentials unavailable: "
-        + e.getMessage() + ".");
+        + problem + ".");
   }
 
   /**
@@ -59,16 +57,16 @@ class CloudErrors {
       case ACCESS_DENIED -> slowRetry(resource, next, ConditionReason.ACCESS_DENIED, "The credentials"
           + credentialsSource(spec) + " may not do this: " + e.summary() + " Grant the IAM Identity Center "
           + "permissions (for example IdentityCenter:permissionSet:provision); the operator retries on its own.");
-      case PERMISSION_SET_NOT_FOUND -> stall(resource, next, ConditionReason.PERMISSION_SET_NOT_FOUND,
+      case PERMISSION_SET_NOT_FOUND -> lookAgainSlowly(resource, next, ConditionReason.PERMISSION_SET_NOT_FOUND,
           "Instance " + spec.getInstanceId() + " has no permission set " + next.getPermissionSetId()
               + (spec.getPermissionSetId() != null ? " (spec.permissionSetId)" : " (resolved from spec.permissionSetName)")
               + ": " + e.getMessage());
-      case ACCOUNT_NOT_FOUND -> stall(resource, next, ConditionReason.ACCOUNT_NOT_FOUND, "Account "
+      case ACCOUNT_NOT_FOUND -> lookAgainSlowly(resource, next, ConditionReason.ACCOUNT_NOT_FOUND, "Account "
           + spec.getTargetId() + " (spec.targetId) is not an account of the organization: " + e.getMessage());
       case NOT_FOUND -> followingRequest
           ? stall(resource, next, ConditionReason.REQUEST_NOT_FOUND, "Identity Center no longer knows provisioning "
               + "request " + next.getRequestId() + ": " + e.getMessage() + " Change the spec to provision again.")
-          : stall(resource, next, ConditionReason.RESOURCE_NOT_FOUND, "Identity Center could not find what the spec "
+          : lookAgainSlowly(resource, next, ConditionReason.RESOURCE_NOT_FOUND, "Identity Center could not find what the spec "
               + "names; check spec.instanceId and the permission set: " + e.getMessage());
       case INVALID_REQUEST -> stall(resource, next, ConditionReason.REQUEST_REJECTED, "Identity Center rejected "
           + "the request; check spec.instanceId, the permission set and spec.targetId: " + e.getMessage());
@@ -86,11 +84,18 @@ class CloudErrors {
     return Decision.settled(next);
   }
 
+  /** Stalled on something the cloud does not know, which another tool may create soon: it is looked for again. */
+  Decision lookAgainSlowly(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
+      ConditionReason reason, String message) {
+    return retry(resource, next, reason, message + " The operator looks again from time to time.",
+        since -> schedule.nextLookAgain(since, statuses.now()));
+  }
+
   private Decision retry(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
       ConditionReason reason, String message, Function<Instant, Duration> delayFromStart) {
     Instant since = ProvisioningStatusFactory.inStateSince(next, reason).orElseGet(statuses::now);
     statuses.apply(resource, next, reason, message);
-    return new Decision(next, Optional.of(delayFromStart.apply(since)));
+    return Decision.comeBack(next, delayFromStart.apply(since));
   }
 
   private Decision slowRetry(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,

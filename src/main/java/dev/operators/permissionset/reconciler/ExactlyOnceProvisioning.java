@@ -6,7 +6,6 @@ import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import dev.operators.permissionset.identitycenter.ProvisioningRequest;
 import dev.operators.permissionset.identitycenter.ProvisioningTarget;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -22,7 +21,11 @@ final class ExactlyOnceProvisioning {
   private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceProvisioning.class);
 
   private final UnsentProvisions unsent = new UnsentProvisions();
-  private final RequestRecovery recovery = new RequestRecovery();
+  private final RequestRecovery recovery;
+
+  ExactlyOnceProvisioning(RequestRecovery recovery) {
+    this.recovery = recovery;
+  }
 
   /** The intent is recorded in status and no call was made for it: the call may go without asking the cloud. */
   void intentRecorded(String uid, long generation) {
@@ -34,35 +37,49 @@ final class ExactlyOnceProvisioning {
     return pending == null || unsent.contains(uid, pending.getGeneration());
   }
 
+  /** The resource was deleted. */
+  void forget(String uid) {
+    unsent.forget(uid);
+  }
+
   /**
    * The request the intent made: the one an earlier attempt made, when it may have reached the cloud and the cloud
-   * has it, or a new one.
+   * has it, or else a new one; or, when {@code sendIfAbsent} is false (the intent is for a generation the spec has
+   * left), only the earlier attempt's request, if there is one.
    *
    * @param requestsOfOtherChanges request IDs that other resources, or earlier generations, own
    */
-  ProvisioningRequest findOrSend(IdentityCenterClient client, String uid, PendingProvision pending,
-      String instanceId, String permissionSetId, ProvisioningTarget target,
-      Supplier<Set<String>> requestsOfOtherChanges) {
+  CallOutcome findOrSend(IdentityCenterClient client, String uid, PendingProvision pending, String instanceId,
+      ProvisioningTarget target, Supplier<Set<String>> requestsOfOtherChanges, boolean sendIfAbsent) {
     long generation = pending.getGeneration();
+    String permissionSetId = pending.getPermissionSetId();
     if (!unsent.take(uid, generation)) {
-      Optional<ProvisioningRequest> earlier = recovery.find(client, instanceId, permissionSetId, target,
+      RequestRecovery.Finding earlier = recovery.find(client, instanceId, permissionSetId, target,
           Instant.parse(pending.getRecordedAt()), requestsOfOtherChanges.get());
-      if (earlier.isPresent()) {
+      if (earlier instanceof RequestRecovery.Finding.Found found) {
         LOG.info("Found request {} that an earlier provision call made for generation {}; not provisioning again",
-            earlier.get().requestId(), generation);
-        return earlier.get();
+            found.request().requestId(), generation);
+        return new CallOutcome.Requested(found.request());
       }
+      if (earlier instanceof RequestRecovery.Finding.NotListedYet notYet) {
+        return new CallOutcome.NotListedYet(notYet.lookAgainAt());
+      }
+      if (!sendIfAbsent) {
+        return new CallOutcome.NothingSent();
+      }
+    } else if (!sendIfAbsent) {
+      return new CallOutcome.NothingSent();
     }
     try {
       ProvisioningRequest request = client.provision(instanceId, permissionSetId, target);
       LOG.info("Provisioning request {} made for generation {}: {}", request.requestId(), generation,
           request.reportedStatus());
-      return request;
+      return new CallOutcome.Requested(request);
     } catch (IdentityCenterException e) {
       if (!e.category().mayHaveTakenEffect()) {
         unsent.add(uid, generation);
       }
-      throw e;
+      return new CallOutcome.Failed(e);
     }
   }
 }

@@ -1,9 +1,11 @@
 package dev.operators.permissionset.reconciler;
 
+import dev.operators.permissionset.api.v1alpha1.PendingProvision;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
 import dev.operators.permissionset.identitycenter.ProvisioningStatus;
 import dev.operators.permissionset.reconciler.PermissionSetTurns.Key;
+import dev.operators.permissionset.reconciler.PermissionSetTurns.Member;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import java.util.List;
@@ -30,29 +32,45 @@ final class InFlightIndex implements PermissionSetTurns.ResourceView {
         && !ProvisioningStatus.fromWire(status.getProvisioningStatus()).finished();
   }
 
-  @Override
-  public boolean exists(ResourceID resource) {
-    return resources.get(resource).isPresent();
-  }
-
-  @Override
-  public boolean inFlight(ResourceID resource, Key key) {
-    return resources.get(resource).flatMap(InFlightIndex::key).filter(key::equals).isPresent();
-  }
-
-  @Override
-  public Optional<ResourceID> anyInFlight(Key key, ResourceID except) {
-    return resources.byIndex(NAME, key.indexValue()).stream().map(ResourceID::fromResource)
-        .filter(resource -> !resource.equals(except)).findFirst();
-  }
-
-  /** The permission set the resource has a request in flight for, or is about to (its intent is recorded). */
-  private static Optional<Key> key(PermissionSetProvisioning resource) {
+  /**
+   * The permission set the resource has a request in flight for, or is about to (its intent is recorded): the turn
+   * it holds, as far as its status tells.
+   */
+  static Optional<Key> key(PermissionSetProvisioning resource) {
     PermissionSetProvisioningStatus status = resource.getStatus();
-    if (status == null || status.getPermissionSetId() == null || resource.getSpec() == null
-        || (status.getPendingProvision() == null && !hasRequestInFlight(status))) {
+    if (status == null || resource.getSpec() == null) {
       return Optional.empty();
     }
-    return Optional.of(new Key(resource.getSpec().getInstanceId(), status.getPermissionSetId()));
+    PendingProvision pending = status.getPendingProvision();
+    String permissionSetId = pending != null && pending.getPermissionSetId() != null ? pending.getPermissionSetId()
+        : status.getPermissionSetId();
+    if (permissionSetId == null || (pending == null && !hasRequestInFlight(status))) {
+      return Optional.empty();
+    }
+    return Optional.of(new Key(resource.getSpec().getInstanceId(), permissionSetId));
+  }
+
+  static Member member(PermissionSetProvisioning resource) {
+    return new Member(resource.getMetadata().getUid(), ResourceID.fromResource(resource));
+  }
+
+  @Override
+  public boolean exists(Member member) {
+    return cached(member).isPresent();
+  }
+
+  @Override
+  public boolean inFlight(Member member, Key key) {
+    return cached(member).flatMap(InFlightIndex::key).filter(key::equals).isPresent();
+  }
+
+  @Override
+  public List<Member> inFlight(Key key) {
+    return resources.byIndex(NAME, key.indexValue()).stream().map(InFlightIndex::member).toList();
+  }
+
+  private Optional<PermissionSetProvisioning> cached(Member member) {
+    return resources.get(member.resource())
+        .filter(resource -> member.uid().equals(resource.getMetadata().getUid()));
   }
 }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -15,12 +16,17 @@ import java.util.function.Consumer;
  * with 409 while one is in progress, so per (instance, permission set) one resource at a time may have a request in
  * flight; the others wait, the longest waiting first, and the next is woken when the turn ends.
  *
- * <p>A turn this process granted lasts until {@link #leave} (the reconciler calls it once the resource has nothing
- * in flight). After a restart nothing is granted yet, so the first resource to ask for a permission set's turn finds
- * out from the cached resources whether another one already has a request in flight; such a holder is checked
- * against the cache each time, since its turn was granted by a process that no longer exists. The cache is asked
- * only that first time: later, every turn of the permission set was granted here, and the cache may still show a
- * resource that just left as in flight, because its status write has not come back yet.
+ * <p>Resources are known by uid: a resource deleted and created again under the same name is another resource, and
+ * starts at the back of the line. A turn lasts until the holder {@link #leave leaves} (it has nothing in flight) or
+ * is deleted ({@link #leave} again, from the delete notification).
+ *
+ * <p>After a restart nothing is granted yet. The first resource to ask for a permission set's turn finds out from the
+ * cached resources which ones have a request in flight (or an intent recorded) for it: each is a holder until it
+ * leaves, and those holders are checked against the cache each time, since their turn was granted by a process that
+ * no longer exists. A resource whose own status shows that it held the turn before the restart gets it back at once,
+ * whoever else holds it: it must finish what it started, and must not lose its place. The cache is asked only that
+ * first time: later, every turn of the permission set was granted here, and the cache may still show a resource that
+ * just left as in flight, because its status write has not come back yet.
  */
 final class PermissionSetTurns {
 
@@ -32,35 +38,49 @@ final class PermissionSetTurns {
     }
   }
 
+  /** A resource in a line: its uid, which it is known by, and where to wake it. */
+  record Member(String uid, ResourceID resource) {
+  }
+
   /**
    * The answer to a resource that asks for its turn.
    *
-   * @param nextButHolderUnconfirmed the resource is next, and the holder is known only from the cache: nobody here
+   * @param ahead how many wait before it
+   * @param holdersUnconfirmed the resource is next, and every holder is known only from the cache: nobody here
    *     will see it leave, so the resource should ask again soon
    */
-  record Turn(boolean granted, Optional<ResourceID> holder, int ahead, boolean nextButHolderUnconfirmed) {
+  record Turn(boolean granted, int ahead, boolean holdersUnconfirmed) {
+
+    static Turn grant() {
+      return new Turn(true, 0, false);
+    }
   }
 
   /** What the cached resources say; the turns hold no resource themselves. */
   interface ResourceView {
 
-    boolean exists(ResourceID resource);
+    /** Whether the resource still exists: the cache has a resource of that name with that uid. */
+    boolean exists(Member member);
 
     /** Whether the resource, as cached, has a request in flight (or about to be) for this permission set. */
-    boolean inFlight(ResourceID resource, Key key);
+    boolean inFlight(Member member, Key key);
 
-    /** A cached resource other than {@code except} with a request in flight for this permission set. */
-    Optional<ResourceID> anyInFlight(Key key, ResourceID except);
+    /** The cached resources with a request in flight, or about to be, for this permission set. */
+    List<Member> inFlight(Key key);
   }
 
   private static final class Line {
-    private ResourceID holder;
-    private boolean holderFromCache;
-    private final Map<ResourceID, Instant> waiting = new HashMap<>();
+    /** Holders granted here, and whether each is known only from the cache. */
+    private final Map<Member, Boolean> holders = new HashMap<>();
+    private final Map<Member, Instant> waiting = new HashMap<>();
+
+    private boolean empty() {
+      return holders.isEmpty() && waiting.isEmpty();
+    }
   }
 
   private final Map<Key, Line> lines = new HashMap<>();
-  private final Map<ResourceID, Key> lineOf = new HashMap<>();
+  private final Map<String, Key> lineOf = new HashMap<>();
   private final Set<Key> askedCache = new HashSet<>();
   private final Consumer<ResourceID> wakeUp;
   private ResourceView resources;
@@ -74,74 +94,86 @@ final class PermissionSetTurns {
   }
 
   /**
-   * Grants the turn for {@code key} to {@code resource} if nobody has it and nobody has waited longer, or keeps the
-   * resource in line.
+   * Grants the turn for {@code key} to the resource if nobody holds it and nobody has waited longer, or if the
+   * resource held it before; else keeps the resource in line.
    *
    * @param waitingSince since when the resource waits, as its status says, so the order survives restarts
+   * @param heldBefore the resource's status shows that it held this turn (an intent recorded, or a request in
+   *     flight) and had not given it up
    */
-  synchronized Turn take(Key key, ResourceID resource, Instant waitingSince) {
-    Key current = lineOf.get(resource);
-    if (current != null && !current.equals(key)) {
-      next(resource).ifPresent(wakeUp);
+  Turn take(Key key, Member member, Instant waitingSince, boolean heldBefore) {
+    Optional<ResourceID> next;
+    Turn turn;
+    synchronized (this) {
+      Key current = lineOf.get(member.uid());
+      next = current != null && !current.equals(key) ? remove(member.uid()) : Optional.empty();
+      turn = takeIn(key, member, waitingSince, heldBefore);
     }
+    next.ifPresent(wakeUp);
+    return turn;
+  }
+
+  private Turn takeIn(Key key, Member member, Instant waitingSince, boolean heldBefore) {
     Line line = lines.computeIfAbsent(key, k -> new Line());
-    lineOf.put(resource, key);
-    if (line.holder == null && askedCache.add(key)) {
-      resources.anyInFlight(key, resource).ifPresent(other -> {
-        line.holder = other;
-        line.holderFromCache = true;
-        lineOf.putIfAbsent(other, key);
+    lineOf.put(member.uid(), key);
+    if (askedCache.add(key)) {
+      resources.inFlight(key).stream().filter(holder -> !holder.equals(member)).forEach(holder -> {
+        line.holders.putIfAbsent(holder, true);
+        lineOf.putIfAbsent(holder.uid(), key);
       });
-    } else if (line.holder != null && !line.holder.equals(resource) && !holds(line, key)) {
-      line.holder = null;
     }
-    if (resource.equals(line.holder)) {
-      line.holderFromCache = false;
-      return granted(resource);
+    line.holders.entrySet().removeIf(holder -> !holder.getKey().equals(member) && !holds(holder.getKey(),
+        holder.getValue(), key));
+    if (line.holders.containsKey(member) || heldBefore) {
+      line.waiting.remove(member);
+      line.holders.put(member, false);
+      return Turn.grant();
     }
-    line.waiting.putIfAbsent(resource, waitingSince);
-    line.waiting.keySet().removeIf(waiter -> !waiter.equals(resource) && !resources.exists(waiter));
-    Instant since = line.waiting.get(resource);
-    int ahead = (int) line.waiting.entrySet().stream().filter(e -> isBefore(e.getKey(), e.getValue(), resource, since))
+    line.waiting.putIfAbsent(member, waitingSince);
+    line.waiting.keySet().removeIf(waiter -> !waiter.equals(member) && !resources.exists(waiter));
+    Instant since = line.waiting.get(member);
+    int ahead = (int) line.waiting.entrySet().stream()
+        .filter(e -> isBefore(e.getKey(), e.getValue(), member, since))
         .count();
-    if (line.holder == null && ahead == 0) {
-      line.waiting.remove(resource);
-      line.holder = resource;
-      line.holderFromCache = false;
-      return granted(resource);
+    if (line.holders.isEmpty() && ahead == 0) {
+      line.waiting.remove(member);
+      line.holders.put(member, false);
+      return Turn.grant();
     }
-    return new Turn(false, Optional.ofNullable(line.holder), ahead, ahead == 0 && line.holderFromCache);
+    boolean holdersUnconfirmed = ahead == 0 && line.holders.values().stream().allMatch(fromCache -> fromCache);
+    return new Turn(false, ahead, holdersUnconfirmed);
   }
 
-  private static Turn granted(ResourceID resource) {
-    return new Turn(true, Optional.of(resource), 0, false);
+  /**
+   * The resource has nothing in flight any more, or was deleted: it leaves its line, and if the turn is free, the
+   * next in line is woken.
+   */
+  void leave(String uid) {
+    Optional<ResourceID> next;
+    synchronized (this) {
+      next = remove(uid);
+    }
+    next.ifPresent(wakeUp);
   }
 
-  /** The resource has nothing in flight any more: it leaves its line, and the next in line is woken. */
-  void leave(ResourceID resource) {
-    next(resource).ifPresent(wakeUp);
-  }
-
-  private synchronized Optional<ResourceID> next(ResourceID leaving) {
-    Key key = lineOf.remove(leaving);
+  private Optional<ResourceID> remove(String uid) {
+    Key key = lineOf.remove(uid);
     if (key == null) {
       return Optional.empty();
     }
     Line line = lines.get(key);
-    if (leaving.equals(line.holder)) {
-      line.holder = null;
-    }
-    line.waiting.remove(leaving);
-    if (line.holder == null && line.waiting.isEmpty()) {
+    line.holders.keySet().removeIf(holder -> holder.uid().equals(uid));
+    line.waiting.keySet().removeIf(waiter -> waiter.uid().equals(uid));
+    if (line.empty()) {
       lines.remove(key);
     }
-    if (line.holder != null) {
+    if (!line.holders.isEmpty()) {
       return Optional.empty();
     }
     return line.waiting.entrySet().stream()
-        .min(Comparator.<Map.Entry<ResourceID, Instant>, Instant>comparing(Map.Entry::getValue)
-            .thenComparing(e -> e.getKey().toString()))
-        .map(Map.Entry::getKey);
+        .min(Comparator.<Map.Entry<Member, Instant>, Instant>comparing(Map.Entry::getValue)
+            .thenComparing(e -> e.getKey().uid()))
+        .map(e -> e.getKey().resource());
   }
 
   /** Resources in a line, holding or waiting: what the turns remember, for tests of their bounds. */
@@ -149,18 +181,33 @@ final class PermissionSetTurns {
     return lineOf.size();
   }
 
-  private boolean holds(Line line, Key key) {
-    if (!resources.exists(line.holder)) {
-      return false;
+  /** Holders of the permission set's turn now, for tests of the one-at-a-time rule. */
+  synchronized Set<String> holders(Key key) {
+    Line line = lines.get(key);
+    Set<String> uids = new HashSet<>();
+    if (line != null) {
+      line.holders.keySet().forEach(holder -> uids.add(holder.uid()));
     }
-    return !line.holderFromCache || resources.inFlight(line.holder, key);
+    return uids;
   }
 
-  private static boolean isBefore(ResourceID other, Instant otherSince, ResourceID resource, Instant since) {
-    if (other.equals(resource)) {
+  private boolean holds(Member holder, boolean fromCache, Key key) {
+    if (!resources.exists(holder)) {
+      lineOf.remove(holder.uid(), key);
+      return false;
+    }
+    boolean holds = !fromCache || resources.inFlight(holder, key);
+    if (!holds) {
+      lineOf.remove(holder.uid(), key);
+    }
+    return holds;
+  }
+
+  private static boolean isBefore(Member other, Instant otherSince, Member member, Instant since) {
+    if (other.equals(member)) {
       return false;
     }
     int bySince = otherSince.compareTo(since);
-    return bySince < 0 || (bySince == 0 && other.toString().compareTo(resource.toString()) < 0);
+    return bySince < 0 || (bySince == 0 && other.uid().compareTo(member.uid()) < 0);
   }
 }

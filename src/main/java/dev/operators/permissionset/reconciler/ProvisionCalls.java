@@ -2,11 +2,7 @@ package dev.operators.permissionset.reconciler;
 
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
-import dev.operators.permissionset.identitycenter.ProvisioningRequest;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -28,45 +24,32 @@ import org.slf4j.MDC;
  * whose request finished and whose turn should pass on. The reconciler starts the call once the intent is recorded,
  * and the call wakes the resource when its answer is here.
  *
- * <p>Answers live only in memory: after a restart the recorded intent leads to {@link RequestRecovery}, as for any
- * answer that got lost.
+ * <p>An answer is kept, whatever generation it was for, until the reconciler has read back a status that records
+ * it ({@link #release}) or the resource is deleted ({@link #forget}): a status write that failed, on a conflict or
+ * a restart of the API server, must not lose what the cloud said. After a restart of the operator the recorded
+ * intent leads to {@link RequestRecovery}, as for any answer that got lost.
  */
 final class ProvisionCalls implements AutoCloseable {
 
-  /** A resource deleted while its call ran never picks the answer up; it is forgotten after this long. */
-  static final Duration UNCLAIMED_ANSWER_LIFETIME = Duration.ofMinutes(10);
   private static final Logger LOG = LoggerFactory.getLogger(ProvisionCalls.class);
+  private static final String OPERATION = "ProvisionPermissionSet";
 
-  /** What a call for one generation of a resource brought back: the request, or why there is none. */
-  record Answer(long generation, Optional<ProvisioningRequest> request, Optional<IdentityCenterException> error,
-      Instant at) {
-
-    static Answer of(long generation, ProvisioningRequest request, Instant at) {
-      return new Answer(generation, Optional.of(request), Optional.empty(), at);
-    }
-
-    static Answer failed(long generation, IdentityCenterException error, Instant at) {
-      return new Answer(generation, Optional.empty(), Optional.of(error), at);
-    }
-
-    ProvisioningRequest requestOrThrow() {
-      return request.orElseThrow(error::orElseThrow);
-    }
+  /** What a call made for one intent (one generation of a resource) brought back. */
+  record Answer(long generation, CallOutcome outcome) {
   }
 
   private final Set<String> running = new HashSet<>();
   private final Map<String, Answer> answers = new HashMap<>();
   private final ExecutorService callers;
-  private final Clock clock;
   private final Consumer<ResourceID> wakeUp;
+  private boolean stopped;
 
-  ProvisionCalls(int threads, Clock clock, Consumer<ResourceID> wakeUp) {
-    this(callerThreads(threads), clock, wakeUp);
+  ProvisionCalls(int threads, Consumer<ResourceID> wakeUp) {
+    this(callerThreads(threads), wakeUp);
   }
 
-  ProvisionCalls(ExecutorService callers, Clock clock, Consumer<ResourceID> wakeUp) {
+  ProvisionCalls(ExecutorService callers, Consumer<ResourceID> wakeUp) {
     this.callers = callers;
-    this.clock = clock;
     this.wakeUp = wakeUp;
   }
 
@@ -79,30 +62,30 @@ final class ProvisionCalls implements AutoCloseable {
     });
   }
 
-  /** Whether a call for the resource, of any generation, has not answered yet: for tests of the one-call rule. */
+  /** Whether a call for the resource has not answered yet. */
   synchronized boolean running(String uid) {
     return running.contains(uid);
   }
 
-  /**
-   * The answer of the call made for this generation, once; else starts the call, unless one runs for the resource,
-   * and the resource is woken when it answers. One step, so that an answer arriving in between cannot start a second
-   * call. An answer for another generation is dropped, as the status write that would have recorded it fails when
-   * the spec changes under it.
-   */
-  synchronized Optional<Answer> answerOrCall(String uid, long generation, ResourceID resource,
-      Supplier<ProvisioningRequest> call) {
-    Optional<Answer> answer = Optional.ofNullable(answers.remove(uid))
-        .filter(answered -> answered.generation() == generation);
-    if (answer.isEmpty() && running.add(uid)) {
-      start(uid, generation, resource, call);
-    }
-    return answer;
+  /** The answer of the resource's last call, until it is released. */
+  synchronized Optional<Answer> answer(String uid) {
+    return Optional.ofNullable(answers.get(uid));
   }
 
-  private void start(String uid, long generation, ResourceID resource, Supplier<ProvisioningRequest> call) {
-    Instant now = clock.instant();
-    answers.values().removeIf(answer -> answer.at().plus(UNCLAIMED_ANSWER_LIFETIME).isBefore(now));
+  /**
+   * Starts the call for {@code generation} of the resource, which is woken when it answers; nothing when a call of
+   * the resource runs or its answer has not been released.
+   */
+  synchronized void start(String uid, long generation, ResourceID resource, Supplier<CallOutcome> call) {
+    if (stopped) {
+      answers.put(uid, new Answer(generation, new CallOutcome.Failed(notSent("this replica stopped sending provision "
+          + "calls (it no longer leads, or it is shutting down)"))));
+      wakeUp.accept(resource);
+      return;
+    }
+    if (answers.containsKey(uid) || !running.add(uid)) {
+      return;
+    }
     Map<String, String> logContext = MDC.getCopyOfContextMap();
     try {
       callers.execute(() -> {
@@ -117,37 +100,69 @@ final class ProvisionCalls implements AutoCloseable {
       });
     } catch (RejectedExecutionException e) {
       running.remove(uid);
-      throw new IdentityCenterException("ProvisionPermissionSet", ErrorCategory.UNAVAILABLE, 0, null,
-          "the operator is shutting down; the call was not sent", null, e);
+      answers.put(uid, new Answer(generation, new CallOutcome.Failed(notSent("the operator is shutting down"))));
     }
   }
 
-  /** Calls running or answered and not yet picked up: what this holds, for tests of its bounds. */
+  /** The status read back records the answer (or no longer needs it): it need not be kept any longer. */
+  synchronized void release(String uid) {
+    answers.remove(uid);
+  }
+
+  /** The resource was deleted: a running call still answers, but its answer is not kept. */
+  synchronized void forget(String uid) {
+    answers.remove(uid);
+    running.remove(uid);
+  }
+
+  /** Calls running or answered and not yet released: what this holds, for tests of its bounds. */
   synchronized int size() {
     return running.size() + answers.size();
   }
 
-  @Override
-  public void close() {
+  /**
+   * No call leaves from now on, also none already handed to a thread and waiting for the rate limit: a replica that
+   * stopped leading must not provision beside the new leader, which will find the intents uncertain and ask the cloud.
+   */
+  void stop() {
+    synchronized (this) {
+      stopped = true;
+    }
     callers.shutdownNow();
   }
 
-  private void answer(String uid, long generation, ResourceID resource, Supplier<ProvisioningRequest> call) {
-    Answer answer;
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private synchronized boolean sending() {
+    return !stopped;
+  }
+
+  private void answer(String uid, long generation, ResourceID resource, Supplier<CallOutcome> call) {
+    CallOutcome outcome;
     try {
-      answer = Answer.of(generation, call.get(), clock.instant());
+      outcome = sending() ? call.get() : new CallOutcome.Failed(notSent("this replica stopped sending provision "
+          + "calls"));
     } catch (IdentityCenterException e) {
-      answer = Answer.failed(generation, e, clock.instant());
+      outcome = new CallOutcome.Failed(e);
     } catch (RuntimeException e) {
       LOG.error("The provision call for generation {} failed unexpectedly", generation, e);
-      answer = Answer.failed(generation, new IdentityCenterException("ProvisionPermissionSet",
-          ErrorCategory.INVALID_RESPONSE, 0, null, "the call failed unexpectedly: " + e.getClass().getSimpleName(),
-          null, e), clock.instant());
+      outcome = new CallOutcome.Failed(new IdentityCenterException(OPERATION, ErrorCategory.INVALID_RESPONSE, 0, null,
+          "the call failed unexpectedly: " + e.getClass().getSimpleName(), null, e));
     }
     synchronized (this) {
-      running.remove(uid);
-      answers.put(uid, answer);
+      if (!running.remove(uid)) {
+        return;
+      }
+      answers.put(uid, new Answer(generation, outcome));
     }
     wakeUp.accept(resource);
+  }
+
+  private static IdentityCenterException notSent(String why) {
+    return new IdentityCenterException(OPERATION, ErrorCategory.UNAVAILABLE, 0, null, why + "; the call was not sent",
+        null, null);
   }
 }

@@ -19,6 +19,13 @@ public class ProvisioningSchedule {
   /** Credentials and permissions are fixed by people, outside the cluster: no point in asking often. */
   static final Duration MIN_SLOW_RETRY_DELAY = Duration.ofSeconds(30);
 
+  /** The first look again for something the cloud did not know; the waits double from there... */
+  static final Duration FIRST_LOOK_AGAIN = Duration.ofMinutes(1);
+  /** ...up to this. */
+  static final Duration MAX_LOOK_AGAIN = Duration.ofMinutes(30);
+
+  private static final Duration MIN_WAIT = Duration.ofMillis(100);
+
   private final Timing timing;
 
   public ProvisioningSchedule(Timing timing) {
@@ -65,6 +72,21 @@ public class ProvisioningSchedule {
    */
   public Duration nextUnconfirmedTurnCheck() {
     return jitter(timing.pollInitial());
+  }
+
+  public Duration firstLookAgain() {
+    return FIRST_LOOK_AGAIN;
+  }
+
+  /** As long as the cloud has not known it, between a minute and half an hour: the waits double. */
+  public Duration nextLookAgain(Instant notFoundSince, Instant now) {
+    return jitter(clamp(Duration.between(notFoundSince, now), FIRST_LOOK_AGAIN, MAX_LOOK_AGAIN));
+  }
+
+  /** From now until {@code at}, and at least a moment, so that a time just past is not a busy loop. */
+  public Duration until(Instant at, Instant now) {
+    Duration left = Duration.between(now, at);
+    return left.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : left;
   }
 
   public Timing timing() {

@@ -26,6 +26,11 @@ final class UnsentProvisions {
     return unsent.contains(key(uid, generation));
   }
 
+  /** Every intent of the resource, which was deleted. */
+  void forget(String uid) {
+    unsent.removeIf(key -> key.startsWith(uid + "@"));
+  }
+
   private static String key(String uid, long generation) {
     return uid + "@" + generation;
   }

@@ -94,6 +94,16 @@ public final class PermissionSetOperator implements AutoCloseable {
     AtomicBoolean leading = new AtomicBoolean(!election.enabled());
     AtomicBoolean stopping = new AtomicBoolean();
     OperatorMetrics metrics = new OperatorMetrics(leading::get);
+    EventRecorder events = new EventRecorder(kubernetes, EVENT_COMPONENT, EVENT_CONTROLLER, config.instance(), clock,
+        metrics.registry());
+    ProvisioningMetrics provisioningMetrics = new ProvisioningMetrics(metrics.registry());
+    ProvisioningObserver observer = ProvisioningObserver.all(List.of(new ProvisioningEvents(events),
+        provisioningMetrics));
+    ProvisioningStatusFactory statuses = new ProvisioningStatusFactory(clock);
+    PermissionSetProvisioningReconciler reconciler = new PermissionSetProvisioningReconciler(
+        new MeteredIdentityCenterClientFactory(clients, metrics.registry()),
+        new CredentialsResolver(kubernetes, config.defaultCredentials()), statuses,
+        new ProvisioningSchedule(config.timing()), observer);
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(kubernetes)
           // the reconciler writes status itself, with optimistic locking, and JOSDK writes nothing else (no
@@ -106,6 +116,8 @@ public final class PermissionSetOperator implements AutoCloseable {
           .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics.registry()));
       if (election.enabled()) {
         o.withLeaderElectionConfiguration(leaderElection(config, leading, () -> {
+          // fencing: calls already handed to their threads must not leave beside the new leader
+          reconciler.stopProvisioning();
           if (!stopping.get()) {
             LOG.error("{} lost Lease {} while running", config.instance(), election.leaseName());
             onLostLease.run();
@@ -113,16 +125,6 @@ public final class PermissionSetOperator implements AutoCloseable {
         }));
       }
     });
-    EventRecorder events = new EventRecorder(kubernetes, EVENT_COMPONENT, EVENT_CONTROLLER, config.instance(), clock,
-        metrics.registry());
-    ProvisioningMetrics provisioningMetrics = new ProvisioningMetrics(metrics.registry());
-    ProvisioningObserver observer = ProvisioningObserver.all(List.of(new ProvisioningEvents(events),
-        provisioningMetrics));
-    ProvisioningStatusFactory statuses = new ProvisioningStatusFactory(clock);
-    PermissionSetProvisioningReconciler reconciler = new PermissionSetProvisioningReconciler(
-        new MeteredIdentityCenterClientFactory(clients, metrics.registry()),
-        new CredentialsResolver(kubernetes, config.defaultCredentials()), statuses,
-        new ProvisioningSchedule(config.timing()), observer);
     // Cloud failures are retried by the reconciler itself; this retry covers the rest (a failed status write)
     // and, unlike JOSDK's default, never gives up.
     GenericRetry retry = GenericRetry.defaultLimitedExponentialRetry()

@@ -1,22 +1,20 @@
 package dev.operators.permissionset.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import dev.operators.permissionset.identitycenter.ProvisioningRequest;
 import dev.operators.permissionset.identitycenter.ProvisioningStatus;
-import dev.operators.permissionset.testing.MutableClock;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -29,9 +27,8 @@ class ProvisionCallsTest {
   private static final ResourceID RESOURCE = new ResourceID("a", "ns");
   private static final String UID = "uid-a";
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final List<ResourceID> woken = new CopyOnWriteArrayList<>();
-  /** Counted as they are handed to the threads, inside {@code answerOrCall}: no waiting to see whether one ran. */
+  /** Counted as they are handed to the threads: no waiting to see whether one ran. */
   private final AtomicInteger callsStarted = new AtomicInteger();
   private final ExecutorService callers = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS,
       new LinkedBlockingQueue<>()) {
@@ -41,103 +38,125 @@ class ProvisionCallsTest {
       super.execute(call);
     }
   };
-  private final ProvisionCalls calls = new ProvisionCalls(callers, clock, woken::add);
+  private final ProvisionCalls calls = new ProvisionCalls(callers, woken::add);
 
   @AfterEach
   void close() {
     calls.close();
   }
 
-  private static ProvisioningRequest inProgress(String requestId) {
-    return new ProvisioningRequest(requestId, ProvisioningStatus.IN_PROGRESS, "IN_PROGRESS", Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.empty());
+  private static CallOutcome inProgress(String requestId) {
+    return new CallOutcome.Requested(new ProvisioningRequest(requestId, ProvisioningStatus.IN_PROGRESS,
+        "IN_PROGRESS", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
   }
 
-  /** Asks for the answer where no call may start: one that starts fails the test. */
-  private Optional<ProvisionCalls.Answer> answer(long generation) {
-    int startedBefore = callsStarted.get();
-    Optional<ProvisionCalls.Answer> answer = calls.answerOrCall(UID, generation, RESOURCE,
-        () -> inProgress("r-unexpected"));
-    assertThat(callsStarted).as("a call started while one ran or an answer waited").hasValue(startedBefore);
-    return answer;
+  private static String requestId(ProvisionCalls.Answer answer) {
+    return ((CallOutcome.Requested) answer.outcome()).request().requestId();
   }
 
-  @Test
-  void theAnswerWakesTheResourceAndIsTakenOnceForItsGeneration() {
-    assertThat(calls.answerOrCall(UID, 3, RESOURCE, () -> inProgress("r-1"))).isEmpty();
-
-    await().atMost(Duration.ofSeconds(5)).until(() -> woken.contains(RESOURCE));
-    assertThat(calls.running(UID)).isFalse();
-    assertThat(answer(3)).map(answer -> answer.requestOrThrow().requestId()).contains("r-1");
-    assertThat(calls.answerOrCall(UID, 3, RESOURCE, () -> inProgress("r-2"))).as("taken once").isEmpty();
-    assertThat(callsStarted).as("with the answer taken, the next ask calls again").hasValue(2);
+  private void awaitAnswer() {
+    await().atMost(Duration.ofSeconds(5)).until(() -> woken.contains(RESOURCE) && !calls.running(UID));
   }
 
   @Test
-  void aSecondCallForTheResourceWaitsUntilTheFirstAnswered() throws InterruptedException {
+  void theAnswerWakesTheResourceAndIsKeptUntilReleased() {
+    calls.start(UID, 1, RESOURCE, () -> inProgress("r-1"));
+    awaitAnswer();
+
+    assertThat(calls.answer(UID)).map(ProvisionCallsTest::requestId).contains("r-1");
+    assertThat(calls.answer(UID)).as("reading it does not let it go: the status that records it may still fail")
+        .isPresent();
+
+    calls.release(UID);
+    assertThat(calls.answer(UID)).isEmpty();
+    assertThat(calls.size()).isZero();
+  }
+
+  @Test
+  void noSecondCallStartsWhileOneRunsOrItsAnswerIsKept() {
     CountDownLatch release = new CountDownLatch(1);
-    calls.answerOrCall(UID, 1, RESOURCE, () -> {
+    calls.start(UID, 1, RESOURCE, () -> {
       waitFor(release);
       return inProgress("r-1");
     });
+    calls.start(UID, 1, RESOURCE, () -> inProgress("r-2"));
+    assertThat(callsStarted).as("a second call while the first runs").hasValue(1);
 
-    assertThat(answer(1)).isEmpty();
-    assertThat(answer(2)).isEmpty();
-    assertThat(calls.running(UID)).isTrue();
     release.countDown();
+    awaitAnswer();
+    calls.start(UID, 2, RESOURCE, () -> inProgress("r-3"));
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> !calls.running(UID));
-    assertThat(callsStarted).hasValue(1);
-    assertThat(answer(1)).map(answer -> answer.requestOrThrow().requestId()).contains("r-1");
-  }
-
-  @Test
-  void anAnswerForAnotherGenerationIsDropped() {
-    calls.answerOrCall(UID, 1, RESOURCE, () -> inProgress("r-old"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> woken.contains(RESOURCE));
-
-    assertThat(calls.answerOrCall(UID, 2, RESOURCE, () -> inProgress("r-new"))).isEmpty();
-    await().atMost(Duration.ofSeconds(5)).until(() -> !calls.running(UID));
-    assertThat(answer(2)).map(answer -> answer.requestOrThrow().requestId()).contains("r-new");
+    assertThat(callsStarted).as("a call for the next generation while the first answer is not recorded")
+        .hasValue(1);
+    assertThat(calls.answer(UID)).map(ProvisionCalls.Answer::generation).contains(1L);
   }
 
   @Test
   void aFailedCallHandsItsErrorToTheReconciler() {
     IdentityCenterException refused = new IdentityCenterException("ProvisionPermissionSet",
         ErrorCategory.CONFLICT, 409, "IIC.1257", "Duplicate entity objects.", null, null);
-    calls.answerOrCall(UID, 1, RESOURCE, () -> {
-      throw refused;
-    });
-    await().atMost(Duration.ofSeconds(5)).until(() -> woken.contains(RESOURCE));
+    calls.start(UID, 1, RESOURCE, () -> new CallOutcome.Failed(refused));
+    awaitAnswer();
 
-    ProvisionCalls.Answer answer = answer(1).orElseThrow();
-    assertThatThrownBy(answer::requestOrThrow).isSameAs(refused);
+    assertThat(calls.answer(UID).orElseThrow().outcome()).isEqualTo(new CallOutcome.Failed(refused));
   }
 
   @Test
   void anUnexpectedFailureBecomesAnErrorThatSaysTheCallMayHaveReachedTheCloud() {
-    calls.answerOrCall(UID, 1, RESOURCE, () -> {
+    calls.start(UID, 1, RESOURCE, () -> {
       throw new IllegalStateException("bug");
     });
-    await().atMost(Duration.ofSeconds(5)).until(() -> woken.contains(RESOURCE));
+    awaitAnswer();
 
-    ProvisionCalls.Answer answer = answer(1).orElseThrow();
-    assertThatThrownBy(answer::requestOrThrow).isInstanceOfSatisfying(IdentityCenterException.class,
-        e -> assertThat(e.category().mayHaveTakenEffect()).isTrue());
+    assertThat(calls.answer(UID).orElseThrow().outcome()).isInstanceOfSatisfying(CallOutcome.Failed.class,
+        failed -> assertThat(failed.error().category().mayHaveTakenEffect()).isTrue());
   }
 
   @Test
-  void anAnswerNobodyTakesIsForgottenWhenAnotherCallStartsLongAfter() {
-    ResourceID deleted = new ResourceID("deleted", "ns");
-    calls.answerOrCall("uid-deleted", 1, deleted, () -> inProgress("r-1"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> calls.size() == 1 && !woken.isEmpty());
+  void aDeletedResourceIsForgottenAndItsLateAnswerIsNotKept() {
+    CountDownLatch release = new CountDownLatch(1);
+    calls.start(UID, 1, RESOURCE, () -> {
+      waitFor(release);
+      return inProgress("r-1");
+    });
 
-    clock.advance(ProvisionCalls.UNCLAIMED_ANSWER_LIFETIME.plusSeconds(1));
-    calls.answerOrCall(UID, 1, RESOURCE, () -> inProgress("r-2"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> woken.contains(RESOURCE));
+    calls.forget(UID);
+    release.countDown();
 
-    assertThat(calls.size()).as("only the answer that can still be taken").isEqualTo(1);
-    assertThat(calls.answerOrCall("uid-deleted", 1, deleted, () -> inProgress("r-3"))).isEmpty();
+    await().atMost(Duration.ofSeconds(5)).until(() -> callers instanceof ThreadPoolExecutor pool
+        && pool.getCompletedTaskCount() == 1);
+    assertThat(calls.size()).isZero();
+    assertThat(woken).isEmpty();
+  }
+
+  @Test
+  void afterLeadershipIsLostNoCallLeavesAlsoNoneAlreadyHandedToAThread() throws InterruptedException {
+    CountDownLatch busy = new CountDownLatch(1);
+    AtomicInteger sent = new AtomicInteger();
+    ExecutorService oneThread = Executors.newSingleThreadExecutor();
+    ProvisionCalls single = new ProvisionCalls(oneThread, woken::add);
+    single.start("uid-busy", 1, new ResourceID("busy", "ns"), () -> {
+      busy.countDown();
+      waitFor(new CountDownLatch(1));
+      return inProgress("r-busy");
+    });
+    single.start(UID, 1, RESOURCE, () -> {
+      sent.incrementAndGet();
+      return inProgress("r-late");
+    });
+    waitFor(busy);
+
+    single.stop();
+    single.start("uid-new", 1, new ResourceID("new", "ns"), () -> {
+      sent.incrementAndGet();
+      return inProgress("r-new");
+    });
+
+    assertThat(oneThread.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(sent).as("calls queued or started after the replica stopped leading").hasValue(0);
+    assertThat(single.answer("uid-new")).hasValueSatisfying(answer -> assertThat(answer.outcome())
+        .isInstanceOfSatisfying(CallOutcome.Failed.class, failed -> assertThat(failed.error().getMessage())
+            .contains("no longer leads")));
   }
 
   private static void waitFor(CountDownLatch latch) {

@@ -18,12 +18,21 @@ public class PendingProvision {
       + "after this time, for the same permission set and target, is the one this call made.")
   private String recordedAt;
 
+  @JsonPropertyDescription("The permission set the call provisions, resolved when the intent was recorded.")
+  private String permissionSetId;
+
+  @JsonPropertyDescription("The account the call provisions to; absent when it provisions to all accounts the "
+      + "permission set is provisioned to.")
+  private String accountId;
+
   public PendingProvision() {
   }
 
-  public PendingProvision(Long generation, String recordedAt) {
+  public PendingProvision(Long generation, String recordedAt, String permissionSetId, String accountId) {
     this.generation = generation;
     this.recordedAt = recordedAt;
+    this.permissionSetId = permissionSetId;
+    this.accountId = accountId;
   }
 
   public Long getGeneration() {
@@ -42,19 +51,37 @@ public class PendingProvision {
     this.recordedAt = recordedAt;
   }
 
+  public String getPermissionSetId() {
+    return permissionSetId;
+  }
+
+  public void setPermissionSetId(String permissionSetId) {
+    this.permissionSetId = permissionSetId;
+  }
+
+  public String getAccountId() {
+    return accountId;
+  }
+
+  public void setAccountId(String accountId) {
+    this.accountId = accountId;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof PendingProvision other && Objects.equals(generation, other.generation)
-        && Objects.equals(recordedAt, other.recordedAt);
+        && Objects.equals(recordedAt, other.recordedAt) && Objects.equals(permissionSetId, other.permissionSetId)
+        && Objects.equals(accountId, other.accountId);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(generation, recordedAt);
+    return Objects.hash(generation, recordedAt, permissionSetId, accountId);
   }
 
   @Override
   public String toString() {
-    return "PendingProvision{generation=" + generation + ", recordedAt=" + recordedAt + "}";
+    return "PendingProvision{generation=" + generation + ", recordedAt=" + recordedAt + ", permissionSetId="
+        + permissionSetId + ", accountId=" + accountId + "}";
   }
 }

@@ -1,0 +1,58 @@
+package dev.operators.permissionset.reconciler;
+
+import dev.operators.permissionset.identitycenter.IdentityCenterException;
+import dev.operators.permissionset.identitycenter.ProvisioningRequest;
+import dev.operators.permissionset.reconciler.PermissionSetTurns.Turn;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What a reconcile observed before deciding: the spec's problems, what this process holds for the resource, and,
+ * only where its {@link Stage} needs them, the credentials, what the cloud said and the resource's turn.
+ *
+ * @param credentialsProblem why the credentials cannot be used, naming the Secret and key, never a value
+ */
+record Facts(Instant now, Optional<String> specProblem, Optional<ProvisionCalls.Answer> answer, boolean callRunning,
+    Optional<String> credentialsProblem, Optional<Cloud> cloud, Optional<Turn> turn) {
+
+  /** What the cloud said, in the stages that ask it. */
+  sealed interface Cloud {
+
+    /** The request followed finished; this is its outcome as the cloud told it. */
+    record RequestFinished(ProvisioningRequest request) implements Cloud {
+    }
+
+    /** The request followed is still in flight, as far as the cloud told. */
+    record RequestInFlight(String reportedStatus) implements Cloud {
+    }
+
+    /** The spec's permission set, by ID or resolved from its name. */
+    record PermissionSetResolved(String permissionSetId) implements Cloud {
+    }
+
+    /** The instance has no permission set of the spec's name. */
+    record NoPermissionSetNamed() implements Cloud {
+    }
+
+    /** The call failed. */
+    record CallFailed(IdentityCenterException error) implements Cloud {
+    }
+  }
+
+  static Facts of(Instant now, Optional<String> specProblem, Optional<ProvisionCalls.Answer> answer,
+      boolean callRunning) {
+    return new Facts(now, specProblem, answer, callRunning, Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  Facts withCredentialsProblem(String problem) {
+    return new Facts(now, specProblem, answer, callRunning, Optional.of(problem), cloud, turn);
+  }
+
+  Facts with(Cloud said) {
+    return new Facts(now, specProblem, answer, callRunning, credentialsProblem, Optional.of(said), turn);
+  }
+
+  Facts with(Turn taken) {
+    return new Facts(now, specProblem, answer, callRunning, credentialsProblem, cloud, Optional.of(taken));
+  }
+}

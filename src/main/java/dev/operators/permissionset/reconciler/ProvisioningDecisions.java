@@ -1,0 +1,268 @@
+package dev.operators.permissionset.reconciler;
+
+import dev.operators.permissionset.api.v1alpha1.PendingProvision;
+import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
+import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
+import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
+import dev.operators.permissionset.api.v1alpha1.TargetType;
+import dev.operators.permissionset.identitycenter.ErrorCategory;
+import dev.operators.permissionset.identitycenter.IdentityCenterException;
+import dev.operators.permissionset.identitycenter.ProvisioningRequest;
+import dev.operators.permissionset.reconciler.Decision.Action;
+import dev.operators.permissionset.reconciler.Facts.Cloud;
+import dev.operators.permissionset.reconciler.PermissionSetTurns.Turn;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Decides what comes next for a resource: a function of the resource and the {@link Facts} observed for it, with
+ * time from the status factory's clock, and no other input. It calls nothing and holds nothing, so every rule is
+ * tested as a table.
+ */
+final class ProvisioningDecisions {
+
+  /** Status is stored in etcd with the resource and shown by kubectl: a cloud's essay has no place there. */
+  static final int MAX_FAILURE_REASON = 1024;
+
+  private final ProvisioningStatusFactory statuses;
+  private final ProvisioningSchedule schedule;
+  private final CloudErrors cloudErrors;
+
+  ProvisioningDecisions(ProvisioningStatusFactory statuses, ProvisioningSchedule schedule) {
+    this.statuses = statuses;
+    this.schedule = schedule;
+    this.cloudErrors = new CloudErrors(statuses, schedule);
+  }
+
+  Decision decide(PermissionSetProvisioning resource, Facts facts) {
+    PermissionSetProvisioningStatus next = resource.getStatus() == null ? new PermissionSetProvisioningStatus()
+        : resource.getStatus().copy();
+    Stage stage = Stage.of(resource, facts, schedule);
+    Decision decision = switch (stage) {
+      case INVALID_SPEC -> invalidSpec(resource, next, facts);
+      case RECORD_ANSWER -> recordAnswer(resource, next, facts.answer().orElseThrow().outcome());
+      case AWAIT_CALL -> Decision.comeBack(calling(resource, next), schedule.nextBackstopCheck());
+      case CARRY_OUT_INTENT -> carryOutIntent(resource, next, facts);
+      case FOLLOW -> follow(resource, next, facts);
+      case SETTLED -> Decision.settled(next);
+      case LOOK_AGAIN_LATER -> Decision.comeBack(next, schedule.firstLookAgain());
+      case PROVISION -> provision(resource, next, facts);
+    };
+    // an answer outside its own stage is recorded in the status read (or was for an intent that is gone)
+    return stage != Stage.RECORD_ANSWER && facts.answer().isPresent()
+        ? decision.first(new Action.ReleaseAnswer()) : decision;
+  }
+
+  private Decision invalidSpec(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
+      Facts facts) {
+    next.setPendingProvision(null);
+    statuses.apply(resource, next, ConditionReason.INVALID_SPEC, facts.specProblem().orElseThrow() + ".");
+    return Decision.settled(next).with(new Action.LeaveTurn());
+  }
+
+  /**
+   * The call of the recorded intent answered. A request goes into status in place of the intent; the next pass,
+   * on the status as written, follows it and lets the answer go.
+   */
+  private Decision recordAnswer(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
+      CallOutcome outcome) {
+    PendingProvision pending = next.getPendingProvision();
+    if (outcome instanceof CallOutcome.Requested requested) {
+      ProvisioningRequest request = requested.request();
+      next.setPendingProvision(null);
+      next.setRequestGeneration(pending.getGeneration());
+      next.setRequestedAt(pending.getRecordedAt());
+      next.setPermissionSetId(pending.getPermissionSetId());
+      next.setAccountId(pending.getAccountId());
+      next.setCompletedAt(null);
+      next.setFailureReason(null);
+      return request.status().finished() ? finished(resource, next, request).with(new Action.ReleaseAnswer())
+          : Decision.writeThenDecideAgain(inFlight(resource, next, request));
+    }
+    if (outcome instanceof CallOutcome.NothingSent) {
+      next.setPendingProvision(null);
+      return Decision.writeThenDecideAgain(next).with(new Action.ReleaseAnswer());
+    }
+    if (outcome instanceof CallOutcome.NotListedYet notYet) {
+      statuses.apply(resource, next, ConditionReason.PROVISIONING, "Provisioning " + subject(pending)
+          + ": an earlier call may have reached Identity Center, whose lists do not show requests this recent yet; "
+          + "looking for it before calling again.");
+      return Decision.comeBack(next, schedule.until(notYet.lookAgainAt(), statuses.exactNow()))
+          .with(new Action.ReleaseAnswer());
+    }
+    return failedToProvision(resource, next, ((CallOutcome.Failed) outcome).error())
+        .with(new Action.ReleaseAnswer());
+  }
+
+  /**
+   * A failed provision leaves the turn and forgets the intent only when nothing can be in flight: the cloud
+   * certainly refused the call. Throttling and conflicts pass in seconds, so the resource keeps its place rather than
+   * go to the back of the line.
+   */
+  private Decision failedToProvision(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
+      IdentityCenterException e) {
+    boolean passesSoon = e.category() == ErrorCategory.THROTTLED || e.category() == ErrorCategory.CONFLICT;
+    if (e.category().mayHaveTakenEffect() || passesSoon) {
+      return cloudErrors.failedCall(resource, next, e, false);
+    }
+    next.setPendingProvision(null);
+    return cloudErrors.failedCall(resource, next, e, false).with(new Action.LeaveTurn());
+  }
+
+  /**
+   * The intent's call may be made once the resource has its turn. An intent for a generation the spec has left is
+   * only looked for: if an earlier attempt made a request, it is followed (it goes first); if not, the intent goes.
+   * Without credentials nothing can be found or sent, and the turn passes on, so that a resource whose Secret broke
+   * does not hold up the others of its permission set.
+   */
+  private Decision carryOutIntent(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
+      Facts facts) {
+    if (facts.credentialsProblem().isPresent()) {
+      return cloudErrors.credentialsUnavailable(resource, next, facts.credentialsProblem().get())
+          .with(new Action.LeaveTurn());
+    }
+    Turn turn = facts.turn().orElseThrow();
+    if (!turn.granted()) {
+      return waitForTurn(resource, next, turn, next.getPendingProvision().getPermissionSetId());
+    }
+    boolean forThisGeneration = Objects.equals(next.getPendingProvision().getGeneration(),
+        resource.getMetadata().getGeneration());
+    return Decision.comeBack(calling(resource, next), schedule.nextBackstopCheck())
+        .with(new Action.StartCall(forThisGeneration));
+  }
+
+  private Decision follow(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next, Facts facts) {
+    if (facts.credentialsProblem().isPresent()) {
+      return cloudErrors.credentialsUnavailable(resource, next, facts.credentialsProblem().get())
+          .with(new Action.LeaveTurn());
+    }
+    Cloud said = facts.cloud().orElseThrow();
+    if (said instanceof Cloud.RequestFinished finished) {
+      return finished(resource, next, finished.request());
+    }
+    if (said instanceof Cloud.CallFailed failed) {
+      Decision decision = cloudErrors.failedCall(resource, next, failed.error(), true);
+      return failed.error().category() == ErrorCategory.NOT_FOUND ? decision.with(new Action.LeaveTurn()) : decision;
+    }
+    return Decision.comeBack(inFlight(resource, next, ((Cloud.RequestInFlight) said).reportedStatus()),
+        schedule.nextBackstopCheck());
+  }
+
+  private Decision provision(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next, Facts facts) {
+    if (facts.credentialsProblem().isPresent()) {
+      return cloudErrors.credentialsUnavailable(resource, next, facts.credentialsProblem().get())
+          .with(new Action.LeaveTurn());
+    }
+    PermissionSetProvisioningSpec spec = resource.getSpec();
+    Cloud said = facts.cloud().orElseThrow();
+    if (said instanceof Cloud.CallFailed failed) {
+      return cloudErrors.failedCall(resource, next, failed.error(), false).with(new Action.LeaveTurn());
+    }
+    if (said instanceof Cloud.NoPermissionSetNamed) {
+      return cloudErrors.lookAgainSlowly(resource, next, ConditionReason.PERMISSION_SET_NOT_FOUND, "Instance "
+          + spec.getInstanceId() + " has no permission set named '" + spec.getPermissionSetName()
+          + "' (spec.permissionSetName); names are case-sensitive.").with(new Action.LeaveTurn());
+    }
+    String permissionSetId = ((Cloud.PermissionSetResolved) said).permissionSetId();
+    next.setPermissionSetId(permissionSetId);
+    next.setAccountId(accountId(spec));
+    Turn turn = facts.turn().orElseThrow();
+    if (!turn.granted()) {
+      return waitForTurn(resource, next, turn, permissionSetId);
+    }
+    long generation = resource.getMetadata().getGeneration();
+    next.setPendingProvision(new PendingProvision(generation, ProvisioningStatusFactory.timestamp(statuses.now()),
+        permissionSetId, accountId(spec)));
+    return Decision.writeThenDecideAgain(calling(resource, next)).with(new Action.IntentRecorded(generation));
+  }
+
+  private Decision waitForTurn(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next, Turn turn,
+      String permissionSetId) {
+    statuses.apply(resource, next, ConditionReason.WAITING_FOR_PERMISSION_SET, "Waiting for its turn at "
+        + "permission set " + permissionSetId + ": Identity Center provisions a permission set to one target at a "
+        + "time, and resources take turns in the order they started waiting.");
+    return Decision.comeBack(next, turn.holdersUnconfirmed() ? schedule.nextUnconfirmedTurnCheck()
+        : schedule.nextBackstopCheck());
+  }
+
+  /** The request finished: its outcome for this generation, or, for an earlier one, the way to this one's turn. */
+  private Decision finished(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
+      ProvisioningRequest request) {
+    next.setRequestId(request.requestId());
+    next.setProvisioningStatus(request.reportedStatus());
+    request.accountId().ifPresent(next::setAccountId);
+    request.permissionSetId().ifPresent(next::setPermissionSetId);
+    next.setCompletedAt(ProvisioningStatusFactory.timestamp(statuses.now()));
+    if (!Objects.equals(next.getRequestGeneration(), resource.getMetadata().getGeneration())) {
+      return Decision.writeThenDecideAgain(next).with(new Action.LeaveTurn());
+    }
+    if (request.status() == dev.operators.permissionset.identitycenter.ProvisioningStatus.SUCCEEDED) {
+      statuses.apply(resource, next, ConditionReason.PROVISIONED, "Provisioned " + subject(next) + " (request "
+          + request.requestId() + ").");
+      return Decision.settled(next).with(new Action.LeaveTurn());
+    }
+    String reason = request.failureReason().map(ProvisioningDecisions::capped).orElse("the cloud gave no reason");
+    next.setFailureReason(reason);
+    statuses.apply(resource, next, ConditionReason.PROVISIONING_FAILED, "Identity Center failed to provision "
+        + subject(next) + " (request " + request.requestId() + "): " + reason + " Fix the cause, then change "
+        + "the spec to provision again.");
+    return Decision.settled(next).with(new Action.LeaveTurn());
+  }
+
+  private PermissionSetProvisioningStatus inFlight(PermissionSetProvisioning resource,
+      PermissionSetProvisioningStatus next, ProvisioningRequest request) {
+    next.setRequestId(request.requestId());
+    next.setProvisioningStatus(request.reportedStatus());
+    return inFlight(resource, next, request.reportedStatus());
+  }
+
+  /** The tracker wakes the resource when its request finishes; until then it is looked at only as a backstop. */
+  private PermissionSetProvisioningStatus inFlight(PermissionSetProvisioning resource,
+      PermissionSetProvisioningStatus next, String reportedStatus) {
+    long generation = resource.getMetadata().getGeneration();
+    if (!Objects.equals(next.getRequestGeneration(), generation)) {
+      statuses.apply(resource, next, ConditionReason.PROVISIONING, "Waiting for request " + next.getRequestId()
+          + ", made for generation " + next.getRequestGeneration() + ", to finish before provisioning generation "
+          + generation + ": the cloud takes one provisioning of a permission set at a time.");
+    } else if (schedule.overdue(Instant.parse(next.getRequestedAt()), statuses.now())) {
+      statuses.apply(resource, next, ConditionReason.PROVISIONING_TIMED_OUT, "Request " + next.getRequestId()
+          + " to provision " + subject(next) + " is still " + reportedStatus + " after "
+          + schedule.provisioningTimeout() + " (PROVISIONING_TIMEOUT). The operator keeps checking it; to "
+          + "provision again instead, change the spec, or delete and re-create the resource.");
+    } else {
+      statuses.apply(resource, next, ConditionReason.PROVISIONING, "Provisioning " + subject(next) + ": request "
+          + next.getRequestId() + " is " + reportedStatus + ".");
+    }
+    return next;
+  }
+
+  private PermissionSetProvisioningStatus calling(PermissionSetProvisioning resource,
+      PermissionSetProvisioningStatus next) {
+    statuses.apply(resource, next, ConditionReason.PROVISIONING, "Provisioning "
+        + subject(next.getPendingProvision()) + ": calling Identity Center.");
+    return next;
+  }
+
+  private static String accountId(PermissionSetProvisioningSpec spec) {
+    return spec.effectiveTargetType() == TargetType.ALL_PROVISIONED_ACCOUNTS ? null : spec.getTargetId();
+  }
+
+  /** The cloud's words, kept short enough for status and a condition message. */
+  private static String capped(String failureReason) {
+    return failureReason.length() <= MAX_FAILURE_REASON ? failureReason
+        : failureReason.substring(0, MAX_FAILURE_REASON) + "…";
+  }
+
+  private static String subject(PendingProvision pending) {
+    return subject(pending.getPermissionSetId(), pending.getAccountId());
+  }
+
+  private static String subject(PermissionSetProvisioningStatus status) {
+    return subject(status.getPermissionSetId(), status.getAccountId());
+  }
+
+  static String subject(String permissionSetId, String accountId) {
+    return "permission set " + permissionSetId + (accountId == null
+        ? " to all accounts it is provisioned to" : " to account " + accountId);
+  }
+}

@@ -1,0 +1,244 @@
+package dev.operators.permissionset.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.operators.permissionset.api.v1alpha1.PendingProvision;
+import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
+import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
+import dev.operators.permissionset.config.OperatorConfig;
+import dev.operators.permissionset.identitycenter.ErrorCategory;
+import dev.operators.permissionset.identitycenter.IdentityCenterException;
+import dev.operators.permissionset.identitycenter.ProvisioningRequest;
+import dev.operators.permissionset.identitycenter.ProvisioningStatus;
+import dev.operators.permissionset.reconciler.Decision.Action;
+import dev.operators.permissionset.reconciler.Facts.Cloud;
+import dev.operators.permissionset.reconciler.PermissionSetTurns.Turn;
+import dev.operators.permissionset.testing.DemoWorld;
+import dev.operators.permissionset.testing.Provisionings;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The reconciler's decisions as a table: a resource as stored, the facts observed for it, and what must come of it.
+ * No JOSDK, no HTTP, a fixed clock.
+ */
+class ProvisioningDecisionsTest {
+
+  private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
+  private static final String ACCOUNT = DemoWorld.PAYMENTS;
+  private static final String PERMISSION_SET = DemoWorld.READ_ONLY;
+  private static final ProvisioningStatusFactory STATUSES = new ProvisioningStatusFactory(
+      Clock.fixed(NOW, ZoneOffset.UTC));
+  private static final ProvisioningSchedule SCHEDULE = new ProvisioningSchedule(
+      OperatorConfig.fromEnvironment(Map.of()).timing());
+  private static final ProvisioningDecisions DECISIONS = new ProvisioningDecisions(STATUSES, SCHEDULE);
+
+  /**
+   * @param stored the resource as read, at generation 2 unless the row says otherwise
+   * @param reason the Ready condition's reason after the decision, or null when status must not change at all
+   */
+  record Row(String name, PermissionSetProvisioning stored, Facts facts, Stage stage, List<Class<?>> actions,
+      String reason, boolean decideAgain) {
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Row> table() {
+    return Stream.of(
+        new Row("a Ready resource needs nothing, not even its credentials",
+            resource(s -> provisioned(s, 2)), facts(), Stage.SETTLED, List.of(), null, false),
+        new Row("a FAILED request waits for a spec change",
+            resource(s -> failed(s, 2)), facts(), Stage.SETTLED, List.of(), null, false),
+        new Row("a new generation provisions: the intent is written first, and the call waits for that",
+            resource(s -> provisioned(s, 1)),
+            facts().with(new Cloud.PermissionSetResolved(PERMISSION_SET)).with(Turn.grant()),
+            Stage.PROVISION, List.of(Action.IntentRecorded.class), "Provisioning", true),
+        new Row("without its turn the resource waits in line",
+            resource(s -> provisioned(s, 1)),
+            facts().with(new Cloud.PermissionSetResolved(PERMISSION_SET)).with(new Turn(false, 1, false)),
+            Stage.PROVISION, List.of(), "WaitingForPermissionSet", false),
+        new Row("credentials that break while provisioning give up the turn",
+            resource(s -> provisioned(s, 1)), facts().withCredentialsProblem("Secret ns/x does not exist"),
+            Stage.PROVISION, List.of(Action.LeaveTurn.class), "CredentialsUnavailable", false),
+        new Row("a recorded intent with its turn starts the call",
+            resource(s -> pending(s, 2)), facts().with(Turn.grant()),
+            Stage.CARRY_OUT_INTENT, List.of(Action.StartCall.class), "Provisioning", false),
+        new Row("an uncertain intent whose credentials broke gives up the turn and keeps the intent",
+            resource(s -> pending(s, 2)), facts().withCredentialsProblem("Secret ns/x does not exist"),
+            Stage.CARRY_OUT_INTENT, List.of(Action.LeaveTurn.class), "CredentialsUnavailable", false),
+        new Row("a call on its way is waited for",
+            resource(s -> pending(s, 2)), facts(true, Optional.empty()),
+            Stage.AWAIT_CALL, List.of(), "Provisioning", false),
+        new Row("an answer is recorded in status and kept until that status is read back",
+            resource(s -> pending(s, 2)), facts(false, answer(2, inProgress())),
+            Stage.RECORD_ANSWER, List.of(), "Provisioning", true),
+        new Row("once the status read back records the request, the answer is let go",
+            resource(s -> inFlight(s, 2)), facts(false, answer(2, inProgress()))
+                .with(new Cloud.RequestInFlight("IN_PROGRESS")),
+            Stage.FOLLOW, List.of(Action.ReleaseAnswer.class), "Provisioning", false),
+        new Row("the answer for a generation the spec has left is recorded as that generation's request",
+            resource(s -> pending(s, 1)), facts(false, answer(1, inProgress())),
+            Stage.RECORD_ANSWER, List.of(), "Provisioning", true),
+        new Row("an earlier generation's request in flight goes first: no provisioning for this one yet",
+            resource(s -> inFlight(s, 1)), facts().with(new Cloud.RequestInFlight("IN_PROGRESS")),
+            Stage.FOLLOW, List.of(), "Provisioning", false),
+        new Row("an earlier generation's request that finished makes way for this one, which decides again",
+            resource(s -> inFlight(s, 1)), facts().with(new Cloud.RequestFinished(request(ProvisioningStatus.SUCCEEDED))),
+            Stage.FOLLOW, List.of(Action.LeaveTurn.class), null, true),
+        new Row("an intent of a generation the spec has left is only looked for, never sent",
+            resource(s -> pending(s, 1)), facts().with(Turn.grant()),
+            Stage.CARRY_OUT_INTENT, List.of(Action.StartCall.class), "Provisioning", false),
+        new Row("an earlier attempt the cloud's lists cannot show yet is looked for again later",
+            resource(s -> pending(s, 2)), facts(false, answer(2, new CallOutcome.NotListedYet(NOW.plusSeconds(5)))),
+            Stage.RECORD_ANSWER, List.of(Action.ReleaseAnswer.class), "Provisioning", false),
+        new Row("a certain refusal forgets the intent and gives up the turn",
+            resource(s -> pending(s, 2)), facts(false, answer(2, new CallOutcome.Failed(error(
+                ErrorCategory.INVALID_REQUEST)))),
+            Stage.RECORD_ANSWER, List.of(Action.LeaveTurn.class, Action.ReleaseAnswer.class), "RequestRejected",
+            false),
+        new Row("a lost answer keeps the intent (uncertain) and the turn",
+            resource(s -> pending(s, 2)), facts(false, answer(2, new CallOutcome.Failed(error(
+                ErrorCategory.UNAVAILABLE)))),
+            Stage.RECORD_ANSWER, List.of(Action.ReleaseAnswer.class), "CloudUnavailable", false),
+        new Row("a request that finished is recorded and the turn passes on",
+            resource(s -> inFlight(s, 2)), facts().with(new Cloud.RequestFinished(request(ProvisioningStatus.SUCCEEDED))),
+            Stage.FOLLOW, List.of(Action.LeaveTurn.class), "Provisioned", false),
+        new Row("a permission set not found a moment ago is not looked for yet",
+            resource(s -> notFound(s, 2, NOW.minusSeconds(30))), facts(),
+            Stage.LOOK_AGAIN_LATER, List.of(), null, false),
+        new Row("a permission set not found a while ago is looked for again, without a spec change",
+            resource(s -> notFound(s, 2, NOW.minusSeconds(61))),
+            facts().with(new Cloud.PermissionSetResolved(PERMISSION_SET)).with(Turn.grant()),
+            Stage.PROVISION, List.of(Action.IntentRecorded.class), "Provisioning", true),
+        new Row("an invalid spec stalls and gives up the turn",
+            invalid(resource(s -> provisioned(s, 1))), Facts.of(NOW, Optional.of("spec.instanceId is required"), Optional.empty(), false),
+            Stage.INVALID_SPEC, List.of(Action.LeaveTurn.class), "InvalidSpec", false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("table")
+  void decides(Row row) {
+    assertThat(Stage.of(row.stored(), row.facts(), SCHEDULE)).isEqualTo(row.stage());
+
+    Decision decision = DECISIONS.decide(row.stored(), row.facts());
+
+    assertThat(decision.actions()).map(Object::getClass).containsExactlyElementsOf(row.actions());
+    assertThat(decision.decideAgainOnceWritten()).isEqualTo(row.decideAgain());
+    if (row.reason() == null) {
+      assertThat(decision.status().getConditions()).isEqualTo(row.stored().getStatus().getConditions());
+    } else {
+      assertThat(decision.status().condition("Ready")).hasValueSatisfying(ready ->
+          assertThat(ready.getReason()).isEqualTo(row.reason()));
+      assertThat(decision.status().getObservedGeneration()).isEqualTo(2L);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("table")
+  void neverLosesAnIntentWhileItsCallMayBeInFlight(Row row) {
+    PendingProvision pending = row.stored().getStatus() == null ? null
+        : row.stored().getStatus().getPendingProvision();
+    Decision decision = DECISIONS.decide(row.stored(), row.facts());
+    boolean certainlyNothingSent = row.facts().answer().map(answer -> answer.outcome() instanceof CallOutcome.Requested
+        || answer.outcome() instanceof CallOutcome.NothingSent
+        || (answer.outcome() instanceof CallOutcome.Failed failed && !failed.error().category().mayHaveTakenEffect()))
+        .orElse(false) || row.stage() == Stage.INVALID_SPEC;
+    if (pending != null && !certainlyNothingSent) {
+      assertThat(decision.status().getPendingProvision()).isEqualTo(pending);
+    }
+  }
+
+  private static PermissionSetProvisioning resource(UnaryOperator<PermissionSetProvisioningStatus> status) {
+    PermissionSetProvisioning resource = Provisionings.toAccount("readonly", PERMISSION_SET, ACCOUNT);
+    resource.getMetadata().setGeneration(2L);
+    resource.getMetadata().setUid("uid-1");
+    resource.setStatus(status.apply(new PermissionSetProvisioningStatus()));
+    return resource;
+  }
+
+  private static PermissionSetProvisioning invalid(PermissionSetProvisioning resource) {
+    resource.getSpec().setInstanceId(null);
+    return resource;
+  }
+
+  private static Facts facts() {
+    return facts(false, Optional.empty());
+  }
+
+  private static Facts facts(boolean callRunning, Optional<ProvisionCalls.Answer> answer) {
+    return Facts.of(NOW, Optional.empty(), answer, callRunning);
+  }
+
+  private static Optional<ProvisionCalls.Answer> answer(long generation, CallOutcome outcome) {
+    return Optional.of(new ProvisionCalls.Answer(generation, outcome));
+  }
+
+  private static CallOutcome inProgress() {
+    return new CallOutcome.Requested(request(ProvisioningStatus.IN_PROGRESS));
+  }
+
+  private static ProvisioningRequest request(ProvisioningStatus status) {
+    return new ProvisioningRequest("req-1", status, status.name(), Optional.empty(), Optional.of(PERMISSION_SET),
+        Optional.of(ACCOUNT), Optional.empty());
+  }
+
+  private static IdentityCenterException error(ErrorCategory category) {
+    return new IdentityCenterException("ProvisionPermissionSet", category, 400, "IIC.400", "rejected", null, null);
+  }
+
+  private static PermissionSetProvisioningStatus withReason(PermissionSetProvisioningStatus status, long generation,
+      ConditionReason reason, Instant since) {
+    PermissionSetProvisioning at = Provisionings.toAccount("readonly", PERMISSION_SET, ACCOUNT);
+    at.getMetadata().setGeneration(generation);
+    new ProvisioningStatusFactory(Clock.fixed(since, ZoneOffset.UTC)).apply(at, status, reason, "before");
+    return status;
+  }
+
+  private static PermissionSetProvisioningStatus provisioned(PermissionSetProvisioningStatus status, long generation) {
+    status.setRequestId("req-0");
+    status.setRequestGeneration(generation);
+    status.setProvisioningStatus("SUCCEEDED");
+    status.setPermissionSetId(PERMISSION_SET);
+    status.setAccountId(ACCOUNT);
+    status.setRequestedAt("2026-06-01T11:00:00Z");
+    status.setCompletedAt("2026-06-01T11:00:05Z");
+    return withReason(status, generation, ConditionReason.PROVISIONED, NOW.minus(Duration.ofHours(1)));
+  }
+
+  private static PermissionSetProvisioningStatus failed(PermissionSetProvisioningStatus status, long generation) {
+    provisioned(status, generation).setProvisioningStatus("FAILED");
+    return withReason(status, generation, ConditionReason.PROVISIONING_FAILED, NOW.minus(Duration.ofHours(1)));
+  }
+
+  private static PermissionSetProvisioningStatus pending(PermissionSetProvisioningStatus status, long generation) {
+    status.setPendingProvision(new PendingProvision(generation, "2026-06-01T11:59:50Z", PERMISSION_SET, ACCOUNT));
+    return withReason(status, generation, ConditionReason.PROVISIONING, NOW.minusSeconds(10));
+  }
+
+  private static PermissionSetProvisioningStatus inFlight(PermissionSetProvisioningStatus status, long generation) {
+    status.setRequestId("req-1");
+    status.setRequestGeneration(generation);
+    status.setProvisioningStatus("IN_PROGRESS");
+    status.setPermissionSetId(PERMISSION_SET);
+    status.setAccountId(ACCOUNT);
+    status.setRequestedAt("2026-06-01T11:59:50Z");
+    return withReason(status, generation, ConditionReason.PROVISIONING, NOW.minusSeconds(10));
+  }
+
+  private static PermissionSetProvisioningStatus notFound(PermissionSetProvisioningStatus status, long generation,
+      Instant since) {
+    return withReason(status, generation, ConditionReason.PERMISSION_SET_NOT_FOUND, since);
+  }
+}
