@@ -1,13 +1,17 @@
 package dev.operators.permissionset.reconciler;
 
 import dev.operators.permissionset.api.v1alpha1.PendingProvision;
+import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterClient;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import dev.operators.permissionset.identitycenter.ProvisioningRequest;
 import dev.operators.permissionset.identitycenter.ProvisioningTarget;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +26,21 @@ final class ExactlyOnceProvisioning {
   private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceProvisioning.class);
 
   private final UnsentProvisions unsent = new UnsentProvisions();
-  private final RequestRecovery recovery = new RequestRecovery();
+  private final RequestRecovery recovery;
+  private final Clock clock;
+  /** Calls of earlier processes reached the cloud before this one started. */
+  private final Instant startedAt;
+  /** When this process's last call for a resource failed in a way that may have reached the cloud. */
+  private final Map<String, Instant> uncertainCalls = new ConcurrentHashMap<>();
+
+  /**
+   * @param listLag how long after its creation a request may still be missing from the cloud's lists
+   */
+  ExactlyOnceProvisioning(Clock clock, Duration listLag) {
+    this.clock = clock;
+    this.startedAt = clock.instant();
+    this.recovery = new RequestRecovery(clock, listLag);
+  }
 
   /** The intent is recorded in status and no call was made for it: the call may go without asking the cloud. */
   void intentRecorded(String uid, long generation) {
@@ -45,21 +63,32 @@ final class ExactlyOnceProvisioning {
       Supplier<Set<String>> requestsOfOtherChanges) {
     long generation = pending.getGeneration();
     if (!unsent.take(uid, generation)) {
-      Optional<ProvisioningRequest> earlier = recovery.find(client, instanceId, permissionSetId, target,
-          Instant.parse(pending.getRecordedAt()), requestsOfOtherChanges.get());
-      if (earlier.isPresent()) {
+      RequestRecovery.Finding earlier = recovery.find(client, instanceId, permissionSetId, target,
+          Instant.parse(pending.getRecordedAt()), uncertainCalls.getOrDefault(uid, startedAt),
+          requestsOfOtherChanges.get());
+      if (earlier instanceof RequestRecovery.Finding.Found found) {
+        uncertainCalls.remove(uid);
         LOG.info("Found request {} that an earlier provision call made for generation {}; not provisioning again",
-            earlier.get().requestId(), generation);
-        return earlier.get();
+            found.request().requestId(), generation);
+        return found.request();
+      }
+      if (earlier instanceof RequestRecovery.Finding.NotListedYet notYet) {
+        throw new IdentityCenterException("ListPermissionSetProvisioningStatus", ErrorCategory.UNAVAILABLE, 0, null,
+            "an earlier provision call may have made a request the cloud's lists do not show yet; looking again "
+                + "at " + notYet.lookAgainAt() + " before provisioning", null, null);
       }
     }
     try {
       ProvisioningRequest request = client.provision(instanceId, permissionSetId, target);
+      uncertainCalls.remove(uid);
       LOG.info("Provisioning request {} made for generation {}: {}", request.requestId(), generation,
           request.reportedStatus());
       return request;
     } catch (IdentityCenterException e) {
-      if (!e.category().mayHaveTakenEffect()) {
+      if (e.category().mayHaveTakenEffect()) {
+        uncertainCalls.put(uid, clock.instant());
+      } else {
+        uncertainCalls.remove(uid);
         unsent.add(uid, generation);
       }
       throw e;

@@ -69,7 +69,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   private final ProvisioningObserver observer;
   private final WakeUps wakeUps = new WakeUps();
   private final PermissionSetTurns turns = new PermissionSetTurns(wakeUps::wakeUp);
-  private final ExactlyOnceProvisioning provisioning = new ExactlyOnceProvisioning();
+  private final ExactlyOnceProvisioning provisioning;
   private final ProvisionCalls calls;
   private final RequestTracker tracker;
 
@@ -81,8 +81,9 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     this.schedule = schedule;
     this.observer = observer;
     this.cloudErrors = new CloudErrors(statuses, schedule);
+    this.provisioning = new ExactlyOnceProvisioning(statuses.clock(), schedule.timing().cloudListLag());
     this.tracker = new RequestTracker(statuses.clock(), schedule.timing().pollInitial(), schedule.timing().pollMax(),
-        this::requestFinished);
+        schedule.timing().cloudListLag(), (resource, uid, requestId) -> requestFinished(resource));
     this.calls = new ProvisionCalls(PROVISION_CALL_THREADS, statuses.clock(), wakeUps::wakeUp);
   }
 
@@ -189,7 +190,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
       IdentityCenterClient client) {
     String instanceId = resource.getSpec().getInstanceId();
     RequestTracker.Progress progress = tracker.follow(client, trackingKey(resource), instanceId, requestId,
-        ResourceID.fromResource(resource));
+        ResourceID.fromResource(resource), resource.getMetadata().getUid());
     if (progress instanceof RequestTracker.Progress.Finished finished) {
       return Optional.of(finished.request());
     }
@@ -301,7 +302,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
       ProvisioningRequest request = provisioning.findOrSend(client, uid, pending, spec.getInstanceId(),
           permissionSetToProvision, target(spec), () -> requestsOfOtherChanges(resource, context));
       if (!request.status().finished()) {
-        tracker.follow(client, trackingKey(resource), spec.getInstanceId(), request.requestId(), id);
+        tracker.follow(client, trackingKey(resource), spec.getInstanceId(), request.requestId(), id, uid);
       }
       return request;
     });
