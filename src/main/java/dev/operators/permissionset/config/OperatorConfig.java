@@ -36,6 +36,7 @@ public record OperatorConfig(URI endpoint, Optional<CloudCredentials> defaultCre
   public static final String RETRY_INITIAL_INTERVAL = "RETRY_INITIAL_INTERVAL";
   public static final String RETRY_MAX_INTERVAL = "RETRY_MAX_INTERVAL";
   public static final String PROVISIONING_TIMEOUT = "PROVISIONING_TIMEOUT";
+  public static final String CLOUD_LIST_LAG = "CLOUD_LIST_LAG";
   public static final String HTTP_CONNECT_TIMEOUT = "HTTP_CONNECT_TIMEOUT";
   public static final String HTTP_READ_TIMEOUT = "HTTP_READ_TIMEOUT";
   public static final String CLOUD_RATE_LIMIT = "CLOUD_RATE_LIMIT";
@@ -77,7 +78,8 @@ public record OperatorConfig(URI endpoint, Optional<CloudCredentials> defaultCre
         duration(env, POLL_MAX_INTERVAL, Duration.ofSeconds(60)),
         duration(env, RETRY_INITIAL_INTERVAL, Duration.ofSeconds(2)),
         duration(env, RETRY_MAX_INTERVAL, Duration.ofMinutes(5)),
-        duration(env, PROVISIONING_TIMEOUT, Duration.ofMinutes(30)));
+        duration(env, PROVISIONING_TIMEOUT, Duration.ofMinutes(30)),
+        duration(env, CLOUD_LIST_LAG, Duration.ofSeconds(10)));
     return new OperatorConfig(endpoint(env), credentials, namespaces(env), timing,
         duration(env, HTTP_CONNECT_TIMEOUT, Duration.ofSeconds(5)),
         duration(env, HTTP_READ_TIMEOUT, Duration.ofSeconds(30)),

@@ -6,9 +6,12 @@ import java.time.Duration;
  * How often the operator looks again: at a request in flight (poll), and after a failure that may pass (retry).
  * Each starts at its initial interval and backs off to its maximum. A request still in flight after
  * {@code provisioningTimeout} is reported as stalled.
+ *
+ * @param cloudListLag how long after its creation a provisioning request may still be missing from the cloud's
+ *     lists: until then, not seeing it listed proves nothing
  */
 public record Timing(Duration pollInitial, Duration pollMax, Duration retryInitial, Duration retryMax,
-    Duration provisioningTimeout) {
+    Duration provisioningTimeout, Duration cloudListLag) {
 
   public Timing {
     if (pollMax.compareTo(pollInitial) < 0) {

@@ -7,6 +7,7 @@ import dev.operators.permissionset.identitycenter.Page;
 import dev.operators.permissionset.identitycenter.ProvisioningRequest;
 import dev.operators.permissionset.identitycenter.ProvisioningSummary;
 import dev.operators.permissionset.identitycenter.ProvisioningTarget;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -22,14 +23,32 @@ import java.util.Set;
  * status, not by permission set or account, so this reads the instance's requests created since the intent was
  * recorded, skips those other resources already own, and describes the rest until one matches.
  *
+ * <p>It stops paging once the dates show the list is newest-first and past the intent; a list in any other order is
+ * read to its end, as the request may be anywhere in it. Lists may lag: a request the cloud took a moment ago may
+ * not show yet, so "no such request" is told only once the last call that may have made it is older than the lag.
+ *
  * <p>What a request provisions never changes, so each describe's answer is remembered: when a describe fails, the
  * next attempt goes on from there instead of describing every candidate again. Without that, an instance with a
  * few dozen candidates and a cloud that fails one call in six would almost never get through a whole attempt.
  */
 final class RequestRecovery {
 
-  /** How far the operator's clock and the cloud's may disagree about when a request was created. */
-  static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+  /** What the search found. */
+  sealed interface Finding {
+
+    /** The request the earlier call made. */
+    record Found(ProvisioningRequest request) implements Finding {
+    }
+
+    /** The cloud has no such request, and its lists would show it by now: the call may be sent. */
+    record Absent() implements Finding {
+    }
+
+    /** None listed, but the lists may not show it yet: look again then, and send nothing before. */
+    record NotListedYet(Instant lookAgainAt) implements Finding {
+    }
+  }
+
   /** Far more requests than one instance makes in the recovery window; the oldest are forgotten first. */
   static final int REMEMBERED_REQUESTS = 10_000;
   private static final String OPERATION = "ListPermissionSetProvisioningStatus";
@@ -45,15 +64,32 @@ final class RequestRecovery {
           return size() > REMEMBERED_REQUESTS;
         }
       });
+  private final Clock clock;
+  private final Duration listLag;
 
-  Optional<ProvisioningRequest> find(IdentityCenterClient client, String instanceId, String permissionSetId,
-      ProvisioningTarget target, Instant intentRecordedAt, Set<String> requestsOwnedElsewhere) {
-    Instant notBefore = intentRecordedAt.minus(CLOCK_SKEW);
+  /**
+   * @param listLag how long after its creation a request may still be missing from the cloud's lists
+   */
+  RequestRecovery(Clock clock, Duration listLag) {
+    this.clock = clock;
+    this.listLag = listLag;
+  }
+
+  /**
+   * @param intentRecordedAt when the intent was recorded: no earlier call for it was made before
+   * @param lastPossibleCall the latest moment an earlier call for the intent may have reached the cloud
+   * @param requestsOwnedElsewhere request IDs that other resources, or earlier generations, own
+   */
+  Finding find(IdentityCenterClient client, String instanceId, String permissionSetId, ProvisioningTarget target,
+      Instant intentRecordedAt, Instant lastPossibleCall, Set<String> requestsOwnedElsewhere) {
+    Instant notBefore = intentRecordedAt.minus(ListOrder.CLOCK_SKEW);
+    ListOrder order = new ListOrder();
     Set<String> seenMarkers = new HashSet<>();
     Optional<String> marker = Optional.empty();
     do {
       Page<ProvisioningSummary> page = client.listProvisioning(instanceId, Optional.empty(), marker);
       for (ProvisioningSummary summary : page.items()) {
+        order.saw(summary.createdAt());
         boolean older = summary.createdAt().map(created -> created.isBefore(notBefore)).orElse(false);
         if (older || requestsOwnedElsewhere.contains(summary.requestId())) {
           continue;
@@ -66,7 +102,7 @@ final class RequestRecovery {
         Subject subject = new Subject(request.permissionSetId(), request.accountId());
         subjects.put(summary.requestId(), subject);
         if (matches(subject, permissionSetId, target)) {
-          return Optional.of(request);
+          return new Finding.Found(request);
         }
       }
       marker = page.nextMarker();
@@ -75,8 +111,10 @@ final class RequestRecovery {
             + "the page marker '" + marker.get() + "' a second time; stopped paging to avoid an endless loop", null,
             null);
       }
-    } while (marker.isPresent());
-    return Optional.empty();
+    } while (marker.isPresent() && !order.restIsOlderThan(intentRecordedAt));
+    Instant listedBy = (lastPossibleCall.isAfter(intentRecordedAt) ? lastPossibleCall : intentRecordedAt)
+        .plus(listLag);
+    return clock.instant().isBefore(listedBy) ? new Finding.NotListedYet(listedBy) : new Finding.Absent();
   }
 
   private static boolean matches(Subject subject, String permissionSetId, ProvisioningTarget target) {

@@ -12,7 +12,12 @@ import dev.operators.permissionset.identitycenter.ProvisioningRequest;
 import dev.operators.permissionset.identitycenter.ProvisioningStatus;
 import dev.operators.permissionset.identitycenter.ProvisioningSummary;
 import dev.operators.permissionset.identitycenter.ProvisioningTarget;
+import dev.operators.permissionset.reconciler.RequestRecovery.Finding;
+import dev.operators.permissionset.testing.MutableClock;
+import dev.operators.permissionset.testing.PagedRequestCloud;
+import dev.operators.permissionset.testing.PagedRequestCloud.Order;
 import dev.operators.permissionset.testing.RequestFollowingCloud;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +30,17 @@ class RequestRecoveryTest {
 
   private static final String PERMISSION_SET = READ_ONLY;
   private static final Instant INTENT = Instant.parse("2026-01-01T00:00:00Z");
+  private static final Duration LIST_LAG = Duration.ofSeconds(10);
+
+  private final MutableClock clock = new MutableClock(INTENT.plus(Duration.ofMinutes(1)));
+
+  private RequestRecovery recovery() {
+    return new RequestRecovery(clock, LIST_LAG);
+  }
+
+  private static Optional<String> foundRequestId(Finding finding) {
+    return finding instanceof Finding.Found found ? Optional.of(found.request().requestId()) : Optional.empty();
+  }
 
   /** Forty requests of other accounts, then the one sought; every seventh describe fails once. */
   private static final class FlakyCloud implements RequestFollowingCloud {
@@ -59,20 +75,20 @@ class RequestRecoveryTest {
   @Test
   void eachAttemptGoesOnWhereTheFailedOneStoppedSoRecoveryGetsThroughAFlakyCloud() {
     FlakyCloud cloud = new FlakyCloud();
-    RequestRecovery recovery = new RequestRecovery();
-    Optional<ProvisioningRequest> found = Optional.empty();
+    RequestRecovery recovery = recovery();
+    Optional<String> found = Optional.empty();
     int attempts = 0;
     while (found.isEmpty() && attempts < 10) {
       attempts++;
       try {
-        found = recovery.find(cloud, INSTANCE, PERMISSION_SET, ProvisioningTarget.account("sought"), INTENT,
-            Set.of());
+        found = foundRequestId(recovery.find(cloud, INSTANCE, PERMISSION_SET, ProvisioningTarget.account("sought"),
+            INTENT, INTENT, Set.of()));
       } catch (IdentityCenterException e) {
         assertThat(e.category()).isEqualTo(ErrorCategory.SERVER_ERROR);
       }
     }
 
-    assertThat(found).map(ProvisioningRequest::requestId).contains(FlakyCloud.requestId(40));
+    assertThat(found).contains(FlakyCloud.requestId(40));
     assertThat(attempts).isEqualTo(7);
     assertThat(cloud.described).as("no request described twice").doesNotHaveDuplicates().hasSize(41);
   }
@@ -80,13 +96,13 @@ class RequestRecoveryTest {
   @Test
   void aRequestKnownToProvisionSomethingElseIsNotDescribedAgain() {
     FlakyCloud cloud = new FlakyCloud();
-    RequestRecovery recovery = new RequestRecovery();
+    RequestRecovery recovery = recovery();
     assertThatThrownBy(() -> recovery.find(cloud, INSTANCE, PERMISSION_SET, ProvisioningTarget.account("absent"),
-        INTENT, Set.of())).isInstanceOf(IdentityCenterException.class);
+        INTENT, INTENT, Set.of())).isInstanceOf(IdentityCenterException.class);
     int before = cloud.described.size();
 
     assertThatThrownBy(() -> recovery.find(cloud, INSTANCE, PERMISSION_SET, ProvisioningTarget.account("absent"),
-        INTENT, Set.of())).isInstanceOf(IdentityCenterException.class);
+        INTENT, INTENT, Set.of())).isInstanceOf(IdentityCenterException.class);
 
     assertThat(cloud.described.subList(0, before)).doesNotContainAnyElementsOf(cloud.described.subList(before,
         cloud.described.size()));
@@ -122,12 +138,77 @@ class RequestRecoveryTest {
   void aProvisioningToAllAccountsIsNotMistakenForOneToASingleAccount() {
     ProvisioningTarget all = ProvisioningTarget.allProvisionedAccounts();
 
-    assertThat(new RequestRecovery().find(new AccountAndAllCloud(false), INSTANCE, PERMISSION_SET, all, INTENT,
-        Set.of())).isEmpty();
-    assertThat(new RequestRecovery().find(new AccountAndAllCloud(true), INSTANCE, PERMISSION_SET, all, INTENT,
-        Set.of())).map(ProvisioningRequest::requestId).contains(FlakyCloud.requestId(2));
-    assertThat(new RequestRecovery().find(new AccountAndAllCloud(true), INSTANCE, PERMISSION_SET,
-        ProvisioningTarget.account("one-account"), INTENT, Set.of())).map(ProvisioningRequest::requestId)
-        .contains(FlakyCloud.requestId(1));
+    assertThat(recovery().find(new AccountAndAllCloud(false), INSTANCE, PERMISSION_SET, all, INTENT, INTENT,
+        Set.of())).isInstanceOf(Finding.Absent.class);
+    assertThat(foundRequestId(recovery().find(new AccountAndAllCloud(true), INSTANCE, PERMISSION_SET, all, INTENT,
+        INTENT, Set.of()))).contains(FlakyCloud.requestId(2));
+    assertThat(foundRequestId(recovery().find(new AccountAndAllCloud(true), INSTANCE, PERMISSION_SET,
+        ProvisioningTarget.account("one-account"), INTENT, INTENT, Set.of()))).contains(FlakyCloud.requestId(1));
+  }
+
+  /** A long history from before the intent, then three requests made since: the sought one in the middle. */
+  private PagedRequestCloud historyThenRecentRequests(Order order) {
+    clock.set(INTENT.minus(Duration.ofHours(1)));
+    PagedRequestCloud cloud = new PagedRequestCloud(clock).order(order).history(20_000);
+    clock.set(INTENT.plusSeconds(1));
+    cloud.start("recent-1", PERMISSION_SET, "other");
+    clock.set(INTENT.plusSeconds(2));
+    cloud.start("recent-2", PERMISSION_SET, "sought");
+    clock.set(INTENT.plusSeconds(3));
+    cloud.start("recent-3", "another-permission-set", "sought");
+    clock.set(INTENT.plus(Duration.ofMinutes(1)));
+    return cloud;
+  }
+
+  @Test
+  void aNewestFirstListIsReadOnlyUntilItIsPastTheIntent() {
+    PagedRequestCloud cloud = historyThenRecentRequests(Order.NEWEST_FIRST);
+
+    assertThat(foundRequestId(recovery().find(cloud, INSTANCE, PERMISSION_SET, ProvisioningTarget.account("sought"),
+        INTENT, INTENT, Set.of()))).contains("recent-2");
+    assertThat(recovery().find(cloud, INSTANCE, PERMISSION_SET, ProvisioningTarget.account("absent"), INTENT,
+        INTENT, Set.of())).isInstanceOf(Finding.Absent.class);
+
+    assertThat(cloud.lists(Optional.empty())).as("a page each, of %d", cloud.unfilteredPages()).isEqualTo(2);
+    assertThat(cloud.described()).as("only requests made since the intent")
+        .allSatisfy(requestId -> assertThat(requestId).startsWith("recent-"));
+  }
+
+  @Test
+  void anOldestFirstListIsReadToItsEnd() {
+    PagedRequestCloud cloud = historyThenRecentRequests(Order.OLDEST_FIRST);
+
+    assertThat(recovery().find(cloud, INSTANCE, PERMISSION_SET, ProvisioningTarget.account("absent"), INTENT,
+        INTENT, Set.of())).isInstanceOf(Finding.Absent.class);
+    assertThat(cloud.lists(Optional.empty())).isEqualTo(cloud.unfilteredPages());
+    assertThat(foundRequestId(recovery().find(cloud, INSTANCE, PERMISSION_SET, ProvisioningTarget.account("sought"),
+        INTENT, INTENT, Set.of()))).contains("recent-2");
+  }
+
+  @Test
+  void noRequestIsAbsentWhileTheListsMayNotShowItYet() {
+    clock.set(INTENT.plusSeconds(2));
+    PagedRequestCloud cloud = new PagedRequestCloud(clock).listLag(LIST_LAG);
+    cloud.start("just-made", PERMISSION_SET, "sought");
+    clock.set(INTENT.plusSeconds(3));
+
+    assertThat(recovery().find(cloud, INSTANCE, PERMISSION_SET, ProvisioningTarget.account("sought"), INTENT,
+        INTENT, Set.of())).isEqualTo(new Finding.NotListedYet(INTENT.plus(LIST_LAG)));
+
+    clock.set(INTENT.plus(LIST_LAG).plusSeconds(3));
+    assertThat(foundRequestId(recovery().find(cloud, INSTANCE, PERMISSION_SET, ProvisioningTarget.account("sought"),
+        INTENT, INTENT, Set.of()))).contains("just-made");
+  }
+
+  @Test
+  void theLagCountsFromTheLastCallThatMayHaveMadeTheRequestNotFromTheIntent() {
+    Instant call = INTENT.plusSeconds(30);
+    clock.set(call);
+    PagedRequestCloud cloud = new PagedRequestCloud(clock).listLag(LIST_LAG);
+    cloud.start("made-late", PERMISSION_SET, "sought");
+    clock.set(call.plusSeconds(1));
+
+    assertThat(recovery().find(cloud, INSTANCE, PERMISSION_SET, ProvisioningTarget.account("sought"), INTENT, call,
+        Set.of())).isEqualTo(new Finding.NotListedYet(call.plus(LIST_LAG)));
   }
 }
