@@ -5,8 +5,12 @@ import dev.operators.permissionset.identitycenter.IdentityCenterClient;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import dev.operators.permissionset.identitycenter.ProvisioningRequest;
 import dev.operators.permissionset.identitycenter.ProvisioningTarget;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +25,17 @@ final class ExactlyOnceProvisioning {
   private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceProvisioning.class);
 
   private final UnsentProvisions unsent = new UnsentProvisions();
+  /** When this process last sent a call whose answer got lost, by uid: the latest it may have reached the cloud. */
+  private final Map<String, Instant> uncertainCalls = new ConcurrentHashMap<>();
+  private final Clock clock;
+  /** Any call of an earlier process of the operator reached the cloud before this one started. */
+  private final Instant startedAt;
   private final RequestRecovery recovery;
 
-  ExactlyOnceProvisioning(RequestRecovery recovery) {
-    this.recovery = recovery;
+  ExactlyOnceProvisioning(Clock clock, Duration listLag) {
+    this.clock = clock;
+    this.startedAt = clock.instant();
+    this.recovery = new RequestRecovery(clock, listLag);
   }
 
   /** The intent is recorded in status and no call was made for it: the call may go without asking the cloud. */
@@ -40,6 +51,7 @@ final class ExactlyOnceProvisioning {
   /** The resource was deleted. */
   void forget(String uid) {
     unsent.forget(uid);
+    uncertainCalls.remove(uid);
   }
 
   /**
@@ -55,8 +67,10 @@ final class ExactlyOnceProvisioning {
     String permissionSetId = pending.getPermissionSetId();
     if (!unsent.take(uid, generation)) {
       RequestRecovery.Finding earlier = recovery.find(client, instanceId, permissionSetId, target,
-          Instant.parse(pending.getRecordedAt()), requestsOfOtherChanges.get());
+          Instant.parse(pending.getRecordedAt()), uncertainCalls.getOrDefault(uid, startedAt),
+          requestsOfOtherChanges.get());
       if (earlier instanceof RequestRecovery.Finding.Found found) {
+        uncertainCalls.remove(uid);
         LOG.info("Found request {} that an earlier provision call made for generation {}; not provisioning again",
             found.request().requestId(), generation);
         return new CallOutcome.Requested(found.request());
@@ -72,11 +86,14 @@ final class ExactlyOnceProvisioning {
     }
     try {
       ProvisioningRequest request = client.provision(instanceId, permissionSetId, target);
+      uncertainCalls.remove(uid);
       LOG.info("Provisioning request {} made for generation {}: {}", request.requestId(), generation,
           request.reportedStatus());
       return new CallOutcome.Requested(request);
     } catch (IdentityCenterException e) {
-      if (!e.category().mayHaveTakenEffect()) {
+      if (e.category().mayHaveTakenEffect()) {
+        uncertainCalls.put(uid, clock.instant());
+      } else {
         unsent.add(uid, generation);
       }
       return new CallOutcome.Failed(e);

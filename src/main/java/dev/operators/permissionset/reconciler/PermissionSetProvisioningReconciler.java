@@ -85,9 +85,8 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     this.observer = observer;
     this.decisions = new ProvisioningDecisions(statuses, schedule);
     this.tracker = new RequestTracker(statuses.clock(), schedule.timing().pollInitial(), schedule.timing().pollMax(),
-        schedule.timing().listLag(), this::requestFinished);
-    this.provisioning = new ExactlyOnceProvisioning(new RequestRecovery(statuses.clock(),
-        schedule.timing().listLag()));
+        schedule.timing().cloudListLag(), this::requestFinished);
+    this.provisioning = new ExactlyOnceProvisioning(statuses.clock(), schedule.timing().cloudListLag());
   }
 
   /**

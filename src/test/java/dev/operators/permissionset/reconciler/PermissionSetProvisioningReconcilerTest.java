@@ -369,7 +369,8 @@ class PermissionSetProvisioningReconcilerTest {
     PermissionSetProvisioningStatus recorded = new PermissionSetProvisioningStatus();
     recorded.setPermissionSetId(resource.getSpec().getPermissionSetId());
     recorded.setPendingProvision(new PendingProvision(created.getMetadata().getGeneration(),
-        recordedAt.truncatedTo(ChronoUnit.SECONDS).toString()));
+        recordedAt.truncatedTo(ChronoUnit.SECONDS).toString(), resource.getSpec().getPermissionSetId(),
+        resource.getSpec().getTargetId()));
     created.setStatus(recorded);
     return client.resource(created).updateStatus();
   }
@@ -490,7 +491,7 @@ class PermissionSetProvisioningReconcilerTest {
 
     PermissionSetProvisioning failed = awaitStatus("verbose", reason("ProvisioningFailed"));
     assertThat(failed.getStatus().getFailureReason()).startsWith("The account is suspended.")
-        .hasSize(PermissionSetProvisioningReconciler.MAX_FAILURE_REASON + 1).endsWith("…");
+        .hasSize(ProvisioningDecisions.MAX_FAILURE_REASON + 1).endsWith("…");
   }
 
   @Test

@@ -55,7 +55,9 @@ public final class EndToEndEnvironment implements AutoCloseable {
         OperatorConfig.POLL_INITIAL_INTERVAL, "250ms",
         OperatorConfig.POLL_MAX_INTERVAL, "1s",
         OperatorConfig.RETRY_INITIAL_INTERVAL, "250ms",
-        OperatorConfig.RETRY_MAX_INTERVAL, "1s"));
+        OperatorConfig.RETRY_MAX_INTERVAL, "1s",
+        // the fake cloud and the simulator (by default) list a request as soon as it exists
+        OperatorConfig.CLOUD_LIST_LAG, "100ms"));
     environment.putAll(settings);
     return new EndToEndEnvironment(KubernetesTestServer.start(), simulator, environment);
   }

@@ -35,7 +35,9 @@ public final class TestOperators {
         OperatorConfig.POLL_INITIAL_INTERVAL, "100ms",
         OperatorConfig.POLL_MAX_INTERVAL, "300ms",
         OperatorConfig.RETRY_INITIAL_INTERVAL, "100ms",
-        OperatorConfig.RETRY_MAX_INTERVAL, "400ms"));
+        OperatorConfig.RETRY_MAX_INTERVAL, "400ms",
+        // the fake cloud and the simulator (by default) list a request as soon as it exists
+        OperatorConfig.CLOUD_LIST_LAG, "100ms"));
     env.putAll(settings);
     return OperatorConfig.fromEnvironment(env);
   }
