@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * would only add to the load, so the tracker backs off and the resources wait.
  *
  * <p>A request is followed until it finishes or its resource is {@linkplain #forget forgotten}; an outcome its
- * resource does not pick up is dropped after ten poll intervals at most. An instance with nothing followed and
+ * resource does not pick up is dropped after ten times {@code POLL_MAX_INTERVAL}. An instance with nothing followed and
  * nothing to tell is released, with the client (and so the credentials) it holds.
  */
 final class RequestTracker implements AutoCloseable {
@@ -145,7 +145,7 @@ final class RequestTracker implements AutoCloseable {
   }
 
   /** Instances held, each with a client: for tests of its bounds. */
-  synchronized int instances() {
+  synchronized int instancesHeld() {
     return instances.size();
   }
 
@@ -240,13 +240,15 @@ final class RequestTracker implements AutoCloseable {
     private Set<String> candidates() {
       Instant listedByNow = clock.instant().minus(listLag);
       Set<String> candidates = new HashSet<>();
-      followed.forEach((requestId, tracked) -> {
-        boolean known = outcomes.containsKey(requestId) || failed.contains(requestId)
-            || inProgress.contains(requestId);
-        if (!known && (tracked.toldOf() || !tracked.since.isAfter(listedByNow))) {
-          candidates.add(requestId);
-        }
-      });
+      synchronized (RequestTracker.this) {
+        followed.forEach((requestId, tracked) -> {
+          boolean known = outcomes.containsKey(requestId) || failed.contains(requestId)
+              || inProgress.contains(requestId);
+          if (!known && (tracked.toldOf() || !tracked.since.isAfter(listedByNow))) {
+            candidates.add(requestId);
+          }
+        });
+      }
       return candidates;
     }
 

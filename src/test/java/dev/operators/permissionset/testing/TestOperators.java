@@ -27,7 +27,10 @@ public final class TestOperators {
     return operator;
   }
 
-  /** The configuration {@link #start} gives: default credentials, quick polling and retries, then {@code settings}. */
+  /**
+   * The configuration {@link #start} gives: default credentials, quick polling and retries, a short list lag (the
+   * fake lists a request as soon as it exists), then {@code settings}.
+   */
   public static OperatorConfig config(Map<String, String> settings) {
     Map<String, String> env = new HashMap<>(Map.of(
         OperatorConfig.ACCESS_KEY, ACCESS_KEY,
@@ -36,7 +39,6 @@ public final class TestOperators {
         OperatorConfig.POLL_MAX_INTERVAL, "300ms",
         OperatorConfig.RETRY_INITIAL_INTERVAL, "100ms",
         OperatorConfig.RETRY_MAX_INTERVAL, "400ms",
-        // the fake cloud and the simulator (by default) list a request as soon as it exists
         OperatorConfig.CLOUD_LIST_LAG, "100ms"));
     env.putAll(settings);
     return OperatorConfig.fromEnvironment(env);
