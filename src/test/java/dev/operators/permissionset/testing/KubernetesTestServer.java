@@ -22,7 +22,10 @@ import java.util.logging.Logger;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 
-/** The Fabric8 mock Kubernetes API in CRUD mode, with our CRD installed, and an OkHttp client for it. */
+/**
+ * The Fabric8 mock Kubernetes API in CRUD mode, with our CRD installed and optimistic locking enforced on every
+ * write as a real API server does it, and an OkHttp client for it.
+ */
 public final class KubernetesTestServer implements AutoCloseable {
 
   public static final String CRD_RESOURCE =
@@ -46,7 +49,8 @@ public final class KubernetesTestServer implements AutoCloseable {
   public static KubernetesTestServer start() {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
-        new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
+        new MockWebServer(), responses, new OptimisticLockingDispatcher(new KubernetesMixedDispatcher(responses)),
+        false);
     server.init();
     KubernetesClient client = server.createClient(new OkHttpClientFactory());
     try (InputStream crd = KubernetesTestServer.class.getResourceAsStream(CRD_RESOURCE)) {
