@@ -39,18 +39,22 @@ public final class KubernetesTestServer implements AutoCloseable {
   }
 
   private final KubernetesMockServer server;
+  private final OptimisticLockingDispatcher dispatcher;
   private final KubernetesClient client;
 
-  private KubernetesTestServer(KubernetesMockServer server, KubernetesClient client) {
+  private KubernetesTestServer(KubernetesMockServer server, OptimisticLockingDispatcher dispatcher,
+      KubernetesClient client) {
     this.server = server;
+    this.dispatcher = dispatcher;
     this.client = client;
   }
 
   public static KubernetesTestServer start() {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    OptimisticLockingDispatcher dispatcher =
+        new OptimisticLockingDispatcher(new KubernetesMixedDispatcher(responses));
     KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
-        new MockWebServer(), responses, new OptimisticLockingDispatcher(new KubernetesMixedDispatcher(responses)),
-        false);
+        new MockWebServer(), responses, dispatcher, false);
     server.init();
     KubernetesClient client = server.createClient(new OkHttpClientFactory());
     try (InputStream crd = KubernetesTestServer.class.getResourceAsStream(CRD_RESOURCE)) {
@@ -60,7 +64,7 @@ public final class KubernetesTestServer implements AutoCloseable {
       throw new IllegalStateException("cannot read the generated CRD " + CRD_RESOURCE, e);
     }
     allowLeases(server);
-    return new KubernetesTestServer(server, client);
+    return new KubernetesTestServer(server, dispatcher, client);
   }
 
   /**
@@ -94,6 +98,11 @@ public final class KubernetesTestServer implements AutoCloseable {
         builder.addInterceptor(interceptor);
       }
     });
+  }
+
+  /** The updates and patches refused so far because they were based on a stale resourceVersion. */
+  public long conflicts() {
+    return dispatcher.conflicts();
   }
 
   public KubernetesMockServer server() {

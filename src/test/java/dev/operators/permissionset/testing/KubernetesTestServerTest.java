@@ -59,6 +59,7 @@ class KubernetesTestServerTest {
         });
     assertThat(resource.get().getStatus().getFailureReason()).isEqualTo("first");
     assertThat(resource.get().getMetadata().getResourceVersion()).isEqualTo(current);
+    assertThat(kubernetes.conflicts()).isEqualTo(1);
   }
 
   @Test

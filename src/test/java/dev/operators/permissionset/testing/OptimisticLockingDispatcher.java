@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -31,6 +32,7 @@ final class OptimisticLockingDispatcher extends Dispatcher {
   private final Dispatcher crud;
   /** The check and the write it guards are one step: no other write can come between them. */
   private final Lock writes = new ReentrantLock();
+  private final LongAdder conflicts = new LongAdder();
 
   OptimisticLockingDispatcher(Dispatcher crud) {
     this.crud = crud;
@@ -47,6 +49,11 @@ final class OptimisticLockingDispatcher extends Dispatcher {
     } finally {
       writes.unlock();
     }
+  }
+
+  /** The writes answered 409 Conflict so far. */
+  long conflicts() {
+    return conflicts.sum();
   }
 
   @Override
@@ -70,7 +77,11 @@ final class OptimisticLockingDispatcher extends Dispatcher {
       return Optional.empty();
     }
     String current = resourceVersion(stored.getBody().getBytes()).orElse("");
-    return current.equals(expected) ? Optional.empty() : Optional.of(conflictResponse(object));
+    if (current.equals(expected)) {
+      return Optional.empty();
+    }
+    conflicts.increment();
+    return Optional.of(conflictResponse(object));
   }
 
   /** The body's {@code metadata.resourceVersion}; none for a JSON Patch, which the CRUD dispatcher checks applied. */
