@@ -21,9 +21,11 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -31,6 +33,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -132,7 +135,7 @@ class ChaosTest {
 
     @Override
     public String toString() {
-      return name + " (uid " + uid.substring(0, 8) + ", generation " + generation + ")";
+      return name + " (uid " + uid + ", generation " + generation + ")";
     }
   }
 
@@ -140,6 +143,7 @@ class ChaosTest {
   private static final class Tally {
     int kills;
     int killsAfterAccept;
+    final List<String> killTimes = new ArrayList<>();
     int targetChanges;
     int permissionSetChanges;
     int recreations;
@@ -223,6 +227,11 @@ class ChaosTest {
     spec.setTargetType(account == null ? TargetType.ALL_PROVISIONED_ACCOUNTS : TargetType.ACCOUNT);
     spec.setTargetId(account);
     return spec;
+  }
+
+  /** The index of the permission set that {@code instance/permissionSetId} names. */
+  private static int permissionSetIndex(String instanceAndPermissionSet) {
+    return Integer.parseInt(instanceAndPermissionSet.substring(instanceAndPermissionSet.length() - 4));
   }
 
   private static String key(int permissionSet, String target) {
@@ -333,6 +342,8 @@ class ChaosTest {
     private final Tally tally = new Tally();
     private final long started = System.nanoTime();
 
+    /** What the churn did in each permission set, to tell what an invariant's violation followed. */
+    private final Map<Integer, List<String>> churnBySet = new TreeMap<>();
     /** Permission sets in which an account move went to a failing account. */
     private final Set<Integer> setsMovedToFailing = new HashSet<>();
 
@@ -431,8 +442,11 @@ class ChaosTest {
                 + operator.tail());
           }
         }
+      } else if (!operator.isAlive()) {
+        throw new IllegalStateException("operator process " + processes.size() + " exited on its own; see "
+            + operator.log().toAbsolutePath() + ":\n" + operator.tail());
       } else if (now >= killAt) {
-        killAndReplace();
+        killAndReplace("at a random moment");
       }
     }
 
@@ -446,9 +460,16 @@ class ChaosTest {
       killAt = now + life;
     }
 
-    private void killAndReplace() {
+    private void killAndReplace(String when) {
       operator.kill();
       tally.kills++;
+      tally.killTimes.add(secondsSinceStart() + " s");
+      try {
+        Files.writeString(operator.log(), "==== killed with SIGKILL by the chaos test at " + secondsSinceStart()
+            + " s, " + when + System.lineSeparator(), StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot mark the kill in " + operator.log(), e);
+      }
       killAt = Long.MAX_VALUE;
       killOnAccept = false;
       try {
@@ -486,7 +507,7 @@ class ChaosTest {
     private void accepted(String key) {
       if (killOnAccept && readyAt >= 0) {
         tally.killsAfterAccept++;
-        killAndReplace();
+        killAndReplace("right after the simulator accepted " + key);
       }
       Optional.ofNullable(churnByKey.remove(key)).ifPresent(this::churn);
     }
@@ -531,6 +552,14 @@ class ChaosTest {
         }
         case NONE -> throw new IllegalStateException(name + " has no churn");
       }
+      int to = expected.get(name).permissionSet();
+      String what = name + " " + before.churn().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+          + (to == set ? "" : " to set " + to) + " at " + secondsSinceStart() + " s";
+      Stream.of(set, to).distinct().forEach(s -> churnBySet.computeIfAbsent(s, k -> new ArrayList<>()).add(what));
+    }
+
+    private String secondsSinceStart() {
+      return String.format("%.1f", (System.nanoTime() - started) / 1e9);
     }
 
     private void patchSpec(String name, String mergePatch, String provisionKey) {
@@ -602,7 +631,9 @@ class ChaosTest {
       invariants.assertThat(provisionProblems).as("provisions accepted per resource generation").isEmpty();
 
       List<String> concurrency = counts.maxInFlight().entrySet().stream().filter(e -> e.getValue() > 1)
-          .map(e -> e.getKey() + ": " + e.getValue() + " provisions in progress at once").toList();
+          .map(e -> e.getKey() + ": " + e.getValue() + " provisions in progress at once; churn in this set: "
+              + churnBySet.getOrDefault(permissionSetIndex(e.getKey()), List.of()))
+          .sorted().toList();
       invariants.assertThat(concurrency).as("permission sets with more than one provisioning request in flight")
           .isEmpty();
 
@@ -633,8 +664,8 @@ class ChaosTest {
           String.format("seed                          %d (-Dchaos.seed=%d replays its choices)", seed, seed),
           String.format("resources                     %6d in %d permission sets, %d generations to provision",
               expected.size(), PERMISSION_SETS, generations.size()),
-          String.format("operator processes killed     %6d with SIGKILL (%d right after an accepted provision)",
-              tally.kills, tally.killsAfterAccept),
+          String.format("operator processes killed     %6d with SIGKILL (%d right after an accepted provision), at %s",
+              tally.kills, tally.killsAfterAccept, String.join(", ", tally.killTimes)),
           String.format("churn after an accept         %6d (%d account moves, %d permission set moves, %d "
                   + "re-created; %d before the operator recorded the request)",
               tally.targetChanges + tally.permissionSetChanges + tally.recreations, tally.targetChanges,

@@ -97,6 +97,10 @@ public final class OperatorProcess implements AutoCloseable {
     return process.pid();
   }
 
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
   public Path log() {
     return log;
   }
