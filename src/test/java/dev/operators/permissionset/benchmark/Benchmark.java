@@ -12,6 +12,7 @@ import dev.operators.permissionset.reconciler.ConditionReason;
 import dev.operators.permissionset.simulator.IdentityCenterSimulator;
 import dev.operators.permissionset.simulator.RequestCounters;
 import dev.operators.permissionset.testing.KubernetesTestServer;
+import dev.operators.permissionset.testing.OperatorProcess;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -103,8 +104,9 @@ public final class Benchmark {
         creation = createAll(kubernetes.client(), world.expectations(), tracker, out);
       }
       out.println("Starting the operator process...");
-      try (OperatorProcess operator = OperatorProcess.start(workDirectory,
-          kubernetes.client().getConfiguration().getMasterUrl(), simulator.endpoint(),
+      try (OperatorProcess operator = OperatorProcess.start(workDirectory.resolve("operator.log"),
+          kubernetes.client().getConfiguration().getMasterUrl(), new OperatorProcess.Cloud(simulator.endpoint(),
+              BenchmarkWorld.ACCESS_KEY, BenchmarkWorld.SECRET_KEY, BenchmarkWorld.DOMAIN_ID),
           parameters.operatorEnvironment())) {
         long launched = System.nanoTime();
         operator.awaitReady(OPERATOR_START_TIMEOUT);

@@ -1,43 +1,66 @@
 package dev.operators.permissionset.e2e;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
+import dev.operators.permissionset.api.v1alpha1.SecretReference;
 import dev.operators.permissionset.api.v1alpha1.TargetType;
 import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.simulator.IdentityCenterSimulator;
 import dev.operators.permissionset.simulator.RequestCounters;
 import dev.operators.permissionset.simulator.SimulatorFixture;
 import dev.operators.permissionset.testing.DemoWorld;
-import dev.operators.permissionset.testing.EndToEndEnvironment;
-import dev.operators.permissionset.testing.Pause;
+import dev.operators.permissionset.testing.KubernetesTestServer;
+import dev.operators.permissionset.testing.OperatorProcess;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Hundreds of resources against a simulator that is slow, throttles, fails, drops connections (also after it
- * accepted a provision) and has accounts that cannot be provisioned, while the operator is restarted several times
- * and some specs change. Every resource must end in its right state, the simulator must have accepted exactly one
- * provision per resource generation, and never two for one permission set at a time.
+ * accepted a provision) and has accounts that cannot be provisioned, on a Kubernetes API that refuses stale writes.
+ * The operator runs as its own JVM and is killed with SIGKILL at random moments, some right after the simulator
+ * accepted a provision, and replaced at once. Right after the simulator accepts their provision, some resources move
+ * to another account, some to another permission set, and some are deleted and created again under the same name;
+ * the Secret that some resources take their credentials from is deleted after they succeeded, then restored.
+ *
+ * <p>At the end every resource must be in its right state with conditions, the simulator must have accepted exactly
+ * one provision per resource generation (a re-created resource is a new resource) and never two for one
+ * permission set at a time. The seed is printed; {@code -Dchaos.seed=N} replays its choices (the timing of threads
+ * and processes is the machine's).
  */
 @Tag("chaos")
 class ChaosTest {
@@ -46,35 +69,111 @@ class ChaosTest {
   private static final String INSTANCE = "ins-c4a0500000000001";
   private static final int PERMISSION_SETS = 25;
   private static final int ACCOUNTS_PER_PERMISSION_SET = 8;
-  /** The second half of the healthy accounts is kept free for the spec changes. */
-  private static final int HEALTHY_ACCOUNTS = 2 * ACCOUNTS_PER_PERMISSION_SET;
   private static final List<String> FAILURE_REASONS = List.of(
       "The account is suspended and cannot be provisioned.",
       "The account has reached its quota of permission sets.",
       "The account is being closed.");
-  private static final int RESTARTS = 4;
-  private static final int SPEC_CHANGES = 20;
+  private static final String CREDENTIALS_SECRET = "chaos-credentials";
+  /** The resources of these permission sets' first accounts take their credentials from the Secret. */
+  private static final int FIRST_SET_WITH_SECRET = 20;
+  private static final int ACCOUNTS_WITH_SECRET = 2;
+  private static final int KILLS = 8;
+  private static final int TARGET_CHANGES = 12;
+  private static final int PERMISSION_SET_CHANGES = 10;
+  private static final int RECREATIONS = 10;
+  /** A permission set change moves a resource this many permission sets on. */
+  private static final int PERMISSION_SET_SHIFT = 5;
   private static final Duration CONVERGENCE_LIMIT = Duration.ofSeconds(150);
+  private static final Duration OPERATOR_START_LIMIT = Duration.ofSeconds(60);
+  /** How often the simulator's accepted provisions are read: the churn follows an acceptance by about this much. */
+  private static final Duration TICK = Duration.ofMillis(5);
+  private static final Duration LIST_INTERVAL = Duration.ofMillis(500);
+  private static final Duration READY_PROBE_INTERVAL = Duration.ofMillis(100);
+  /** A kill waiting for an accepted provision comes at the latest this long after the operator was ready. */
+  private static final Duration KILL_AFTER_ACCEPT_LIMIT = Duration.ofSeconds(10);
+  private static final Duration LONGEST_RANDOM_LIFE = Duration.ofSeconds(3);
+  /** How long a running operator must see the Secret missing before it comes back. */
+  private static final Duration SECRET_ABSENCE = Duration.ofSeconds(2);
+  private static final Path LOGS = Path.of("target", "chaos");
   private static final String PROVISIONED = "Provisioned";
   private static final String PROVISIONING_FAILED = "ProvisioningFailed";
 
-  private EndToEndEnvironment environment;
+  private final List<OperatorProcess> processes = new ArrayList<>();
+  private KubernetesTestServer kubernetes;
+  private IdentityCenterSimulator simulator;
+
+  /** What is done to a healthy resource right after the simulator accepted its first provision. */
+  private enum Churn {
+    NONE, TARGET_CHANGE, PERMISSION_SET_CHANGE, RECREATE_SAME, RECREATE_ELSEWHERE
+  }
+
+  /**
+   * The healthy accounts come in blocks of {@link #ACCOUNTS_PER_PERMISSION_SET}, so that every resource generation
+   * provisions a key of its own: a resource's block index is its account number.
+   */
+  private enum AccountBlock {
+    CREATED, TARGET_CHANGE, RECREATED, PERMISSION_SET_CHANGE
+  }
 
   /**
    * What a resource must end as.
    *
+   * @param permissionSet index of the permission set it provisions, or -1 when it names an unknown one
    * @param provisionKey the simulator's key of the provision it makes, or null when the cloud accepts none
    * @param failureReason the cloud's failure_reason it must show, or null
    */
-  private record Expected(PermissionSetProvisioningSpec spec, String reason, String failureReason,
-      String provisionKey) {
+  private record Expected(PermissionSetProvisioningSpec spec, int permissionSet, String reason,
+      String failureReason, String provisionKey, Churn churn) {
+
+    Expected withChurn(Churn next) {
+      return new Expected(spec, permissionSet, reason, failureReason, provisionKey, next);
+    }
+  }
+
+  /** One resource generation that must have made exactly one provision of its key. */
+  private record Generation(String name, String uid, long generation, String provisionKey) {
+
+    @Override
+    public String toString() {
+      return name + " (uid " + uid + ", generation " + generation + ")";
+    }
+  }
+
+  /** What the run did, for the figures and for the checks that it did what it should. */
+  private static final class Tally {
+    int kills;
+    int killsAfterAccept;
+    final List<String> killTimes = new ArrayList<>();
+    int targetChanges;
+    int permissionSetChanges;
+    int recreations;
+    int churnBeforeRecorded;
+    Duration secretAbsent = Duration.ZERO;
+    final Map<String, Duration> milestones = new LinkedHashMap<>();
   }
 
   @AfterEach
   void stop() {
-    if (environment != null) {
-      environment.close();
+    // SIGKILL for any process still running, whatever failed: none may outlive the test or hold its port
+    processes.forEach(OperatorProcess::kill);
+    if (simulator != null) {
+      simulator.close();
     }
+    if (kubernetes != null) {
+      kubernetes.close();
+    }
+  }
+
+  /**
+   * The simulator's options for this run: where a starting request history, offset paging, the list order and list
+   * lag are set once the simulator offers them.
+   */
+  private static IdentityCenterSimulator.Options simulatorOptions() {
+    return IdentityCenterSimulator.Options.defaults();
+  }
+
+  private static long seed() {
+    return Long.getLong("chaos.seed", new Random().nextLong());
   }
 
   private static String permissionSet(int index) {
@@ -85,8 +184,8 @@ class ChaosTest {
     return String.format("Chaos-%02d", index);
   }
 
-  private static String healthyAccount(int index) {
-    return String.format("a0c4a05%025d", index);
+  private static String healthyAccount(AccountBlock block, int index) {
+    return String.format("a0c4a05%025d", block.ordinal() * ACCOUNTS_PER_PERMISSION_SET + index);
   }
 
   private static String failingAccount(int index) {
@@ -99,16 +198,18 @@ class ChaosTest {
       sets.add(new SimulatorFixture.PermissionSet(permissionSet(i), permissionSetName(i), "Chaos set " + i, null));
     }
     List<SimulatorFixture.Account> accounts = new ArrayList<>();
-    for (int i = 0; i < HEALTHY_ACCOUNTS; i++) {
-      accounts.add(new SimulatorFixture.Account(healthyAccount(i), "healthy-" + i, null));
+    for (AccountBlock block : AccountBlock.values()) {
+      for (int i = 0; i < ACCOUNTS_PER_PERMISSION_SET; i++) {
+        accounts.add(new SimulatorFixture.Account(healthyAccount(block, i), block + "-" + i, null));
+      }
     }
     for (int i = 0; i < FAILURE_REASONS.size(); i++) {
       accounts.add(new SimulatorFixture.Account(failingAccount(i), "failing-" + i, FAILURE_REASONS.get(i)));
     }
     // ALL_PROVISIONED_ACCOUNTS of set 0 reaches a failing account and fails; that of set 1 succeeds
     Map<String, List<String>> provisioned = Map.of(
-        permissionSet(0), List.of(healthyAccount(0), failingAccount(0)),
-        permissionSet(1), List.of(healthyAccount(0)));
+        permissionSet(0), List.of(healthyAccount(AccountBlock.CREATED, 0), failingAccount(0)),
+        permissionSet(1), List.of(healthyAccount(AccountBlock.CREATED, 0)));
     SimulatorFixture.Instance instance = new SimulatorFixture.Instance(INSTANCE, sets, 0, accounts, provisioned);
     SimulatorFixture.Credential credential = new SimulatorFixture.Credential(DemoWorld.ACCESS_KEY,
         DemoWorld.SECRET_KEY, null, DemoWorld.DOMAIN_ID, List.of(INSTANCE));
@@ -128,178 +229,483 @@ class ChaosTest {
     return spec;
   }
 
+  /** The index of the permission set that {@code instance/permissionSetId} names. */
+  private static int permissionSetIndex(String instanceAndPermissionSet) {
+    return Integer.parseInt(instanceAndPermissionSet.substring(instanceAndPermissionSet.length() - 4));
+  }
+
   private static String key(int permissionSet, String target) {
     return RequestCounters.provisionKey(INSTANCE, permissionSet(permissionSet), target);
   }
 
-  /** The resources by name, with what each must end as. */
-  private static Map<String, Expected> resources() {
+  private static Expected provisioned(int set, PermissionSetProvisioningSpec spec, Churn churn) {
+    return new Expected(spec, set, PROVISIONED, null, key(set, spec.getTargetId()), churn);
+  }
+
+  private static Expected failed(int set, PermissionSetProvisioningSpec spec, String failureReason) {
+    String target = spec.getTargetId() == null ? "ALL_PROVISIONED_ACCOUNTS" : spec.getTargetId();
+    return new Expected(spec, set, PROVISIONING_FAILED, failureReason, key(set, target), Churn.NONE);
+  }
+
+  private static Expected notFound(PermissionSetProvisioningSpec spec, String reason) {
+    return new Expected(spec, -1, reason, null, null, Churn.NONE);
+  }
+
+  /** The resources by name, with what each must end as and what is done to it on the way. */
+  private static Map<String, Expected> resources(Random random) {
     Map<String, Expected> resources = new LinkedHashMap<>();
+    List<String> churnable = new ArrayList<>();
     for (int set = 0; set < PERMISSION_SETS; set++) {
       for (int account = 0; account < ACCOUNTS_PER_PERMISSION_SET; account++) {
-        resources.put(String.format("set%02d-healthy%02d", set, account), new Expected(
-            spec(set, account % 7 == 3, healthyAccount(account)), PROVISIONED, null,
-            key(set, healthyAccount(account))));
+        String name = String.format("set%02d-healthy%02d", set, account);
+        PermissionSetProvisioningSpec spec = spec(set, account % 7 == 3, healthyAccount(AccountBlock.CREATED,
+            account));
+        if (set >= FIRST_SET_WITH_SECRET && account < ACCOUNTS_WITH_SECRET) {
+          spec.setCredentialsSecretRef(new SecretReference(CREDENTIALS_SECRET));
+        } else {
+          churnable.add(name);
+        }
+        resources.put(name, provisioned(set, spec, Churn.NONE));
       }
+    }
+    Collections.shuffle(churnable, random);
+    List<Churn> churns = new ArrayList<>();
+    churns.addAll(Collections.nCopies(TARGET_CHANGES, Churn.TARGET_CHANGE));
+    churns.addAll(Collections.nCopies(PERMISSION_SET_CHANGES, Churn.PERMISSION_SET_CHANGE));
+    churns.addAll(Collections.nCopies(RECREATIONS / 2, Churn.RECREATE_SAME));
+    churns.addAll(Collections.nCopies(RECREATIONS - RECREATIONS / 2, Churn.RECREATE_ELSEWHERE));
+    for (int i = 0; i < churns.size(); i++) {
+      Churn churn = churns.get(i);
+      resources.computeIfPresent(churnable.get(i), (name, expected) -> expected.withChurn(churn));
     }
     for (int set = 0; set < 4; set++) {
       for (int failing = 0; failing < FAILURE_REASONS.size(); failing++) {
-        resources.put(String.format("set%02d-failing%d", set, failing), new Expected(
-            spec(set, false, failingAccount(failing)), PROVISIONING_FAILED, FAILURE_REASONS.get(failing),
-            key(set, failingAccount(failing))));
+        resources.put(String.format("set%02d-failing%d", set, failing),
+            failed(set, spec(set, false, failingAccount(failing)), FAILURE_REASONS.get(failing)));
       }
     }
-    resources.put("set00-everywhere", new Expected(spec(0, false, null), PROVISIONING_FAILED,
-        FAILURE_REASONS.get(0), key(0, "ALL_PROVISIONED_ACCOUNTS")));
-    resources.put("set01-everywhere", new Expected(spec(1, true, null), PROVISIONED, null,
-        key(1, "ALL_PROVISIONED_ACCOUNTS")));
-    resources.put("unknown-account-1", new Expected(spec(2, false, "0000c4a05000000000000000000000001"),
-        "AccountNotFound", null, null));
-    resources.put("unknown-account-2", new Expected(spec(3, true, "0000c4a05000000000000000000000002"),
-        "AccountNotFound", null, null));
-    PermissionSetProvisioningSpec unknownSet = spec(0, false, healthyAccount(0));
+    resources.put("set00-everywhere", failed(0, spec(0, false, null), FAILURE_REASONS.get(0)));
+    resources.put("set01-everywhere", new Expected(spec(1, true, null), 1, PROVISIONED, null,
+        key(1, "ALL_PROVISIONED_ACCOUNTS"), Churn.NONE));
+    resources.put("unknown-account-1",
+        notFound(spec(2, false, "0000c4a05000000000000000000000001"), "AccountNotFound"));
+    resources.put("unknown-account-2",
+        notFound(spec(3, true, "0000c4a05000000000000000000000002"), "AccountNotFound"));
+    PermissionSetProvisioningSpec unknownSet = spec(0, false, healthyAccount(AccountBlock.CREATED, 0));
     unknownSet.setPermissionSetId("ps-c4a05ffffffffff");
-    resources.put("unknown-set-by-id", new Expected(unknownSet, "PermissionSetNotFound", null, null));
-    PermissionSetProvisioningSpec unknownName = spec(0, true, healthyAccount(1));
+    resources.put("unknown-set-by-id", notFound(unknownSet, "PermissionSetNotFound"));
+    PermissionSetProvisioningSpec unknownName = spec(0, true, healthyAccount(AccountBlock.CREATED, 1));
     unknownName.setPermissionSetName("Chaos-NoSuchSet");
-    resources.put("unknown-set-by-name", new Expected(unknownName, "PermissionSetNotFound", null, null));
+    resources.put("unknown-set-by-name", notFound(unknownName, "PermissionSetNotFound"));
     return resources;
   }
 
   @Test
-  void everyResourceEndsRightWithOneProvisionPerGenerationThroughFaultsAndRestarts() {
-    environment = EndToEndEnvironment.start(fixture(), Map.of(
-        // the simulator's gateway throttles at random here, not by rate: the operator's own limit only slows the run
-        OperatorConfig.CLOUD_RATE_LIMIT, "100",
-        OperatorConfig.POLL_INITIAL_INTERVAL, "100ms",
-        OperatorConfig.POLL_MAX_INTERVAL, "500ms",
-        OperatorConfig.RETRY_INITIAL_INTERVAL, "100ms",
-        OperatorConfig.RETRY_MAX_INTERVAL, "500ms"));
-    IdentityCenterSimulator simulator = environment.simulator();
+  void everyResourceEndsRightWithOneProvisionPerGenerationThroughKillsDeletesAndMoves() throws IOException {
+    long seed = seed();
+    System.out.println("chaos seed " + seed + " (replay with -Dchaos.seed=" + seed + ")");
+    Random random = new Random(seed);
+    kubernetes = KubernetesTestServer.start();
+    simulator = IdentityCenterSimulator.start(fixture(), simulatorOptions());
     simulator.faults()
         .latency(Duration.ZERO, Duration.ofMillis(20))
         .serverErrorRate(0.10)
         .throttleRate(0.05)
         .dropRate(0.02)
         .dropAcceptedProvisionRate(0.03);
-    Map<String, Expected> expected = resources();
-    long started = System.nanoTime();
-    environment.startOperator();
-    expected.forEach(this::create);
+    prepareLogs();
+    Run run = new Run(random);
+    run.converge();
+    run.stopOperator();
+    run.check(seed);
+  }
 
-    /* the spec changes replace the expectation of generation 1 with that of generation 2; generation 1 made one */
-    Map<String, Expected> firstGenerations = new TreeMap<>();
-    Random random = new Random(7);
-    int restarts = 0;
-    long deadline = started + CONVERGENCE_LIMIT.toNanos();
-    Map<String, PermissionSetProvisioning> current = Map.of();
-    Map<String, Duration> milestones = new LinkedHashMap<>();
-    while (System.nanoTime() < deadline) {
-      current = list();
-      Map<String, PermissionSetProvisioning> now = current;
-      long settled = expected.keySet().stream().filter(name -> settled(now.get(name))).count();
-      if (settled == expected.size()) {
-        break;
+  private static void prepareLogs() throws IOException {
+    Files.createDirectories(LOGS);
+    try (Stream<Path> old = Files.list(LOGS)) {
+      for (Path log : old.filter(p -> p.getFileName().toString().startsWith("operator-")).toList()) {
+        Files.delete(log);
       }
+    }
+  }
+
+  /** One run: the resources, the operator processes, the churn and what it all came to. */
+  private final class Run {
+
+    private final Random random;
+    private final KubernetesClient client = kubernetes.client();
+    private final Map<String, Expected> expected;
+    /** The churn still waiting for its resource's provision, by the simulator's key of that provision. */
+    private final Map<String, String> churnByKey = new TreeMap<>();
+    private final List<Generation> generations = new ArrayList<>();
+    private final Set<String> acceptedKeys = new HashSet<>();
+    private final Tally tally = new Tally();
+    private final long started = System.nanoTime();
+
+    /** What the churn did in each permission set, to tell what an invariant's violation followed. */
+    private final Map<Integer, List<String>> churnBySet = new TreeMap<>();
+    /** Permission sets in which an account move went to a failing account. */
+    private final Set<Integer> setsMovedToFailing = new HashSet<>();
+
+    private OperatorProcess operator;
+    private long operatorStartedAt;
+    private long readyAt = -1;
+    private long lastProbe;
+    private long killAt = Long.MAX_VALUE;
+    private boolean killOnAccept;
+    private SecretPhase secretPhase = SecretPhase.PRESENT;
+    private long secretDeletedAt;
+
+    private enum SecretPhase {
+      PRESENT, DELETED, RESTORED
+    }
+
+    Run(Random random) {
+      this.random = random;
+      this.expected = resources(random);
+    }
+
+    void converge() throws IOException {
+      client.resource(credentialsSecret()).create();
+      startOperator();
+      expected.forEach((name, e) -> {
+        create(name, e.spec(), e.provisionKey());
+        if (e.churn() != Churn.NONE) {
+          churnByKey.put(e.provisionKey(), name);
+        }
+      });
+      long deadline = started + CONVERGENCE_LIMIT.toNanos();
+      long nextList = 0;
+      while (System.nanoTime() < deadline) {
+        long now = System.nanoTime();
+        followOperator(now);
+        newlyAccepted().forEach(this::accepted);
+        if (now >= nextList) {
+          nextList = now + LIST_INTERVAL.toNanos();
+          if (observe(list(), now)) {
+            return;
+          }
+        }
+        LockSupport.parkNanos(TICK.toNanos());
+      }
+    }
+
+    /** Reads the resources' progress and moves the Secret's phase on; true once the run is over. */
+    private boolean observe(Map<String, PermissionSetProvisioning> current, long now) {
+      long settled = expected.keySet().stream().filter(name -> settled(current.get(name))).count();
       double progress = (double) settled / expected.size();
-      Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+      Duration elapsed = Duration.ofNanos(now - started);
       if (progress >= 0.5) {
-        milestones.putIfAbsent("half settled", elapsed);
+        tally.milestones.putIfAbsent("half settled", elapsed);
       }
       if (progress >= 0.9) {
-        milestones.putIfAbsent("90% settled", elapsed);
+        tally.milestones.putIfAbsent("90% settled", elapsed);
       }
-      if (firstGenerations.isEmpty() && progress >= 0.2) {
-        changeSpecs(expected, firstGenerations, current, random);
+      switch (secretPhase) {
+        case PRESENT -> {
+          boolean usersReady = expected.entrySet().stream()
+              .filter(e -> e.getValue().spec().getCredentialsSecretRef() != null)
+              .allMatch(e -> settled(current.get(e.getKey())) && isTrue(current.get(e.getKey()).getStatus(),
+                  "Ready"));
+          if (usersReady) {
+            client.resource(credentialsSecret()).delete();
+            secretDeletedAt = now;
+            secretPhase = SecretPhase.DELETED;
+          }
+        }
+        case DELETED -> {
+          long seenMissingSince = Math.max(secretDeletedAt, readyAt);
+          if (readyAt >= 0 && now - seenMissingSince >= SECRET_ABSENCE.toNanos()) {
+            client.resource(credentialsSecret()).create();
+            tally.secretAbsent = Duration.ofNanos(now - secretDeletedAt);
+            secretPhase = SecretPhase.RESTORED;
+          }
+        }
+        case RESTORED -> {
+          return settled == expected.size() && churnByKey.isEmpty();
+        }
       }
-      if (restarts < RESTARTS && progress >= 0.15 + 0.2 * restarts) {
-        environment.stopOperator();
-        environment.startOperator();
-        restarts++;
-      }
-      Pause.sleep(Duration.ofMillis(200));
+      return false;
     }
-    Duration converged = Duration.ofNanos(System.nanoTime() - started);
-    environment.stopOperator();
-    RequestCounters.Snapshot counts = simulator.counts();
-    current = list();
 
-    printFigures(expected.size(), firstGenerations.size(), restarts, counts, milestones, converged);
-    List<String> problems = new ArrayList<>();
-    for (Map.Entry<String, Expected> entry : expected.entrySet()) {
-      problems.addAll(problems(entry.getKey(), entry.getValue(), current.get(entry.getKey())));
-    }
-    assertThat(problems).as("resources that did not end right within %s (%d of %d)", CONVERGENCE_LIMIT,
-        problems.stream().map(p -> p.substring(0, p.indexOf(':'))).distinct().count(), expected.size()).isEmpty();
-
-    List<String> provisionProblems = new ArrayList<>();
-    Map<String, String> ownerOfKey = new TreeMap<>();
-    expected.forEach((name, e) -> Optional.ofNullable(e.provisionKey()).ifPresent(k -> ownerOfKey.put(k, name)));
-    firstGenerations.forEach((name, e) -> ownerOfKey.put(e.provisionKey(), name + " (generation 1)"));
-    ownerOfKey.forEach((key, name) -> {
-      long accepted = counts.acceptedProvisions().getOrDefault(key, 0L);
-      if (accepted != 1) {
-        provisionProblems.add(name + ": the simulator accepted " + accepted + " provisions of " + key
-            + ", expected exactly 1");
+    /** Starts, probes and kills the operator's processes as the plan for each says. */
+    private void followOperator(long now) {
+      if (readyAt < 0) {
+        if (now - lastProbe >= READY_PROBE_INTERVAL.toNanos()) {
+          lastProbe = now;
+          if (operator.isReady()) {
+            readyAt = now;
+            planKill(now);
+          } else if (now - operatorStartedAt >= OPERATOR_START_LIMIT.toNanos()) {
+            throw new IllegalStateException("operator process " + processes.size() + " was not ready within "
+                + OPERATOR_START_LIMIT.toSeconds() + " s; see " + operator.log().toAbsolutePath() + ":\n"
+                + operator.tail());
+          }
+        }
+      } else if (!operator.isAlive()) {
+        throw new IllegalStateException("operator process " + processes.size() + " exited on its own; see "
+            + operator.log().toAbsolutePath() + ":\n" + operator.tail());
+      } else if (now >= killAt) {
+        killAndReplace("at a random moment");
       }
-    });
-    counts.acceptedProvisions().keySet().stream().filter(key -> !ownerOfKey.containsKey(key))
-        .forEach(key -> provisionProblems.add(key + ": provisioned although no resource asks for it"));
-    assertThat(provisionProblems).as("provisions accepted per resource generation").isEmpty();
+    }
 
-    List<String> concurrency = counts.maxInFlight().entrySet().stream().filter(e -> e.getValue() > 1)
-        .map(e -> e.getKey() + ": " + e.getValue() + " provisions in progress at once").toList();
-    assertThat(concurrency).as("permission sets with more than one provisioning request in flight").isEmpty();
+    private void planKill(long now) {
+      if (tally.kills >= KILLS) {
+        return;
+      }
+      killOnAccept = random.nextBoolean();
+      long life = killOnAccept ? KILL_AFTER_ACCEPT_LIMIT.toNanos()
+          : (long) (random.nextDouble() * LONGEST_RANDOM_LIFE.toNanos());
+      killAt = now + life;
+    }
 
-    assertThat(faults(counts, "5")).as("5xx injected").isPositive();
-    assertThat(faults(counts, "429")).as("429 injected").isPositive();
-    assertThat(faults(counts, RequestCounters.DROPPED)).as("connections dropped").isPositive();
-    assertThat(counts.count(IdentityCenterSimulator.PROVISION, RequestCounters.DROPPED_AFTER_ACCEPTING))
-        .as("answers of accepted provisions dropped").isPositive();
-  }
+    private void killAndReplace(String when) {
+      operator.kill();
+      tally.kills++;
+      tally.killTimes.add(secondsSinceStart() + " s");
+      try {
+        Files.writeString(operator.log(), "==== killed with SIGKILL by the chaos test at " + secondsSinceStart()
+            + " s, " + when + System.lineSeparator(), StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot mark the kill in " + operator.log(), e);
+      }
+      killAt = Long.MAX_VALUE;
+      killOnAccept = false;
+      try {
+        startOperator();
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot start operator process " + (processes.size() + 1), e);
+      }
+    }
 
-  private void create(String name, Expected expected) {
-    PermissionSetProvisioning resource = new PermissionSetProvisioning();
-    resource.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
-    resource.setSpec(expected.spec());
-    environment.kubernetes().resource(resource).create();
-  }
+    private void startOperator() throws IOException {
+      operator = OperatorProcess.start(LOGS.resolve("operator-" + (processes.size() + 1) + ".log"),
+          kubernetes.client().getConfiguration().getMasterUrl(), new OperatorProcess.Cloud(simulator.endpoint(),
+              DemoWorld.ACCESS_KEY, DemoWorld.SECRET_KEY, DemoWorld.DOMAIN_ID),
+          Map.of(
+              // the simulator's gateway throttles at random, not by rate: the operator's own limit only slows it
+              OperatorConfig.CLOUD_RATE_LIMIT, "100",
+              OperatorConfig.POLL_INITIAL_INTERVAL, "100ms",
+              OperatorConfig.POLL_MAX_INTERVAL, "500ms",
+              OperatorConfig.RETRY_INITIAL_INTERVAL, "100ms",
+              OperatorConfig.RETRY_MAX_INTERVAL, "500ms"));
+      processes.add(operator);
+      operatorStartedAt = System.nanoTime();
+      readyAt = -1;
+    }
 
-  /**
-   * Moves resources whose first request the cloud has accepted to an account no other resource uses: generation 1
-   * must keep its one provision and generation 2 must make exactly one more. A few go to failing accounts.
-   */
-  private void changeSpecs(Map<String, Expected> expected, Map<String, Expected> firstGenerations,
-      Map<String, PermissionSetProvisioning> current, Random random) {
-    List<String> candidates = current.values().stream()
-        .filter(r -> r.getMetadata().getName().contains("-healthy"))
-        .filter(r -> r.getStatus() != null && r.getStatus().getRequestId() != null
-            && Long.valueOf(1).equals(r.getStatus().getRequestGeneration()))
-        .map(r -> r.getMetadata().getName())
-        .sorted()
-        .collect(Collectors.toCollection(ArrayList::new));
-    Collections.shuffle(candidates, random);
-    Map<Integer, Integer> failingMovesPerSet = new TreeMap<>();
-    for (String name : candidates.subList(0, Math.min(SPEC_CHANGES, candidates.size()))) {
+    void stopOperator() {
+      operator.close();
+    }
+
+    private List<String> newlyAccepted() {
+      return simulator.counts().acceptedProvisions().keySet().stream().filter(acceptedKeys::add).toList();
+    }
+
+    /** The simulator accepted the first provision of {@code key}: the moment for a kill and for the churn. */
+    private void accepted(String key) {
+      if (killOnAccept && readyAt >= 0) {
+        tally.killsAfterAccept++;
+        killAndReplace("right after the simulator accepted " + key);
+      }
+      Optional.ofNullable(churnByKey.remove(key)).ifPresent(this::churn);
+    }
+
+    private void churn(String name) {
+      Expected before = expected.get(name);
       int set = Integer.parseInt(name.substring(3, 5));
       int account = Integer.parseInt(name.substring(name.length() - 2));
-      boolean toFailing = set >= 4 && failingMovesPerSet.merge(set, 1, Integer::sum) == 1;
-      int failing = set % FAILURE_REASONS.size();
-      String target = toFailing ? failingAccount(failing) : healthyAccount(ACCOUNTS_PER_PERMISSION_SET + account);
-      Expected before = expected.get(name);
-      PermissionSetProvisioningSpec moved = spec(set, before.spec().getPermissionSetName() != null, target);
-      expected.put(name, new Expected(moved, toFailing ? PROVISIONING_FAILED : PROVISIONED,
-          toFailing ? FAILURE_REASONS.get(failing) : null, key(set, target)));
-      firstGenerations.put(name, before);
-      // a merge patch of the spec alone, as kubectl patch sends it: no resourceVersion to race the status writes
-      environment.kubernetes().resources(PermissionSetProvisioning.class).inNamespace(NAMESPACE).withName(name)
-          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"targetId\":\"" + target + "\"}}");
+      boolean byName = before.spec().getPermissionSetName() != null;
+      switch (before.churn()) {
+        case TARGET_CHANGE -> {
+          // the first move in a permission set without failing resources goes to a failing account
+          boolean toFailing = set >= 4 && setsMovedToFailing.add(set);
+          String target = toFailing ? failingAccount(set % FAILURE_REASONS.size())
+              : healthyAccount(AccountBlock.TARGET_CHANGE, account);
+          PermissionSetProvisioningSpec moved = spec(set, byName, target);
+          expected.put(name, toFailing ? failed(set, moved, FAILURE_REASONS.get(set % FAILURE_REASONS.size()))
+              : provisioned(set, moved, Churn.NONE));
+          patchSpec(name, "{\"spec\":{\"targetId\":\"" + target + "\"}}", expected.get(name).provisionKey());
+          tally.targetChanges++;
+        }
+        case PERMISSION_SET_CHANGE -> {
+          int to = (set + PERMISSION_SET_SHIFT) % PERMISSION_SETS;
+          String target = healthyAccount(AccountBlock.PERMISSION_SET_CHANGE, account);
+          PermissionSetProvisioningSpec moved = spec(to, byName, target);
+          expected.put(name, provisioned(to, moved, Churn.NONE));
+          String reference = byName ? "\"permissionSetName\":\"" + permissionSetName(to) + "\""
+              : "\"permissionSetId\":\"" + permissionSet(to) + "\"";
+          patchSpec(name, "{\"spec\":{" + reference + ",\"targetId\":\"" + target + "\"}}",
+              expected.get(name).provisionKey());
+          tally.permissionSetChanges++;
+        }
+        case RECREATE_SAME, RECREATE_ELSEWHERE -> {
+          PermissionSetProvisioningSpec spec = before.churn() == Churn.RECREATE_SAME ? before.spec()
+              : spec(set, byName, healthyAccount(AccountBlock.RECREATED, account));
+          expected.put(name, provisioned(set, spec, Churn.NONE));
+          PermissionSetProvisioning deleted = resource(name).get();
+          resource(name).delete();
+          create(name, spec, expected.get(name).provisionKey());
+          countIfUnrecorded(deleted, 1);
+          tally.recreations++;
+        }
+        case NONE -> throw new IllegalStateException(name + " has no churn");
+      }
+      int to = expected.get(name).permissionSet();
+      String what = name + " " + before.churn().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+          + (to == set ? "" : " to set " + to) + " at " + secondsSinceStart() + " s";
+      Stream.of(set, to).distinct().forEach(s -> churnBySet.computeIfAbsent(s, k -> new ArrayList<>()).add(what));
+    }
+
+    private String secondsSinceStart() {
+      return String.format("%.1f", (System.nanoTime() - started) / 1e9);
+    }
+
+    private void patchSpec(String name, String mergePatch, String provisionKey) {
+      // a merge patch of the spec alone, as kubectl patch sends it: no resourceVersion, so it always applies
+      PermissionSetProvisioning patched = resource(name).patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
+      generations.add(new Generation(name, patched.getMetadata().getUid(), patched.getMetadata().getGeneration(),
+          provisionKey));
+      countIfUnrecorded(patched, patched.getMetadata().getGeneration() - 1);
+    }
+
+    /** Counts churn that came before the operator recorded the accepted request of {@code generation}. */
+    private void countIfUnrecorded(PermissionSetProvisioning resource, long generation) {
+      PermissionSetProvisioningStatus status = resource == null ? null : resource.getStatus();
+      if (status == null || status.getRequestId() == null
+          || !Long.valueOf(generation).equals(status.getRequestGeneration())) {
+        tally.churnBeforeRecorded++;
+      }
+    }
+
+    private void create(String name, PermissionSetProvisioningSpec spec, String provisionKey) {
+      PermissionSetProvisioning resource = new PermissionSetProvisioning();
+      resource.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
+      resource.setSpec(spec);
+      PermissionSetProvisioning created = client.resource(resource).create();
+      if (provisionKey != null) {
+        generations.add(new Generation(name, created.getMetadata().getUid(), created.getMetadata().getGeneration(),
+            provisionKey));
+      }
+    }
+
+    private Resource<PermissionSetProvisioning> resource(String name) {
+      return client.resources(PermissionSetProvisioning.class).inNamespace(NAMESPACE).withName(name);
+    }
+
+    private Map<String, PermissionSetProvisioning> list() {
+      return client.resources(PermissionSetProvisioning.class).inNamespace(NAMESPACE).list().getItems().stream()
+          .collect(Collectors.toMap(r -> r.getMetadata().getName(), Function.identity()));
+    }
+
+    void check(long seed) {
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+      RequestCounters.Snapshot counts = simulator.counts();
+      Map<String, PermissionSetProvisioning> current = list();
+      printFigures(seed, counts, elapsed);
+      SoftAssertions invariants = new SoftAssertions();
+
+      List<String> withoutConditions = expected.keySet().stream()
+          .filter(name -> current.get(name) != null && !hasConditions(current.get(name))).toList();
+      invariants.assertThat(withoutConditions).as("resources without conditions").isEmpty();
+
+      List<String> problems = new ArrayList<>();
+      expected.forEach((name, e) -> problems.addAll(problems(name, e, current.get(name))));
+      invariants.assertThat(problems).as("resources that did not end right within %s (%d of %d)",
+          CONVERGENCE_LIMIT, problems.stream().map(p -> p.substring(0, p.indexOf(':'))).distinct().count(),
+          expected.size()).isEmpty();
+
+      Map<String, List<Generation>> owners = generations.stream()
+          .collect(Collectors.groupingBy(Generation::provisionKey, TreeMap::new, Collectors.toList()));
+      List<String> provisionProblems = new ArrayList<>();
+      owners.forEach((key, generationsOfKey) -> {
+        long accepted = counts.acceptedProvisions().getOrDefault(key, 0L);
+        if (accepted != generationsOfKey.size()) {
+          provisionProblems.add(key + ": the simulator accepted " + accepted + " provisions for "
+              + generationsOfKey + ", expected exactly one each");
+        }
+      });
+      counts.acceptedProvisions().keySet().stream().filter(key -> !owners.containsKey(key))
+          .forEach(key -> provisionProblems.add(key + ": provisioned although no resource asks for it"));
+      invariants.assertThat(provisionProblems).as("provisions accepted per resource generation").isEmpty();
+
+      List<String> concurrency = counts.maxInFlight().entrySet().stream().filter(e -> e.getValue() > 1)
+          .map(e -> e.getKey() + ": " + e.getValue() + " provisions in progress at once; churn in this set: "
+              + churnBySet.getOrDefault(permissionSetIndex(e.getKey()), List.of()))
+          .sorted().toList();
+      invariants.assertThat(concurrency).as("permission sets with more than one provisioning request in flight")
+          .isEmpty();
+
+      // the run itself did what it must, or the invariants above prove little
+      invariants.assertThat(faults(counts, "5")).as("5xx injected").isPositive();
+      invariants.assertThat(faults(counts, "429")).as("429 injected").isPositive();
+      invariants.assertThat(faults(counts, RequestCounters.DROPPED)).as("connections dropped").isPositive();
+      invariants.assertThat(counts.count(IdentityCenterSimulator.PROVISION, RequestCounters.DROPPED_AFTER_ACCEPTING))
+          .as("answers of accepted provisions dropped").isPositive();
+      invariants.assertThat(tally.kills).as("operator processes killed").isEqualTo(KILLS);
+      invariants.assertThat(tally.killsAfterAccept).as("kills right after an accepted provision").isPositive();
+      invariants.assertThat(tally.targetChanges + tally.permissionSetChanges + tally.recreations)
+          .as("resources churned right after their provision was accepted")
+          .isEqualTo(TARGET_CHANGES + PERMISSION_SET_CHANGES + RECREATIONS);
+      invariants.assertThat(secretPhase).as("the credentials Secret deleted and restored")
+          .isEqualTo(SecretPhase.RESTORED);
+      invariants.assertAll();
+    }
+
+    private void printFigures(long seed, RequestCounters.Snapshot counts, Duration elapsed) {
+      long dropped = faults(counts, RequestCounters.DROPPED)
+          - counts.count(IdentityCenterSimulator.PROVISION, RequestCounters.DROPPED_AFTER_ACCEPTING);
+      long keysOverProvisioned = generations.stream()
+          .collect(Collectors.groupingBy(Generation::provisionKey, Collectors.counting())).entrySet().stream()
+          .filter(e -> counts.acceptedProvisions().getOrDefault(e.getKey(), 0L) > e.getValue()).count();
+      String figures = String.join(System.lineSeparator(),
+          "==================== chaos test ====================",
+          String.format("seed                          %d (-Dchaos.seed=%d replays its choices)", seed, seed),
+          String.format("resources                     %6d in %d permission sets, %d generations to provision",
+              expected.size(), PERMISSION_SETS, generations.size()),
+          String.format("operator processes killed     %6d with SIGKILL (%d right after an accepted provision), at %s",
+              tally.kills, tally.killsAfterAccept, String.join(", ", tally.killTimes)),
+          String.format("churn after an accept         %6d (%d account moves, %d permission set moves, %d "
+                  + "re-created; %d before the operator recorded the request)",
+              tally.targetChanges + tally.permissionSetChanges + tally.recreations, tally.targetChanges,
+              tally.permissionSetChanges, tally.recreations, tally.churnBeforeRecorded),
+          String.format("credentials Secret missing    %6.1f s (phase %s)", tally.secretAbsent.toMillis() / 1000.0,
+              secretPhase),
+          String.format("stale writes refused (409)    %6d by the Kubernetes API", kubernetes.conflicts()),
+          String.format("calls to the simulator        %6d %s", counts.totalCalls(), counts.calls().entrySet()
+              .stream().map(e -> e.getKey() + " " + e.getValue().values().stream().mapToLong(Long::longValue).sum())
+              .collect(Collectors.joining(", ", "(", ")"))),
+          String.format("faults: 5xx                   %6d (500: %d, 502: %d, 503: %d)", faults(counts, "5"),
+              faults(counts, "500"), faults(counts, "502"), faults(counts, "503")),
+          String.format("faults: 429                   %6d", faults(counts, "429")),
+          String.format("faults: dropped before read   %6d", dropped),
+          String.format("faults: dropped after accept  %6d (provisions that happened, answer lost)",
+              counts.count(IdentityCenterSimulator.PROVISION, RequestCounters.DROPPED_AFTER_ACCEPTING)),
+          String.format("faults: 409 from the cloud    %6d", faults(counts, "409")),
+          String.format("provision calls               %6d (accepted %d, for %d keys; %d keys over-provisioned)",
+              counts.total(IdentityCenterSimulator.PROVISION), counts.totalAcceptedProvisions(),
+              counts.acceptedProvisions().size(), keysOverProvisioned),
+          String.format("max in flight per set         %6d (%d sets above 1)",
+              counts.maxInFlight().values().stream().mapToLong(Long::longValue).max().orElse(0),
+              counts.maxInFlight().values().stream().filter(v -> v > 1).count()),
+          String.format("time to converge              %6.1f s (%s)", elapsed.toMillis() / 1000.0,
+              tally.milestones.entrySet().stream().map(e -> String.format("%s at %.1f s", e.getKey(),
+                  e.getValue().toMillis() / 1000.0)).collect(Collectors.joining(", "))),
+          String.format("operator logs                 %s", LOGS.toAbsolutePath()),
+          "====================================================");
+      System.out.println(figures);
     }
   }
 
-  private Map<String, PermissionSetProvisioning> list() {
-    return environment.kubernetes().resources(PermissionSetProvisioning.class).inNamespace(NAMESPACE).list()
-        .getItems().stream().collect(Collectors.toMap(r -> r.getMetadata().getName(), Function.identity()));
+  private static Secret credentialsSecret() {
+    Base64.Encoder base64 = Base64.getEncoder();
+    return new SecretBuilder()
+        .withNewMetadata().withName(CREDENTIALS_SECRET).withNamespace(NAMESPACE).endMetadata()
+        .addToData("accessKey", base64.encodeToString(DemoWorld.ACCESS_KEY.getBytes(StandardCharsets.UTF_8)))
+        .addToData("secretKey", base64.encodeToString(DemoWorld.SECRET_KEY.getBytes(StandardCharsets.UTF_8)))
+        .addToData("domainId", base64.encodeToString(DemoWorld.DOMAIN_ID.getBytes(StandardCharsets.UTF_8)))
+        .build();
   }
 
   private static boolean settled(PermissionSetProvisioning resource) {
@@ -308,6 +714,11 @@ class ChaosTest {
       return false;
     }
     return isTrue(resource.getStatus(), "Ready") || isTrue(resource.getStatus(), "Stalled");
+  }
+
+  private static boolean hasConditions(PermissionSetProvisioning resource) {
+    return resource.getStatus() != null && resource.getStatus().getConditions() != null
+        && !resource.getStatus().getConditions().isEmpty();
   }
 
   private static boolean isTrue(PermissionSetProvisioningStatus status, String type) {
@@ -319,7 +730,7 @@ class ChaosTest {
       return List.of(name + ": the resource is gone");
     }
     PermissionSetProvisioningStatus status = resource.getStatus();
-    if (status == null || status.getConditions() == null || status.getConditions().isEmpty()) {
+    if (!hasConditions(resource)) {
       return List.of(name + ": no conditions at all (generation " + resource.getMetadata().getGeneration() + ")");
     }
     List<String> problems = new ArrayList<>();
@@ -367,6 +778,10 @@ class ChaosTest {
         problems.add(name + ": provisioningStatus " + status.getProvisioningStatus() + ", expected "
             + expectedStatus);
       }
+      if (!permissionSet(expected.permissionSet()).equals(status.getPermissionSetId())) {
+        problems.add(name + ": permissionSetId " + status.getPermissionSetId() + ", expected "
+            + permissionSet(expected.permissionSet()));
+      }
       if (!Objects.equals(expected.spec().getTargetId(), status.getAccountId())) {
         problems.add(name + ": accountId " + status.getAccountId() + ", expected " + expected.spec().getTargetId());
       }
@@ -382,36 +797,5 @@ class ChaosTest {
   private static long faults(RequestCounters.Snapshot counts, String prefix) {
     return counts.calls().values().stream().flatMap(outcomes -> outcomes.entrySet().stream())
         .filter(e -> e.getKey().startsWith(prefix)).mapToLong(Map.Entry::getValue).sum();
-  }
-
-  private static void printFigures(int resources, int specChanges, int restarts, RequestCounters.Snapshot counts,
-      Map<String, Duration> milestones, Duration converged) {
-    long dropped = faults(counts, RequestCounters.DROPPED)
-        - counts.count(IdentityCenterSimulator.PROVISION, RequestCounters.DROPPED_AFTER_ACCEPTING);
-    String figures = String.join(System.lineSeparator(),
-        "==================== chaos test ====================",
-        String.format("resources                     %6d in %d permission sets (%d spec changes mid-run)",
-            resources, PERMISSION_SETS, specChanges),
-        String.format("operator restarts             %6d", restarts),
-        String.format("calls to the simulator        %6d %s", counts.totalCalls(), counts.calls().entrySet().stream()
-            .map(e -> e.getKey() + " " + e.getValue().values().stream().mapToLong(Long::longValue).sum())
-            .collect(Collectors.joining(", ", "(", ")"))),
-        String.format("faults: 5xx                   %6d (500: %d, 502: %d, 503: %d)", faults(counts, "5"),
-            faults(counts, "500"), faults(counts, "502"), faults(counts, "503")),
-        String.format("faults: 429                   %6d", faults(counts, "429")),
-        String.format("faults: dropped before read   %6d", dropped),
-        String.format("faults: dropped after accept  %6d (provisions that happened, answer lost)",
-            counts.count(IdentityCenterSimulator.PROVISION, RequestCounters.DROPPED_AFTER_ACCEPTING)),
-        String.format("faults: 409 conflicts         %6d", faults(counts, "409")),
-        String.format("provision calls               %6d (accepted %d, for %d keys)",
-            counts.total(IdentityCenterSimulator.PROVISION), counts.totalAcceptedProvisions(),
-            counts.acceptedProvisions().size()),
-        String.format("max in flight per set         %6d",
-            counts.maxInFlight().values().stream().mapToLong(Long::longValue).max().orElse(0)),
-        String.format("time to converge              %6.1f s (%s)", converged.toMillis() / 1000.0,
-            milestones.entrySet().stream().map(e -> String.format("%s at %.1f s", e.getKey(),
-                e.getValue().toMillis() / 1000.0)).collect(Collectors.joining(", "))),
-        "====================================================");
-    System.out.println(figures);
   }
 }

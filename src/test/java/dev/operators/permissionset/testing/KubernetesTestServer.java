@@ -22,7 +22,10 @@ import java.util.logging.Logger;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 
-/** The Fabric8 mock Kubernetes API in CRUD mode, with our CRD installed, and an OkHttp client for it. */
+/**
+ * The Fabric8 mock Kubernetes API in CRUD mode, with our CRD installed and optimistic locking enforced on every
+ * write as a real API server does it, and an OkHttp client for it.
+ */
 public final class KubernetesTestServer implements AutoCloseable {
 
   public static final String CRD_RESOURCE =
@@ -36,17 +39,22 @@ public final class KubernetesTestServer implements AutoCloseable {
   }
 
   private final KubernetesMockServer server;
+  private final OptimisticLockingDispatcher dispatcher;
   private final KubernetesClient client;
 
-  private KubernetesTestServer(KubernetesMockServer server, KubernetesClient client) {
+  private KubernetesTestServer(KubernetesMockServer server, OptimisticLockingDispatcher dispatcher,
+      KubernetesClient client) {
     this.server = server;
+    this.dispatcher = dispatcher;
     this.client = client;
   }
 
   public static KubernetesTestServer start() {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    OptimisticLockingDispatcher dispatcher =
+        new OptimisticLockingDispatcher(new KubernetesMixedDispatcher(responses));
     KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
-        new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
+        new MockWebServer(), responses, dispatcher, false);
     server.init();
     KubernetesClient client = server.createClient(new OkHttpClientFactory());
     try (InputStream crd = KubernetesTestServer.class.getResourceAsStream(CRD_RESOURCE)) {
@@ -56,7 +64,7 @@ public final class KubernetesTestServer implements AutoCloseable {
       throw new IllegalStateException("cannot read the generated CRD " + CRD_RESOURCE, e);
     }
     allowLeases(server);
-    return new KubernetesTestServer(server, client);
+    return new KubernetesTestServer(server, dispatcher, client);
   }
 
   /**
@@ -90,6 +98,11 @@ public final class KubernetesTestServer implements AutoCloseable {
         builder.addInterceptor(interceptor);
       }
     });
+  }
+
+  /** The updates and patches refused so far because they were based on a stale resourceVersion. */
+  public long conflicts() {
+    return dispatcher.conflicts();
   }
 
   public KubernetesMockServer server() {

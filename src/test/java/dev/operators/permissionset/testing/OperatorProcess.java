@@ -1,4 +1,4 @@
-package dev.operators.permissionset.benchmark;
+package dev.operators.permissionset.testing;
 
 import dev.operators.permissionset.Main;
 import dev.operators.permissionset.config.OperatorConfig;
@@ -25,51 +25,56 @@ import java.util.regex.Pattern;
 
 /**
  * The operator as its own JVM, started the way the image starts it ({@code java ... Main run}, no JVM options) on
- * the project's runtime classpath, so that its CPU time, memory and threads are its own. Only the endpoint, the
- * credentials, the kubeconfig and the health port are set, and the settings the run asks for; every other setting
- * keeps its production default.
+ * the project's runtime classpath, so that its CPU time, memory and threads are its own and it can be killed as a
+ * pod is. Only the endpoint, the credentials, the kubeconfig and the health port are set, and the settings the run
+ * asks for; every other setting keeps its production default.
  */
-final class OperatorProcess implements AutoCloseable {
+public final class OperatorProcess implements AutoCloseable {
 
   /** Written by the build (maven-dependency-plugin build-classpath): the runtime dependencies, without tests'. */
-  static final Path RUNTIME_CLASSPATH = Path.of("target", "runtime-classpath.txt");
-  static final Path CLASSES = Path.of("target", "classes");
+  public static final Path RUNTIME_CLASSPATH = Path.of("target", "runtime-classpath.txt");
+  public static final Path CLASSES = Path.of("target", "classes");
 
-  /** The benchmark's clock starts at the first ready answer: asked often, it is late by little. */
+  /** A benchmark's clock starts at the first ready answer: asked often, it is late by little. */
   private static final Duration READY_POLL = Duration.ofMillis(50);
   private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+(\\d+)\\s+(\\d+)\\s*$");
   private static final Pattern STATUS_KILOBYTES = Pattern.compile("^(\\w+):\\s+(\\d+) kB$");
 
   private final Process process;
   private final Path log;
-  private final int healthPort;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final HttpRequest readyz;
   private final Thread killOnExit;
 
   /** What /proc says about the process now. */
-  record Usage(Duration cpu, long peakResidentBytes, int threads) {
+  public record Usage(Duration cpu, long peakResidentBytes, int threads) {
+  }
+
+  /** The Identity Center endpoint the operator calls and its default credentials. */
+  public record Cloud(URI endpoint, String accessKey, String secretKey, String domainId) {
   }
 
   private OperatorProcess(Process process, Path log, int healthPort) {
     this.process = process;
     this.log = log;
-    this.healthPort = healthPort;
-    // a benchmark stopped with Ctrl-C must not leave an operator running
+    this.readyz = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/readyz"))
+        .timeout(Duration.ofSeconds(2)).build();
+    // a run stopped with Ctrl-C must not leave an operator running
     this.killOnExit = new Thread(process::destroyForcibly, "stop-operator-process");
     Runtime.getRuntime().addShutdownHook(killOnExit);
   }
 
   /**
-   * @param workDirectory where the kubeconfig and the operator's log go
+   * @param log where the operator's output goes; its kubeconfig goes next to it
    * @param kubernetesUrl the embedded Kubernetes API
-   * @param endpoint the simulator
+   * @param cloud the simulator
    * @param settings further environment variables of the operator
    */
-  static OperatorProcess start(Path workDirectory, String kubernetesUrl, URI endpoint,
-      Map<String, String> settings) throws IOException {
-    Files.createDirectories(workDirectory);
-    Path kubeconfig = workDirectory.resolve("kubeconfig.yaml");
+  public static OperatorProcess start(Path log, String kubernetesUrl, Cloud cloud, Map<String, String> settings)
+      throws IOException {
+    Files.createDirectories(log.toAbsolutePath().getParent());
+    Path kubeconfig = log.resolveSibling("kubeconfig.yaml");
     Files.writeString(kubeconfig, kubeconfig(kubernetesUrl));
-    Path log = workDirectory.resolve("operator.log");
     int healthPort = freePort();
     ProcessBuilder builder = new ProcessBuilder(List.of(javaExecutable(), "-cp", runtimeClasspath(),
         Main.class.getName(), "run"))
@@ -80,42 +85,32 @@ final class OperatorProcess implements AutoCloseable {
     environment.keySet().retainAll(List.of("PATH", "HOME", "LANG", "TZ"));
     environment.putAll(settings);
     environment.put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
-    environment.put(OperatorConfig.ENDPOINT, endpoint.toString());
-    environment.put(OperatorConfig.ACCESS_KEY, BenchmarkWorld.ACCESS_KEY);
-    environment.put(OperatorConfig.SECRET_KEY, BenchmarkWorld.SECRET_KEY);
-    environment.put(OperatorConfig.DOMAIN_ID, BenchmarkWorld.DOMAIN_ID);
+    environment.put(OperatorConfig.ENDPOINT, cloud.endpoint().toString());
+    environment.put(OperatorConfig.ACCESS_KEY, cloud.accessKey());
+    environment.put(OperatorConfig.SECRET_KEY, cloud.secretKey());
+    environment.put(OperatorConfig.DOMAIN_ID, cloud.domainId());
     environment.put(OperatorConfig.HEALTH_PORT, Integer.toString(healthPort));
     return new OperatorProcess(builder.start(), log, healthPort);
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  Path log() {
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public Path log() {
     return log;
   }
 
   /** Waits until /readyz answers 200: the operator started and its informer listed every resource. */
-  void awaitReady(Duration timeout) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    HttpRequest readyz = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/readyz"))
-        .timeout(Duration.ofSeconds(2)).build();
+  public void awaitReady(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("the operator exited with code " + process.exitValue() + " before it was "
-            + "ready; see " + log.toAbsolutePath() + ":\n" + tail());
-      }
-      try {
-        if (http.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for the operator", e);
+      if (isReady()) {
+        return;
       }
       pause(READY_POLL);
     }
@@ -123,8 +118,29 @@ final class OperatorProcess implements AutoCloseable {
         + log.toAbsolutePath() + ":\n" + tail());
   }
 
+  /**
+   * Whether /readyz answers 200 now.
+   *
+   * @throws IllegalStateException when the process exited on its own
+   */
+  public boolean isReady() {
+    if (!process.isAlive()) {
+      throw new IllegalStateException("the operator exited with code " + process.exitValue() + " before it was "
+          + "ready; see " + log.toAbsolutePath() + ":\n" + tail());
+    }
+    try {
+      return http.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      // not listening yet
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the operator", e);
+    }
+  }
+
   /** CPU time (user and system) from start, peak resident set (VmHWM) and live threads. */
-  Usage usage() {
+  public Usage usage() {
     Duration cpu = process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
     long peakResident = 0;
     int threads = 0;
@@ -138,7 +154,7 @@ final class OperatorProcess implements AutoCloseable {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read /proc/" + pid() + "/status; the benchmark needs Linux", e);
+      throw new UncheckedIOException("cannot read /proc/" + pid() + "/status; usage needs Linux", e);
     }
     return new Usage(cpu, peakResident, threads);
   }
@@ -147,7 +163,7 @@ final class OperatorProcess implements AutoCloseable {
    * The bytes of all live objects, from a class histogram, which the JVM takes right after a full GC. Empty
    * when jcmd cannot attach (a JRE without jcmd, or attach disabled).
    */
-  OptionalLong liveHeapAfterFullGc() {
+  public OptionalLong liveHeapAfterFullGc() {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     if (!Files.isExecutable(jcmd)) {
       return OptionalLong.empty();
@@ -170,12 +186,22 @@ final class OperatorProcess implements AutoCloseable {
   }
 
   /** The last lines of the operator's log, to explain a failure. */
-  String tail() {
+  public String tail() {
     try {
       List<String> lines = Files.readAllLines(log);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  /** Kills the JVM with SIGKILL, as the kubelet kills a container that does not stop or the kernel an OOM one. */
+  public void kill() {
+    Runtime.getRuntime().removeShutdownHook(killOnExit);
+    try {
+      process.destroyForcibly().waitFor(15, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -198,19 +224,19 @@ final class OperatorProcess implements AutoCloseable {
         apiVersion: v1
         kind: Config
         clusters:
-          - name: benchmark
+          - name: embedded
             cluster:
               server: %s
               insecure-skip-tls-verify: true
         users:
-          - name: benchmark
+          - name: embedded
             user:
-              token: benchmark
+              token: embedded
         contexts:
-          - name: benchmark
-            context: {cluster: benchmark, user: benchmark, namespace: %s}
-        current-context: benchmark
-        """.formatted(kubernetesUrl, BenchmarkWorld.NAMESPACE);
+          - name: embedded
+            context: {cluster: embedded, user: embedded}
+        current-context: embedded
+        """.formatted(kubernetesUrl);
   }
 
   private static String javaExecutable() {
@@ -219,8 +245,8 @@ final class OperatorProcess implements AutoCloseable {
 
   private static String runtimeClasspath() throws IOException {
     if (!Files.isRegularFile(RUNTIME_CLASSPATH) || !Files.isDirectory(CLASSES)) {
-      throw new IllegalStateException("no " + RUNTIME_CLASSPATH + " or " + CLASSES + "; run the benchmark from the "
-          + "project's root through Maven (mvn -Pbenchmark), which writes them");
+      throw new IllegalStateException("no " + RUNTIME_CLASSPATH + " or " + CLASSES + "; run from the project's root "
+          + "through Maven (mvn test -Dtest=..., or mvn -Pbenchmark), which writes them");
     }
     List<String> entries = new ArrayList<>();
     entries.add(CLASSES.toAbsolutePath().toString());
