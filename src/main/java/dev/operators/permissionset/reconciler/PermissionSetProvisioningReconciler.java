@@ -72,7 +72,8 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   private final ProvisioningObserver observer;
   private final WakeUps wakeUps = new WakeUps(this::forget);
   private final PermissionSetTurns turns = new PermissionSetTurns(wakeUps::wakeUp);
-  private final ProvisionCalls calls = new ProvisionCalls(PROVISION_CALL_THREADS, wakeUps::wakeUp);
+  private final ProvisionCalls calls = new ProvisionCalls(PROVISION_CALL_THREADS, wakeUps::wakeUp,
+      this::answeredAfterDelete);
   private final RequestTracker tracker;
   private final ExactlyOnceProvisioning provisioning;
 
@@ -98,13 +99,29 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     wakeUps.wakeUp(resource);
   }
 
-  /** The resource was deleted: its turn passes on at once, and nothing of it is kept. */
+  /**
+   * The resource was deleted: nothing of it is kept, and its turn passes on at once, unless the cloud still works on
+   * a request it made: the permission set is busy until that request finishes, which the tracker follows on.
+   */
   private void forget(PermissionSetProvisioning deleted) {
     String uid = deleted.getMetadata().getUid();
-    turns.leave(uid);
-    calls.forget(uid);
-    tracker.forget(uid);
     provisioning.forget(uid);
+    boolean callRunning = calls.forget(uid);
+    if (callRunning || tracker.follows(uid)) {
+      turns.deletedWhileBusy(uid);
+    } else {
+      tracker.forget(uid);
+      turns.leave(uid);
+    }
+  }
+
+  /** A request made by the call of a deleted resource is followed by the tracker, which ends the turn with it. */
+  private void answeredAfterDelete(String uid, CallOutcome outcome) {
+    boolean requestInFlight = outcome instanceof CallOutcome.Requested requested
+        && !requested.request().status().finished() && tracker.follows(uid);
+    if (!requestInFlight) {
+      turns.leave(uid);
+    }
   }
 
   /** This replica no longer leads: no provision call may leave it from now on. */
@@ -208,8 +225,17 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     String instanceId = resource.getSpec().getInstanceId();
     ProvisioningTarget target = pending.getAccountId() == null ? ProvisioningTarget.allProvisionedAccounts()
         : ProvisioningTarget.account(pending.getAccountId());
-    calls.start(uid, pending.getGeneration(), ResourceID.fromResource(resource), () -> provisioning.findOrSend(
-        client, uid, pending, instanceId, target, () -> requestsOfOtherChanges(resource, context), sendIfAbsent));
+    ResourceID id = ResourceID.fromResource(resource);
+    calls.start(uid, pending.getGeneration(), id, () -> {
+      CallOutcome outcome = provisioning.findOrSend(client, uid, pending, instanceId, target,
+          () -> requestsOfOtherChanges(resource, context), sendIfAbsent);
+      // followed from the moment it exists, so that the permission set stays busy until it finishes, also when the
+      // resource is deleted before the answer is recorded
+      if (outcome instanceof CallOutcome.Requested requested && !requested.request().status().finished()) {
+        tracker.follow(client, trackingKey(resource), instanceId, requested.request().requestId(), id, uid);
+      }
+      return outcome;
+    });
   }
 
   /**

@@ -82,6 +82,8 @@ final class PermissionSetTurns {
   private final Map<Key, Line> lines = new HashMap<>();
   private final Map<String, Key> lineOf = new HashMap<>();
   private final Set<Key> askedCache = new HashSet<>();
+  /** Holders deleted while the cloud still works on their request: they hold until {@link #leave} all the same. */
+  private final Set<String> deletedButBusy = new HashSet<>();
   private final Consumer<ResourceID> wakeUp;
   private ResourceView resources;
 
@@ -145,6 +147,16 @@ final class PermissionSetTurns {
   }
 
   /**
+   * The resource was deleted while a request it made may still be in flight: it keeps its turn, though it no longer
+   * exists, until it {@link #leave leaves} when the request finishes.
+   */
+  synchronized void deletedWhileBusy(String uid) {
+    if (lineOf.containsKey(uid)) {
+      deletedButBusy.add(uid);
+    }
+  }
+
+  /**
    * The resource has nothing in flight any more, or was deleted: it leaves its line, and if the turn is free, the
    * next in line is woken.
    */
@@ -157,6 +169,7 @@ final class PermissionSetTurns {
   }
 
   private Optional<ResourceID> remove(String uid) {
+    deletedButBusy.remove(uid);
     Key key = lineOf.remove(uid);
     if (key == null) {
       return Optional.empty();
@@ -178,7 +191,7 @@ final class PermissionSetTurns {
 
   /** Resources in a line, holding or waiting: what the turns remember, for tests of their bounds. */
   synchronized int size() {
-    return lineOf.size();
+    return lineOf.size() + deletedButBusy.size();
   }
 
   /** Holders of the permission set's turn now, for tests of the one-at-a-time rule. */
@@ -192,6 +205,9 @@ final class PermissionSetTurns {
   }
 
   private boolean holds(Member holder, boolean fromCache, Key key) {
+    if (deletedButBusy.contains(holder.uid())) {
+      return true;
+    }
     if (!resources.exists(holder)) {
       lineOf.remove(holder.uid(), key);
       return false;

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -42,15 +43,19 @@ final class ProvisionCalls implements AutoCloseable {
   private final Map<String, Answer> answers = new HashMap<>();
   private final ExecutorService callers;
   private final Consumer<ResourceID> wakeUp;
+  private final BiConsumer<String, CallOutcome> answeredAfterDelete;
   private boolean stopped;
 
-  ProvisionCalls(int threads, Consumer<ResourceID> wakeUp) {
-    this(callerThreads(threads), wakeUp);
+  /** @param answeredAfterDelete told what a call of a resource deleted while it ran came to, by uid */
+  ProvisionCalls(int threads, Consumer<ResourceID> wakeUp, BiConsumer<String, CallOutcome> answeredAfterDelete) {
+    this(callerThreads(threads), wakeUp, answeredAfterDelete);
   }
 
-  ProvisionCalls(ExecutorService callers, Consumer<ResourceID> wakeUp) {
+  ProvisionCalls(ExecutorService callers, Consumer<ResourceID> wakeUp,
+      BiConsumer<String, CallOutcome> answeredAfterDelete) {
     this.callers = callers;
     this.wakeUp = wakeUp;
+    this.answeredAfterDelete = answeredAfterDelete;
   }
 
   private static ExecutorService callerThreads(int threads) {
@@ -109,10 +114,15 @@ final class ProvisionCalls implements AutoCloseable {
     answers.remove(uid);
   }
 
-  /** The resource was deleted: a running call still answers, but its answer is not kept. */
-  synchronized void forget(String uid) {
+  /**
+   * The resource was deleted: its answer is not kept, and a running call, which may still start a request, tells
+   * what it came to through {@code answeredAfterDelete} instead.
+   *
+   * @return whether a call of the resource was running
+   */
+  synchronized boolean forget(String uid) {
     answers.remove(uid);
-    running.remove(uid);
+    return running.remove(uid);
   }
 
   /** Calls running or answered and not yet released: what this holds, for tests of its bounds. */
@@ -153,12 +163,16 @@ final class ProvisionCalls implements AutoCloseable {
           "the call failed unexpectedly: " + e.getClass().getSimpleName(), null, e));
     }
     synchronized (this) {
-      if (!running.remove(uid)) {
-        return;
+      if (running.remove(uid)) {
+        answers.put(uid, new Answer(generation, outcome));
+        outcome = null;
       }
-      answers.put(uid, new Answer(generation, outcome));
     }
-    wakeUp.accept(resource);
+    if (outcome == null) {
+      wakeUp.accept(resource);
+    } else {
+      answeredAfterDelete.accept(uid, outcome);
+    }
   }
 
   private static IdentityCenterException notSent(String why) {

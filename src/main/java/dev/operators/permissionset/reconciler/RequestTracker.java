@@ -139,6 +139,12 @@ final class RequestTracker implements AutoCloseable {
     }
   }
 
+  /** Whether a request of the resource is followed until it finishes. */
+  synchronized boolean follows(String uid) {
+    return instances.values().stream().anyMatch(instance -> instance.tracked.values().stream()
+        .anyMatch(tracked -> tracked.uid.equals(uid)));
+  }
+
   /** Requests followed or finished and not yet told: what the tracker holds, for tests of its bounds. */
   synchronized int size() {
     return instances.values().stream().mapToInt(i -> i.tracked.size() + i.finished.size()).sum();

@@ -145,6 +145,22 @@ class PermissionSetTurnsTest {
   }
 
   @Test
+  void aHolderDeletedWhileItsRequestIsInFlightKeepsTheTurnUntilTheRequestFinishes() {
+    take(A, T0);
+    assertThat(take(B, T0).granted()).isFalse();
+
+    cache.existing.remove(A);
+    turns.deletedWhileBusy(A.uid());
+
+    assertThat(take(B, T0).granted()).as("the cloud still provisions A's request").isFalse();
+    turns.leave(A.uid());
+    assertThat(woken).containsExactly(B.resource());
+    assertThat(take(B, T0).granted()).isTrue();
+    turns.leave(B.uid());
+    assertThat(turns.size()).isZero();
+  }
+
+  @Test
   void aResourceCreatedAgainUnderTheSameNameIsAnotherResource() {
     take(A, T0);
     Member again = member("a", "uid-a-2");
