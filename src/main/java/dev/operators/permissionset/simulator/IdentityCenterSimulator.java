@@ -4,31 +4,29 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.operators.permissionset.simulator.SimulatorFixture.Credential;
 import dev.operators.permissionset.simulator.SimulatorFixture.PermissionSet;
-import dev.operators.permissionset.simulator.SimulatorState.Page;
+import dev.operators.permissionset.simulator.Pager.Page;
 import dev.operators.permissionset.simulator.SimulatorState.Request;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,8 +65,11 @@ public final class IdentityCenterSimulator implements AutoCloseable {
       Set.of("LATEST_PERMISSION_SET_PROVISIONED", "LATEST_PERMISSION_SET_NOT_PROVISIONED");
   private static final int MAX_BODY = 64 * 1024;
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final HttpListener listener;
+  private final InetAddress address;
+  private final boolean https;
+  private final Options options;
+  private final Pager pager;
   private final SimulatorState state;
   private final SignatureVerifier verifier;
   private final Faults faults;
@@ -89,55 +90,132 @@ public final class IdentityCenterSimulator implements AutoCloseable {
     }
   }
 
+  /** How ListPermissionSetProvisioningStatus and the other listings page. */
+  public enum Paging {
+    /** A marker names the first item of the next page; items that leave or join the listing shift nothing. */
+    KEYSET,
+    /**
+     * A marker is an offset into the listing as it is at the time of each call, so an item that leaves a filtered
+     * listing (IN_PROGRESS to SUCCEEDED) while a client pages shifts later pages: the client misses an item or sees
+     * one twice.
+     */
+    OFFSET
+  }
+
+  /**
+   * The order of ListPermissionSetProvisioningStatus, by {@code created_date}, then by creation. The service does
+   * not document its order; newest first is the default as the likelier one for a listing of requests.
+   */
+  public enum ListOrder {
+    NEWEST_FIRST,
+    OLDEST_FIRST
+  }
+
   /**
    * How to run a simulator.
    *
-   * @param port the port on 127.0.0.1, or 0 for any free one
-   * @param seed the seed of the faults' random draws
+   * @param host the address to listen on, such as 127.0.0.1 or 0.0.0.0 for every interface
+   * @param port the port, or 0 for any free one
+   * @param seed the seed of the faults' random draws and of the starting history
+   * @param threads how many calls are handled at once
+   * @param tls the key and certificate to serve HTTPS with, or empty for plain HTTP
+   * @param history how many finished requests each instance starts with: one in ten FAILED, the rest SUCCEEDED,
+   *     to the fixture's permission sets and accounts at random, created before anything new
+   * @param listLag how long a new request stays out of ListPermissionSetProvisioningStatus (describe knows it at
+   *     once)
    */
-  public record Options(int port, Clock clock, long seed, int threads) {
+  public record Options(String host, int port, Clock clock, long seed, int threads, Optional<TlsIdentity> tls,
+      int history, Paging paging, ListOrder listOrder, Duration listLag) {
 
+    public Options {
+      Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(tls, "tls");
+      Objects.requireNonNull(paging, "paging");
+      Objects.requireNonNull(listOrder, "listOrder");
+      Objects.requireNonNull(listLag, "listLag");
+      if (port < 0 || port > 65535 || threads < 1 || history < 0 || listLag.isNegative()) {
+        throw new IllegalArgumentException("port 0..65535, threads 1 or more, history and list lag 0 or more");
+      }
+    }
+
+    /** 127.0.0.1 on a free port, plain HTTP, the system clock, no history, keyset paging, newest first, no lag. */
     public static Options defaults() {
-      return new Options(0, Clock.systemUTC(), 42, 64);
+      return new Options("127.0.0.1", 0, Clock.systemUTC(), 42, 64, Optional.empty(), 0, Paging.KEYSET,
+          ListOrder.NEWEST_FIRST, Duration.ZERO);
+    }
+
+    public Options withHost(String host) {
+      return new Options(host, port, clock, seed, threads, tls, history, paging, listOrder, listLag);
     }
 
     public Options withPort(int port) {
-      return new Options(port, clock, seed, threads);
+      return new Options(host, port, clock, seed, threads, tls, history, paging, listOrder, listLag);
     }
 
     public Options withClock(Clock clock) {
-      return new Options(port, clock, seed, threads);
+      return new Options(host, port, clock, seed, threads, tls, history, paging, listOrder, listLag);
+    }
+
+    public Options withSeed(long seed) {
+      return new Options(host, port, clock, seed, threads, tls, history, paging, listOrder, listLag);
+    }
+
+    public Options withTls(TlsIdentity tls) {
+      return new Options(host, port, clock, seed, threads, Optional.of(tls), history, paging, listOrder, listLag);
+    }
+
+    public Options withHistory(int requests) {
+      return new Options(host, port, clock, seed, threads, tls, requests, paging, listOrder, listLag);
+    }
+
+    public Options withPaging(Paging paging) {
+      return new Options(host, port, clock, seed, threads, tls, history, paging, listOrder, listLag);
+    }
+
+    public Options withListOrder(ListOrder listOrder) {
+      return new Options(host, port, clock, seed, threads, tls, history, paging, listOrder, listLag);
+    }
+
+    public Options withListLag(Duration listLag) {
+      return new Options(host, port, clock, seed, threads, tls, history, paging, listOrder, listLag);
     }
   }
 
   private IdentityCenterSimulator(SimulatorFixture fixture, Options options) throws IOException {
+    this.options = options;
     this.clock = options.clock();
-    this.state = new SimulatorState(fixture, clock);
+    this.state = new SimulatorState(fixture, clock, options.history(), options.seed());
     this.verifier = new SignatureVerifier(fixture.credentials(), clock);
     this.faults = new Faults(options.seed());
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 512);
-    this.executor = Executors.newFixedThreadPool(options.threads(), r -> {
-      Thread thread = new Thread(r, "identity-center-simulator");
-      thread.setDaemon(true);
-      return thread;
-    });
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
+    this.pager = new Pager(options.paging(), options.seed());
+    this.address = InetAddress.getByName(options.host());
+    this.https = options.tls().isPresent();
+    this.listener = new HttpListener(address, options.port(), options.tls().map(TlsIdentity::sslContext),
+        options.threads(), this::handle);
   }
 
   public static IdentityCenterSimulator start(SimulatorFixture fixture, Options options) {
     try {
-      IdentityCenterSimulator simulator = new IdentityCenterSimulator(fixture, options);
-      simulator.server.start();
-      return simulator;
+      return new IdentityCenterSimulator(fixture, options);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on port " + options.port() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot listen on " + options.host() + ":" + options.port() + ": "
+          + e.getMessage(), e);
     }
   }
 
-  /** The base URL to point a client at, such as {@code http://127.0.0.1:41873}. */
+  /**
+   * The base URL to point a client at, such as {@code http://127.0.0.1:41873} or {@code https://10.0.0.5:8443};
+   * on every interface (0.0.0.0), the loopback one.
+   */
   public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    InetAddress host = address.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : address;
+    String literal = host instanceof Inet6Address ? "[" + host.getHostAddress() + "]" : host.getHostAddress();
+    return URI.create((https ? "https" : "http") + "://" + literal + ":" + listener.port());
+  }
+
+  public Options options() {
+    return options;
   }
 
   public Faults faults() {
@@ -155,22 +233,19 @@ public final class IdentityCenterSimulator implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
-    try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    listener.close();
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
+  private void handle(HttpCall exchange) throws IOException {
     String operation = UNKNOWN_API;
+    String requestId = UUID.randomUUID().toString().replace("-", "");
     try {
-      URI uri = exchange.getRequestURI();
-      String path = Wire.decodePath(uri.getRawPath());
+      if (!exchange.wellFormed()) {
+        throw SimulatorError.gateway(400, "APIGW.0201", "Request error: the request is not valid HTTP/1.1.");
+      }
+      String path = Wire.decodePath(exchange.rawPath());
       Route route = ROUTES.stream()
-          .filter(r -> r.method().equals(exchange.getRequestMethod()) && r.path().matcher(path).matches())
+          .filter(r -> r.method().equals(exchange.method()) && r.path().matcher(path).matches())
           .findFirst().orElse(null);
       operation = route == null ? UNKNOWN_API : route.operation();
       sleep(faults.drawLatency());
@@ -178,7 +253,7 @@ public final class IdentityCenterSimulator implements AutoCloseable {
         drop(exchange, operation, RequestCounters.DROPPED);
         return;
       }
-      byte[] body = readBody(exchange.getRequestBody());
+      byte[] body = readBody(exchange);
       throttle();
       if (faults.drawServerError()) {
         throw serverError();
@@ -187,9 +262,8 @@ public final class IdentityCenterSimulator implements AutoCloseable {
         throw SimulatorError.gateway(404, "APIGW.0101", "The API does not exist or has not been published in the "
             + "environment.");
       }
-      List<Map.Entry<String, String>> query = Wire.decodeQuery(uri.getRawQuery());
-      Credential caller = verifier.verify(exchange.getRequestMethod(), path, query, exchange.getRequestHeaders(),
-          body);
+      List<Map.Entry<String, String>> query = Wire.decodeQuery(exchange.rawQuery());
+      Credential caller = verifier.verify(exchange.method(), path, query, exchange.headers(), body);
       Matcher matcher = route.path().matcher(path);
       matcher.matches();
       Call call = new Call(operation, matcher, Wire.group(query), caller, body);
@@ -205,14 +279,14 @@ public final class IdentityCenterSimulator implements AutoCloseable {
         drop(exchange, operation, RequestCounters.DROPPED_AFTER_ACCEPTING);
         return;
       }
-      send(exchange, operation, 200, answer);
+      send(exchange, operation, requestId, 200, answer);
     } catch (SimulatorError e) {
-      sendError(exchange, operation, e);
+      sendError(exchange, operation, requestId, e);
     } catch (HtmlPage e) {
-      sendHtml(exchange, operation, e.status);
+      sendHtml(exchange, operation, requestId, e.status);
     } catch (RuntimeException e) {
-      LOG.error("Simulator failed on {} {}", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
-      sendError(exchange, operation, SimulatorError.service(500, "IIC.500", "Internal error."));
+      LOG.error("Simulator failed on {} {}", exchange.method(), exchange.rawPath(), e);
+      sendError(exchange, operation, requestId, SimulatorError.service(500, "IIC.500", "Internal error."));
     }
   }
 
@@ -245,7 +319,8 @@ public final class IdentityCenterSimulator implements AutoCloseable {
         .filter(i -> name.map(all.get(i).name()::equals).orElse(true))
         .filter(i -> urn.map(urn(all.get(i))::equals).orElse(true))
         .toList();
-    Page<Integer> page = SimulatorState.page(matching, Integer::longValue, marker, limit);
+    Page<Integer> page = pager.page(LIST_PERMISSION_SETS + "/" + call.pathPart(1), matching,
+        Comparator.naturalOrder(), Integer::longValue, index -> (int) index, marker, limit);
     ObjectNode answer = json.createObjectNode();
     ArrayNode sets = answer.putArray("permission_sets");
     for (int index : page.items()) {
@@ -273,10 +348,15 @@ public final class IdentityCenterSimulator implements AutoCloseable {
     Optional<String> status = Wire.single(call.query(), "status");
     status.ifPresent(s -> Wire.requireEnum("status", s, PROVISIONING_STATUSES));
     Instant now = state.now();
-    List<Request> matching = state.requests(call.pathPart(1)).stream()
+    String instanceId = call.pathPart(1);
+    Comparator<Request> order = options.listOrder() == ListOrder.OLDEST_FIRST
+        ? SimulatorState.OLDEST_FIRST : SimulatorState.OLDEST_FIRST.reversed();
+    List<Request> matching = state.listedRequests(instanceId, options.listLag()).stream()
         .filter(r -> status.map(r.status(now)::equals).orElse(true))
+        .sorted(order)
         .toList();
-    Page<Request> page = SimulatorState.page(matching, Request::seq, marker, limit);
+    Page<Request> page = pager.page(LIST_PROVISIONING + "/" + instanceId, matching, order, Request::seq,
+        seq -> state.request(instanceId, seq), marker, limit);
     ObjectNode answer = json.createObjectNode();
     ArrayNode list = answer.putArray("permission_sets_provisioning_status");
     for (Request request : page.items()) {
@@ -340,7 +420,8 @@ public final class IdentityCenterSimulator implements AutoCloseable {
         ? List.of()
         : state.provisionedAccounts(call.pathPart(1), call.pathPart(2));
     List<Integer> indexes = IntStream.range(0, accounts.size()).boxed().toList();
-    Page<Integer> page = SimulatorState.page(indexes, Integer::longValue, marker, limit);
+    Page<Integer> page = pager.page(LIST_ACCOUNTS + "/" + call.pathPart(1) + "/" + call.pathPart(2), indexes,
+        Comparator.naturalOrder(), Integer::longValue, index -> (int) index, marker, limit);
     ObjectNode answer = json.createObjectNode();
     ArrayNode ids = answer.putArray("account_ids");
     page.items().forEach(i -> ids.add(accounts.get(i)));
@@ -413,50 +494,61 @@ public final class IdentityCenterSimulator implements AutoCloseable {
     }
   }
 
-  private void sendError(HttpExchange exchange, String operation, SimulatorError error) throws IOException {
-    ObjectNode body = json.createObjectNode();
-    String requestId = UUID.randomUUID().toString().replace("-", "");
-    if (error.gateway()) {
-      body.put("status_code", error.httpStatus())
-          .put("request_id", requestId)
-          .put("error_code", error.code())
-          .put("error_message", error.getMessage())
-          .put("encoded_authorization_message", "");
-    } else {
-      body.put("error_code", error.code()).put("error_msg", error.getMessage()).put("request_id", requestId);
+  /**
+   * Errors carry {@code error_code}, {@code error_msg} and {@code request_id}, from the gateway as from the service
+   * (the SDK reads the code only next to {@code error_msg}); DescribePermissionSetProvisioningStatus's 4xx also
+   * carry {@code encoded_authorization_message}, as its page documents: opaque, and set on a denial only.
+   */
+  private void sendError(HttpCall exchange, String operation, String requestId, SimulatorError error)
+      throws IOException {
+    ObjectNode body = json.createObjectNode()
+        .put("error_code", error.code())
+        .put("error_msg", error.getMessage())
+        .put("request_id", requestId);
+    if (!error.gateway() && DESCRIBE.equals(operation) && error.httpStatus() >= 400 && error.httpStatus() < 500) {
+      body.put("encoded_authorization_message", error.httpStatus() == 403 ? encodedAuthorization(requestId) : "");
     }
-    send(exchange, operation, error.httpStatus(), body);
+    send(exchange, operation, requestId, error.httpStatus(), body);
   }
 
-  private void sendHtml(HttpExchange exchange, String operation, int status) throws IOException {
+  private static String encodedAuthorization(String requestId) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(("denied:" + requestId)
+          .getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  private void sendHtml(HttpCall exchange, String operation, String requestId, int status) throws IOException {
     byte[] page = ("<html><head><title>" + status + " Bad Gateway</title></head><body><center><h1>" + status
         + " Bad Gateway</h1></center><hr><center>nginx</center></body></html>").getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "text/html");
-    respond(exchange, operation, status, page);
+    respond(exchange, operation, requestId, status, "text/html", page);
   }
 
-  private void send(HttpExchange exchange, String operation, int status, ObjectNode body) throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", "application/json;charset=UTF-8");
-    respond(exchange, operation, status, json.writeValueAsBytes(body));
+  private void send(HttpCall exchange, String operation, String requestId, int status, ObjectNode body)
+      throws IOException {
+    respond(exchange, operation, requestId, status, "application/json;charset=UTF-8", json.writeValueAsBytes(body));
   }
 
-  private void respond(HttpExchange exchange, String operation, int status, byte[] body) throws IOException {
-    exchange.getResponseHeaders().set("X-Request-Id", UUID.randomUUID().toString().replace("-", ""));
+  private void respond(HttpCall exchange, String operation, String requestId, int status, String contentType,
+      byte[] body) throws IOException {
     counters.call(operation, Integer.toString(status));
-    exchange.sendResponseHeaders(status, body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
-    }
+    exchange.respond(status, Map.of("Content-Type", contentType, "X-Request-Id", requestId), body);
   }
 
-  /** Closes the connection without an answer; the JDK server drops a connection whose exchange sent no headers. */
-  private void drop(HttpExchange exchange, String operation, String outcome) {
+  private void drop(HttpCall exchange, String operation, String outcome) throws IOException {
     counters.call(operation, outcome);
-    exchange.close();
+    exchange.drop();
   }
 
-  private static byte[] readBody(InputStream in) throws IOException {
-    byte[] body = in.readNBytes(MAX_BODY + 1);
+  /** A body past the limit is refused by its Content-Length, before a client waiting to send it is told to go on. */
+  private static byte[] readBody(HttpCall exchange) throws IOException {
+    if (exchange.declaredLength() > MAX_BODY) {
+      throw SimulatorError.badRequest("the request body is larger than " + MAX_BODY + " bytes.");
+    }
+    byte[] body = exchange.body().readNBytes(MAX_BODY + 1);
     if (body.length > MAX_BODY) {
       throw SimulatorError.badRequest("the request body is larger than " + MAX_BODY + " bytes.");
     }

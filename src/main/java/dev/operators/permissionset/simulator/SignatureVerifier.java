@@ -1,9 +1,9 @@
 package dev.operators.permissionset.simulator;
 
-import com.sun.net.httpserver.Headers;
 import dev.operators.permissionset.identitycenter.huawei.AkSkSigner;
 import dev.operators.permissionset.identitycenter.huawei.AkSkSigner.Authorization;
 import dev.operators.permissionset.identitycenter.huawei.AkSkSigner.SignableRequest;
+import dev.operators.permissionset.simulator.HttpCall.Headers;
 import dev.operators.permissionset.simulator.SimulatorFixture.Credential;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,13 +34,13 @@ final class SignatureVerifier {
   /** The caller's key pair when the request is signed right; otherwise the gateway's 401. */
   Credential verify(String method, String decodedPath, List<Map.Entry<String, String>> decodedQuery, Headers headers,
       byte[] body) {
-    Authorization authorization = AkSkSigner.parseAuthorization(headers.getFirst("Authorization"))
+    Authorization authorization = AkSkSigner.parseAuthorization(headers.first("Authorization"))
         .orElseThrow(() -> unauthorized("the Authorization header is missing or not SDK-HMAC-SHA256"));
     Credential credential = credentials.get(authorization.accessKey());
     if (credential == null) {
       throw unauthorized("the access key does not exist");
     }
-    String date = headers.getFirst(AkSkSigner.DATE_HEADER);
+    String date = headers.first(AkSkSigner.DATE_HEADER);
     if (date == null || !authorization.signedHeaders().contains("x-sdk-date")
         || !authorization.signedHeaders().contains("host")) {
       throw unauthorized("X-Sdk-Date and Host must be sent and signed");
@@ -48,13 +48,13 @@ final class SignatureVerifier {
     checkSkew(date);
     TreeMap<String, String> signed = new TreeMap<>();
     for (String name : authorization.signedHeaders()) {
-      String value = headers.getFirst(name);
+      String value = headers.first(name);
       if (value == null) {
         throw unauthorized("the signed header " + name + " is missing");
       }
       signed.put(name.toLowerCase(Locale.ROOT), value);
     }
-    String payloadHash = Optional.ofNullable(headers.getFirst(AkSkSigner.CONTENT_SHA256_HEADER))
+    String payloadHash = Optional.ofNullable(headers.first(AkSkSigner.CONTENT_SHA256_HEADER))
         .orElseGet(() -> AkSkSigner.sha256Hex(body));
     SignableRequest request = new SignableRequest(method, decodedPath, decodedQuery, signed, payloadHash);
     if (!AkSkSigner.signaturesMatch(AkSkSigner.signature(request, credential.secretKey()),
@@ -62,7 +62,7 @@ final class SignatureVerifier {
       throw unauthorized("the signature does not match");
     }
     if (credential.securityToken() != null
-        && !Objects.equals(credential.securityToken(), headers.getFirst("X-Security-Token"))) {
+        && !Objects.equals(credential.securityToken(), headers.first("X-Security-Token"))) {
       throw unauthorized("the security token of temporary credentials is missing or wrong");
     }
     return credential;
@@ -75,9 +75,11 @@ final class SignatureVerifier {
     } catch (DateTimeParseException e) {
       throw unauthorized("X-Sdk-Date must look like 20240102T030405Z");
     }
-    if (Duration.between(signedAt, clock.instant()).abs().compareTo(MAX_CLOCK_SKEW) > 0) {
-      throw SimulatorError.gateway(401, "APIGW.0303",
-          "Incorrect IAM authentication information: X-Sdk-Date is more than 15 minutes from the server time");
+    Instant now = clock.instant();
+    if (Duration.between(signedAt, now).abs().compareTo(MAX_CLOCK_SKEW) > 0) {
+      throw SimulatorError.gateway(401, "APIGW.0301", "Incorrect IAM authentication information: calc aksk "
+          + "signature fail:signature expired, signature time:" + date + ",server time:"
+          + AkSkSigner.formatDate(now));
     }
   }
 

@@ -1,9 +1,20 @@
 package dev.operators.permissionset.simulator;
 
+import dev.operators.permissionset.config.ConfigurationException;
+import dev.operators.permissionset.config.Durations;
+import dev.operators.permissionset.simulator.IdentityCenterSimulator.ListOrder;
+import dev.operators.permissionset.simulator.IdentityCenterSimulator.Paging;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -15,7 +26,17 @@ public final class SimulatorCommand {
   static final String USAGE = """
       Usage: java -jar permission-set-operator.jar simulator [options]
 
-        --port N                    port on 127.0.0.1 (default 8443; 0 picks a free one)
+        --host ADDRESS              address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+        --port N                    port (default 8443; 0 picks a free one)
+        --tls                       serve HTTPS with a self-signed certificate made at start for localhost,
+                                    127.0.0.1, ::1, --host and every --tls-name
+        --tls-name NAME             one more DNS name or IP address for the self-signed certificate (repeatable),
+                                    such as the simulator's Service name in a cluster
+        --tls-cert FILE             serve HTTPS with these PEM certificates, the server's first (implies --tls)
+        --tls-key FILE              the PEM private key of --tls-cert, unencrypted PKCS#8 (BEGIN PRIVATE KEY);
+                                    convert others with: openssl pkcs8 -topk8 -nocrypt -in key.pem
+        --tls-ca-out FILE           write the certificate(s) clients must trust to FILE as PEM (default: a new
+                                    file in the temporary directory); its path is printed at start
         --fixture FILE              instances, permission sets, accounts and key pairs (default: the demo world)
         --provisioning-latency D    how long a provisioning stays IN_PROGRESS (default: the fixture's)
         --latency D                 delay every answer by D
@@ -23,8 +44,16 @@ public final class SimulatorCommand {
         --error-rate R              answer this share (0..1) of calls with a 5xx
         --drop-rate R               close this share (0..1) of connections without an answer
         --conflicts                 answer 409 to a provision while the permission set has one in progress
-        --seed N                    seed of the random faults (default 42)
-      Durations: 250ms, 3s, 2m or ISO-8601.""";
+        --seed N                    seed of the random faults and the history (default 42)
+        --history N                 start each instance with N finished requests, one in ten FAILED (default 0)
+        --paging keyset|offset      markers name the next item (keyset, default) or an offset into the listing
+                                    as it is at each call (offset: items leaving a filtered list shift pages)
+        --list-order newest-first|oldest-first
+                                    order of ListPermissionSetProvisioningStatus (default newest-first; the
+                                    service does not document its order)
+        --list-lag D                a new request shows in ListPermissionSetProvisioningStatus only D after it
+                                    was created (default 0); describe knows it at once
+      Durations: 500ms, 3s, 2m, 1h or ISO-8601.""";
 
   private SimulatorCommand() {
   }
@@ -49,21 +78,20 @@ public final class SimulatorCommand {
       err.println(e.getMessage());
       return 2;
     }
-    IdentityCenterSimulator simulator = IdentityCenterSimulator.start(fixture,
-        new IdentityCenterSimulator.Options(settings.port(), Clock.systemUTC(), settings.seed(), 64));
-    if (settings.provisioningLatency() != null) {
-      simulator.provisioningLatency(settings.provisioningLatency());
+    IdentityCenterSimulator simulator;
+    try {
+      simulator = start(settings, fixture, Clock.systemUTC(), out);
+    } catch (RuntimeException e) {
+      err.println(e.getMessage());
+      return 2;
     }
-    simulator.faults().latency(settings.latency(), settings.latency()).rateLimitPerSecond(settings.rateLimit())
-        .serverErrorRate(settings.errorRate()).dropRate(settings.dropRate())
-        .conflictOnConcurrentProvisioning(settings.conflicts());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       simulator.close();
       stopped.countDown();
     }, "simulator-shutdown"));
-    out.println("Identity Center simulator listening on " + simulator.endpoint() + " ("
-        + fixture.instances().size() + " instance(s)); stop with Ctrl-C");
+    out.println("Identity Center simulator listening on " + settings.host() + ", endpoint " + simulator.endpoint()
+        + " (" + fixture.instances().size() + " instance(s)); stop with Ctrl-C");
     try {
       stopped.await();
     } catch (InterruptedException e) {
@@ -72,10 +100,56 @@ public final class SimulatorCommand {
     return 0;
   }
 
-  record Settings(int port, Path fixture, Duration provisioningLatency, Duration latency, int rateLimit,
-      double errorRate, double dropRate, boolean conflicts, long seed, boolean help) {
+  /** Starts the simulator the settings describe; prints where the certificate to trust is, when it speaks TLS. */
+  static IdentityCenterSimulator start(Settings settings, SimulatorFixture fixture, Clock clock, PrintStream out) {
+    IdentityCenterSimulator.Options options = IdentityCenterSimulator.Options.defaults().withClock(clock)
+        .withHost(settings.host()).withPort(settings.port()).withSeed(settings.seed())
+        .withHistory(settings.history()).withPaging(settings.paging()).withListOrder(settings.listOrder())
+        .withListLag(settings.listLag());
+    if (settings.tls()) {
+      TlsIdentity identity = settings.tlsCertificate() != null
+          ? TlsIdentity.fromPem(settings.tlsCertificate(), settings.tlsKey())
+          : TlsIdentity.selfSigned(tlsNames(settings), clock);
+      Path trust = settings.tlsCaOut();
+      try {
+        trust = trust != null ? trust : Files.createTempFile("identity-center-simulator-", ".pem");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create a file for the certificate: " + e.getMessage(), e);
+      }
+      identity.writeChainPem(trust);
+      out.println("TLS certificate for clients to trust: " + trust.toAbsolutePath());
+      options = options.withTls(identity);
+    }
+    IdentityCenterSimulator simulator = IdentityCenterSimulator.start(fixture, options);
+    if (settings.provisioningLatency() != null) {
+      simulator.provisioningLatency(settings.provisioningLatency());
+    }
+    simulator.faults().latency(settings.latency(), settings.latency()).rateLimitPerSecond(settings.rateLimit())
+        .serverErrorRate(settings.errorRate()).dropRate(settings.dropRate())
+        .conflictOnConcurrentProvisioning(settings.conflicts());
+    return simulator;
+  }
+
+  private static List<String> tlsNames(Settings settings) {
+    List<String> names = new ArrayList<>(settings.tlsNames());
+    if (!settings.host().equals("0.0.0.0") && !settings.host().equals("::")) {
+      names.add(0, settings.host());
+    }
+    return names;
+  }
+
+  /**
+   * The command line.
+   *
+   * @param tlsCertificate with {@code tlsKey}, the certificates to serve; null for a self-signed one
+   */
+  record Settings(String host, int port, Path fixture, Duration provisioningLatency, Duration latency,
+      int rateLimit, double errorRate, double dropRate, boolean conflicts, long seed, boolean tls,
+      List<String> tlsNames, Path tlsCertificate, Path tlsKey, Path tlsCaOut, int history, Paging paging,
+      ListOrder listOrder, Duration listLag, boolean help) {
 
     static Settings parse(String[] args) {
+      String host = "127.0.0.1";
       int port = 8443;
       Path fixture = null;
       Duration provisioningLatency = null;
@@ -85,12 +159,22 @@ public final class SimulatorCommand {
       double dropRate = 0;
       boolean conflicts = false;
       long seed = 42;
+      boolean tls = false;
+      List<String> tlsNames = new ArrayList<>();
+      Path tlsCertificate = null;
+      Path tlsKey = null;
+      Path tlsCaOut = null;
+      int history = 0;
+      Paging paging = Paging.KEYSET;
+      ListOrder listOrder = ListOrder.NEWEST_FIRST;
+      Duration listLag = Duration.ZERO;
       boolean help = false;
       for (int i = 0; i < args.length; i++) {
         String flag = args[i];
         switch (flag) {
           case "--help", "-h" -> help = true;
           case "--conflicts" -> conflicts = true;
+          case "--tls" -> tls = true;
           default -> {
             if (i + 1 >= args.length) {
               throw new IllegalArgumentException(flag.startsWith("--") ? flag + " needs a value"
@@ -98,7 +182,16 @@ public final class SimulatorCommand {
             }
             String value = args[++i];
             switch (flag) {
+              case "--host" -> host = value;
               case "--port" -> port = number(flag, value, 0, 65535);
+              case "--tls-name" -> tlsNames.add(value);
+              case "--tls-cert" -> tlsCertificate = Path.of(value);
+              case "--tls-key" -> tlsKey = Path.of(value);
+              case "--tls-ca-out" -> tlsCaOut = Path.of(value);
+              case "--history" -> history = number(flag, value, 0, 10_000_000);
+              case "--paging" -> paging = choice(flag, value, Paging.class);
+              case "--list-order" -> listOrder = choice(flag, value, ListOrder.class);
+              case "--list-lag" -> listLag = duration(flag, value);
               case "--fixture" -> fixture = Path.of(value);
               case "--provisioning-latency" -> provisioningLatency = duration(flag, value);
               case "--latency" -> latency = duration(flag, value);
@@ -111,8 +204,23 @@ public final class SimulatorCommand {
           }
         }
       }
-      return new Settings(port, fixture, provisioningLatency, latency, rateLimit, errorRate, dropRate, conflicts,
-          seed, help);
+      if ((tlsCertificate == null) != (tlsKey == null)) {
+        throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+      }
+      return new Settings(host, port, fixture, provisioningLatency, latency, rateLimit, errorRate, dropRate,
+          conflicts, seed, tls || tlsCertificate != null, List.copyOf(tlsNames), tlsCertificate, tlsKey, tlsCaOut,
+          history, paging, listOrder, listLag, help);
+    }
+
+    /** An enum constant written in lower case with dashes, such as {@code newest-first}. */
+    private static <E extends Enum<E>> E choice(String flag, String value, Class<E> type) {
+      for (E constant : type.getEnumConstants()) {
+        if (constant.name().toLowerCase(Locale.ROOT).replace('_', '-').equals(value)) {
+          return constant;
+        }
+      }
+      throw new IllegalArgumentException(flag + " takes one of " + Arrays.stream(type.getEnumConstants())
+          .map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList() + ", not '" + value + "'");
     }
 
     private static int number(String flag, String value, int min, int max) {
@@ -142,9 +250,9 @@ public final class SimulatorCommand {
 
     private static Duration duration(String flag, String value) {
       try {
-        return FlexibleDurationDeserializer.parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(flag + ": " + e.getMessage());
+        return Durations.parse(flag, value);
+      } catch (ConfigurationException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
       }
     }
   }

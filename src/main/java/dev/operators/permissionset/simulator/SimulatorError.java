@@ -1,8 +1,8 @@
 package dev.operators.permissionset.simulator;
 
 /**
- * An error answer, shaped as the service shapes it: Identity Center errors carry {@code error_msg}, the API
- * gateway's (authentication, throttling, routing) carry {@code error_message}.
+ * An error answer, from the service (Identity Center's codes) or from the API gateway in front of it
+ * (authentication, throttling, routing). Both answer {@code error_code}, {@code error_msg} and {@code request_id}.
  */
 final class SimulatorError extends RuntimeException {
 

@@ -6,16 +6,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Objects;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.ToLongFunction;
-import java.util.regex.Pattern;
 
 /**
  * The simulated service's data. Provisioning is asynchronous without any timer: a request is IN_PROGRESS until
@@ -28,16 +28,33 @@ final class SimulatorState {
   static final String FAILED = "FAILED";
   static final String ACCOUNT = "ACCOUNT";
   static final String ALL_PROVISIONED_ACCOUNTS = "ALL_PROVISIONED_ACCOUNTS";
-  private static final Pattern MARKER = Pattern.compile("^[0-9a-f]{24}$");
+  /** How far apart the requests of a starting history were created, the last one this long before the start. */
+  static final Duration HISTORY_SPACING = Duration.ofMinutes(1);
+  private static final Duration HISTORY_PROVISIONING_TIME = Duration.ofSeconds(3);
+  /** Every tenth request of a starting history FAILED. */
+  static final int HISTORY_FAILED_EVERY = 10;
+
+  static final Comparator<Request> OLDEST_FIRST =
+      Comparator.comparing(Request::createdAt).thenComparingLong(Request::seq);
 
   private final Clock clock;
   private final Map<String, InstanceState> instances = new HashMap<>();
   private volatile Duration provisioningLatency;
 
-  SimulatorState(SimulatorFixture fixture, Clock clock) {
+  /**
+   * @param history how many finished requests each instance starts with, spread over its permission sets and
+   *     accounts at random (from {@code seed}), created one {@link #HISTORY_SPACING} apart before the start
+   */
+  SimulatorState(SimulatorFixture fixture, Clock clock, int history, long seed) {
     this.clock = clock;
     this.provisioningLatency = fixture.provisioningLatency();
-    fixture.instances().forEach(instance -> instances.put(instance.id(), new InstanceState(instance)));
+    Random random = new Random(seed);
+    Instant start = clock.instant();
+    fixture.instances().forEach(instance -> {
+      InstanceState state = new InstanceState(instance);
+      state.addHistory(history, start, random);
+      instances.put(instance.id(), state);
+    });
   }
 
   /**
@@ -54,10 +71,6 @@ final class SimulatorState {
       }
       return failureReason == null ? SUCCEEDED : FAILED;
     }
-  }
-
-  /** One page of a listing and the marker of the next, when there is one. */
-  record Page<T>(List<T> items, String nextMarker) {
   }
 
   void provisioningLatency(Duration latency) {
@@ -129,6 +142,12 @@ final class SimulatorState {
     }
   }
 
+  /** The requests created at least {@code lag} ago: the ones a listing shows. */
+  List<Request> listedRequests(String instanceId, Duration lag) {
+    Instant createdBy = now().minus(lag);
+    return requests(instanceId).stream().filter(request -> !request.createdAt().isAfter(createdBy)).toList();
+  }
+
   /** The accounts the permission set is provisioned to now, in a stable order. */
   List<String> provisionedAccounts(String instanceId, String permissionSetId) {
     InstanceState instance = instance(instanceId);
@@ -138,33 +157,12 @@ final class SimulatorState {
     }
   }
 
-  /** Items from the marker on, at most {@code limit}; markers are the 24-hex sequence number of the first item. */
-  static <T> Page<T> page(List<T> ordered, ToLongFunction<T> seq, Optional<String> marker, int limit) {
-    long from = marker.map(SimulatorState::decodeMarker).orElse(0L);
-    List<T> items = new ArrayList<>();
-    String next = null;
-    for (T item : ordered) {
-      if (seq.applyAsLong(item) < from) {
-        continue;
-      }
-      if (items.size() == limit) {
-        next = String.format("%024x", seq.applyAsLong(item));
-        break;
-      }
-      items.add(item);
+  /** The request with this creation sequence number. */
+  Request request(String instanceId, long seq) {
+    InstanceState instance = instance(instanceId);
+    synchronized (instance) {
+      return instance.requests.get((int) seq);
     }
-    return new Page<>(items, next);
-  }
-
-  static void validateMarker(String marker) {
-    if (!MARKER.matcher(marker).matches()) {
-      throw SimulatorError.badRequest("marker must be the 24-character next_marker of an earlier page.");
-    }
-  }
-
-  private static long decodeMarker(String marker) {
-    validateMarker(marker);
-    return Long.parseUnsignedLong(marker.substring(8), 16);
   }
 
   private InstanceState instance(String instanceId) {
@@ -177,6 +175,7 @@ final class SimulatorState {
 
   private static final class InstanceState {
 
+    private final String id;
     private final List<PermissionSet> permissionSets;
     private final Map<String, PermissionSet> permissionSetsById = new HashMap<>();
     private final Map<String, Account> accounts = new LinkedHashMap<>();
@@ -186,10 +185,32 @@ final class SimulatorState {
     private long nextSeq;
 
     InstanceState(SimulatorFixture.Instance fixture) {
+      this.id = fixture.id();
       this.permissionSets = fixture.permissionSets();
       fixture.permissionSets().forEach(set -> permissionSetsById.put(set.id(), set));
       fixture.accounts().forEach(account -> accounts.put(account.id(), account));
       this.provisionedAtStart = fixture.provisioned();
+    }
+
+    /** Finished requests to random permission sets and accounts, the newest one spacing before the start. */
+    void addHistory(int count, Instant start, Random random) {
+      if (permissionSets.isEmpty() || accounts.isEmpty()) {
+        return;
+      }
+      List<Account> accountList = List.copyOf(accounts.values());
+      for (int i = 0; i < count; i++) {
+        PermissionSet set = permissionSets.get(random.nextInt(permissionSets.size()));
+        Account account = accountList.get(random.nextInt(accountList.size()));
+        Instant created = start.minus(HISTORY_SPACING.multipliedBy(count - (long) i));
+        String failureReason = (i + 1) % HISTORY_FAILED_EVERY == 0
+            ? Objects.requireNonNullElse(account.failureReason(), "The permission set could not be provisioned to "
+                + "account " + account.id() + ".")
+            : null;
+        Request request = new Request(nextSeq++, new UUID(random.nextLong(), random.nextLong()).toString(),
+            id, set.id(), ACCOUNT, account.id(), created, created.plus(HISTORY_PROVISIONING_TIME), failureReason, 1);
+        requests.add(request);
+        requestsById.put(request.requestId(), request);
+      }
     }
 
     PermissionSet permissionSet(String permissionSetId) {

@@ -74,7 +74,7 @@ final class Wire {
 
   static Optional<String> marker(Map<String, List<String>> query) {
     Optional<String> marker = single(query, "marker");
-    marker.ifPresent(SimulatorState::validateMarker);
+    marker.ifPresent(Pager::requireWellFormed);
     return marker;
   }
 
