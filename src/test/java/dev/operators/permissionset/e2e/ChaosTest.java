@@ -68,6 +68,11 @@ class ChaosTest {
   private static final String NAMESPACE = "chaos";
   private static final String INSTANCE = "ins-c4a0500000000001";
   private static final int PERMISSION_SETS = 25;
+  /** Finished requests the instance has before the run. */
+  private static final int HISTORY = 3_000;
+  private static final Duration LIST_LAG = Duration.ofMillis(300);
+  /** What the operator is told of the lists' lag: a little more than it is. */
+  private static final String OPERATOR_LIST_LAG = "1s";
   private static final int ACCOUNTS_PER_PERMISSION_SET = 8;
   private static final List<String> FAILURE_REASONS = List.of(
       "The account is suspended and cannot be provisioned.",
@@ -165,11 +170,15 @@ class ChaosTest {
   }
 
   /**
-   * The simulator's options for this run: where a starting request history, offset paging, the list order and list
-   * lag are set once the simulator offers them.
+   * A real instance's conditions: a long request history, offset markers (items that leave a list shift later
+   * pages) and lists that show a new request only after a while.
    */
-  private static IdentityCenterSimulator.Options simulatorOptions() {
-    return IdentityCenterSimulator.Options.defaults();
+  private static IdentityCenterSimulator.Options simulatorOptions(long seed) {
+    return IdentityCenterSimulator.Options.defaults()
+        .withSeed(seed)
+        .withHistory(HISTORY)
+        .withPaging(IdentityCenterSimulator.Paging.OFFSET)
+        .withListLag(LIST_LAG);
   }
 
   private static long seed() {
@@ -306,7 +315,7 @@ class ChaosTest {
     System.out.println("chaos seed " + seed + " (replay with -Dchaos.seed=" + seed + ")");
     Random random = new Random(seed);
     kubernetes = KubernetesTestServer.start();
-    simulator = IdentityCenterSimulator.start(fixture(), simulatorOptions());
+    simulator = IdentityCenterSimulator.start(fixture(), simulatorOptions(seed));
     simulator.faults()
         .latency(Duration.ZERO, Duration.ofMillis(20))
         .serverErrorRate(0.10)
@@ -489,7 +498,8 @@ class ChaosTest {
               OperatorConfig.POLL_INITIAL_INTERVAL, "100ms",
               OperatorConfig.POLL_MAX_INTERVAL, "500ms",
               OperatorConfig.RETRY_INITIAL_INTERVAL, "100ms",
-              OperatorConfig.RETRY_MAX_INTERVAL, "500ms"));
+              OperatorConfig.RETRY_MAX_INTERVAL, "500ms",
+              OperatorConfig.CLOUD_LIST_LAG, OPERATOR_LIST_LAG));
       processes.add(operator);
       operatorStartedAt = System.nanoTime();
       readyAt = -1;
@@ -662,6 +672,8 @@ class ChaosTest {
       String figures = String.join(System.lineSeparator(),
           "==================== chaos test ====================",
           String.format("seed                          %d (-Dchaos.seed=%d replays its choices)", seed, seed),
+          String.format("cloud                         %d requests of history, offset paging, lists lag %d ms",
+              HISTORY, LIST_LAG.toMillis()),
           String.format("resources                     %6d in %d permission sets, %d generations to provision",
               expected.size(), PERMISSION_SETS, generations.size()),
           String.format("operator processes killed     %6d with SIGKILL (%d right after an accepted provision), at %s",
