@@ -8,6 +8,7 @@ import dev.operators.permissionset.identitycenter.ProvisioningTarget;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,10 +24,17 @@ import org.slf4j.LoggerFactory;
 final class ExactlyOnceProvisioning {
 
   private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceProvisioning.class);
+  /** Longer than recovery looks back before an intent, clock skew included. */
+  static final Duration REMEMBER_DELETED = ListOrder.CLOCK_SKEW.multipliedBy(2);
 
   private final UnsentProvisions unsent = new UnsentProvisions();
   /** When this process last sent a call whose answer got lost, by uid: the latest it may have reached the cloud. */
   private final Map<String, Instant> uncertainCalls = new ConcurrentHashMap<>();
+  /**
+   * Requests of resources deleted lately, by when they were deleted: a resource created again under the same name
+   * and spec must not take its predecessor's request for its own. Kept as long as recovery looks back.
+   */
+  private final Map<String, Instant> requestsOfDeleted = new ConcurrentHashMap<>();
   private final Clock clock;
   /** Any call of an earlier process of the operator reached the cloud before this one started. */
   private final Instant startedAt;
@@ -48,10 +56,23 @@ final class ExactlyOnceProvisioning {
     return pending == null || unsent.contains(uid, pending.getGeneration());
   }
 
+  /** The request belonged to a resource that was deleted: no other resource's recovery may adopt it. */
+  void requestOfDeletedResource(String requestId) {
+    Instant now = clock.instant();
+    requestsOfDeleted.values().removeIf(deletedAt -> deletedAt.isBefore(now.minus(REMEMBER_DELETED)));
+    requestsOfDeleted.put(requestId, now);
+  }
+
   /** The resource was deleted. */
   void forget(String uid) {
     unsent.forget(uid);
     uncertainCalls.remove(uid);
+  }
+
+  private Set<String> ownedElsewhere(Set<String> requestsOfOtherChanges) {
+    Set<String> owned = new HashSet<>(requestsOfOtherChanges);
+    owned.addAll(requestsOfDeleted.keySet());
+    return owned;
   }
 
   /**
@@ -68,7 +89,7 @@ final class ExactlyOnceProvisioning {
     if (!unsent.take(uid, generation)) {
       RequestRecovery.Finding earlier = recovery.find(client, instanceId, permissionSetId, target,
           Instant.parse(pending.getRecordedAt()), uncertainCalls.getOrDefault(uid, startedAt),
-          requestsOfOtherChanges.get());
+          ownedElsewhere(requestsOfOtherChanges.get()));
       if (earlier instanceof RequestRecovery.Finding.Found found) {
         uncertainCalls.remove(uid);
         LOG.info("Found request {} that an earlier provision call made for generation {}; not provisioning again",

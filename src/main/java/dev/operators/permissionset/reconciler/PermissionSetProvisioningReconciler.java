@@ -106,6 +106,9 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   private void forget(PermissionSetProvisioning deleted) {
     String uid = deleted.getMetadata().getUid();
     provisioning.forget(uid);
+    Optional.ofNullable(deleted.getStatus()).map(PermissionSetProvisioningStatus::getRequestId)
+        .ifPresent(provisioning::requestOfDeletedResource);
+    calls.answer(uid).map(ProvisionCalls.Answer::outcome).ifPresent(this::madeByDeletedResource);
     boolean callRunning = calls.forget(uid);
     if (callRunning || tracker.follows(uid)) {
       turns.deletedWhileBusy(uid);
@@ -117,10 +120,17 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
 
   /** A request made by the call of a deleted resource is followed by the tracker, which ends the turn with it. */
   private void answeredAfterDelete(String uid, CallOutcome outcome) {
+    madeByDeletedResource(outcome);
     boolean requestInFlight = outcome instanceof CallOutcome.Requested requested
         && !requested.request().status().finished() && tracker.follows(uid);
     if (!requestInFlight) {
       turns.leave(uid);
+    }
+  }
+
+  private void madeByDeletedResource(CallOutcome outcome) {
+    if (outcome instanceof CallOutcome.Requested requested) {
+      provisioning.requestOfDeletedResource(requested.request().requestId());
     }
   }
 

@@ -202,7 +202,8 @@ final class SimulatorState {
         PermissionSet set = permissionSets.get(random.nextInt(permissionSets.size()));
         Account account = accountList.get(random.nextInt(accountList.size()));
         Instant created = start.minus(HISTORY_SPACING.multipliedBy(count - (long) i));
-        String failureReason = (i + 1) % HISTORY_FAILED_EVERY == 0
+        // an account that cannot be provisioned never could: its history FAILED too
+        String failureReason = account.failureReason() != null || (i + 1) % HISTORY_FAILED_EVERY == 0
             ? Objects.requireNonNullElse(account.failureReason(), "The permission set could not be provisioned to "
                 + "account " + account.id() + ".")
             : null;
