@@ -35,7 +35,6 @@ final class HttpCall {
   private final String target;
   private final boolean wellFormed;
   private final Headers headers;
-  private final long declaredLength;
   private final InputStream body;
   private boolean continuePending;
   private boolean keepAlive;
@@ -59,7 +58,7 @@ final class HttpCall {
   }
 
   private HttpCall(Socket socket, InputStream in, OutputStream out, String method, String target, boolean wellFormed,
-      Headers headers, long declaredLength, InputStream body, boolean continuePending, boolean keepAlive) {
+      Headers headers, InputStream body, boolean continuePending, boolean keepAlive) {
     this.socket = socket;
     this.in = in;
     this.out = out;
@@ -67,7 +66,6 @@ final class HttpCall {
     this.target = target;
     this.wellFormed = wellFormed;
     this.headers = headers;
-    this.declaredLength = declaredLength;
     this.body = body;
     this.continuePending = continuePending;
     this.keepAlive = keepAlive;
@@ -132,7 +130,7 @@ final class HttpCall {
     String connection = Optional.ofNullable(headers.first("Connection")).orElse("").toLowerCase(Locale.ROOT);
     boolean keepAlive = wellFormed && (http10 ? connection.contains("keep-alive") : !connection.contains("close"));
     boolean expectContinue = "100-continue".equalsIgnoreCase(headers.first("Expect")) && length != 0;
-    return Optional.of(new HttpCall(socket, in, out, method, target, wellFormed, headers, length, body,
+    return Optional.of(new HttpCall(socket, in, out, method, target, wellFormed, headers, body,
         expectContinue, keepAlive));
   }
 
@@ -159,11 +157,6 @@ final class HttpCall {
 
   Headers headers() {
     return headers;
-  }
-
-  /** The Content-Length, or -1 for a chunked body. */
-  long declaredLength() {
-    return declaredLength;
   }
 
   InputStream body() {

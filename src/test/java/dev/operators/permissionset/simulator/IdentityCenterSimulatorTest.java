@@ -29,6 +29,7 @@ import dev.operators.permissionset.testing.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -177,7 +178,11 @@ class IdentityCenterSimulatorTest {
     assertThat(signedGet(path, Map.of(), clock.instant().minus(Duration.ofMinutes(14))).statusCode()).isEqualTo(200);
     HttpResponse<String> skewed = signedGet(path, Map.of(), clock.instant().minus(Duration.ofMinutes(16)));
     assertThat(skewed.statusCode()).isEqualTo(401);
-    assertThat(body(skewed).path("error_code").asText()).isEqualTo("APIGW.0303");
+    assertThat(body(skewed).path("error_code").asText()).isEqualTo("APIGW.0301");
+    assertThat(body(skewed).path("error_msg").asText())
+        .startsWith("Incorrect IAM authentication information: calc aksk signature fail:signature expired, "
+            + "signature time:" + AkSkSigner.formatDate(clock.instant().minus(Duration.ofMinutes(16))))
+        .endsWith(",server time:" + AkSkSigner.formatDate(clock.instant()));
   }
 
   @Test
@@ -185,12 +190,58 @@ class IdentityCenterSimulatorTest {
     HttpResponse<String> unsigned = http.send(HttpRequest.newBuilder(URI.create(simulator.endpoint()
         + "/v1/instances/" + INSTANCE + "/permission-sets")).GET().build(), HttpResponse.BodyHandlers.ofString());
     assertThat(unsigned.statusCode()).isEqualTo(401);
-    assertThat(body(unsigned).path("error_message").asText()).contains("Authorization");
+    assertThat(body(unsigned).path("error_msg").asText()).contains("Authorization");
+    assertThat(body(unsigned).has("error_message")).isFalse();
 
     HttpResponse<String> unknown = signedGet("/v1/instances/" + INSTANCE + "/nothing-here", Map.of(),
         clock.instant());
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(body(unknown).path("error_code").asText()).isEqualTo("APIGW.0101");
+  }
+
+  @Test
+  void theRequestIdHeaderAndTheBodyAgree() throws Exception {
+    HttpResponse<String> badLimit = signedGet("/v1/instances/" + INSTANCE + "/permission-sets", Map.of("limit", "0"),
+        clock.instant());
+    HttpResponse<String> unknown = signedGet("/v1/instances/" + INSTANCE + "/nothing-here", Map.of(),
+        clock.instant());
+
+    for (HttpResponse<String> response : List.of(badLimit, unknown)) {
+      assertThat(response.headers().firstValue("X-Request-Id")).hasValue(body(response).path("request_id").asText());
+      assertThat(body(response).path("request_id").asText()).matches("[0-9a-f]{32}");
+    }
+  }
+
+  @Test
+  void aPathWithBrokenPercentEncodingGetsAJsonError() throws Exception {
+    try (Socket socket = new Socket(simulator.endpoint().getHost(), simulator.endpoint().getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("GET /v1/instances/%zz/permission-sets HTTP/1.1\r\nHost: x\r\n"
+          + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+      assertThat(answer).startsWith("HTTP/1.1 400 ").containsIgnoringCase("Content-Type: application/json");
+      JsonNode error = json.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+      assertThat(error.path("error_code").asText()).isEqualTo("IIC.400");
+      assertThat(error.path("error_msg").asText()).contains("percent-encoding");
+    }
+  }
+
+  @Test
+  void aLargeBodySentWithExpectContinueGetsItsAnswer() throws Exception {
+    HttpClient http11 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    URI provision = URI.create(simulator.endpoint() + "/v1/instances/" + INSTANCE + "/permission-sets/" + READ_ONLY
+        + "/provision");
+
+    for (int size : new int[] {100, 70_000, 10_000_000}) {
+      HttpResponse<String> response = http11.send(HttpRequest.newBuilder(provision).expectContinue(true)
+          .timeout(Duration.ofSeconds(30))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[size])).build(), HttpResponse.BodyHandlers.ofString());
+
+      assertThat(response.statusCode()).as("answer to %d bytes", size).isEqualTo(size > 65_536 ? 400 : 401);
+      assertThat(body(response).path("error_code").asText()).isNotEmpty();
+    }
+    assertThat(simulator.counts().totalAcceptedProvisions()).isZero();
   }
 
   @Test

@@ -232,12 +232,13 @@ class SimulatorFidelityTest {
   }
 
   /**
-   * The gateway answers with {@code error_code} and {@code error_message} (its published 429 sample); SDK 3.1.143
-   * reads only {@code error_msg}, so it keeps the whole body as its message and has no code. Our client reads both.
+   * The gateway answers with {@code error_code}, {@code error_msg} and {@code request_id}, as real gateways do; SDK
+   * 3.1.143 reads the code only next to {@code error_msg}, and the request ID from the X-Request-Id header.
    */
   private static void assertGatewayError(ServiceResponseException failure, String code) {
-    assertThat(failure.getErrorCode()).isNull();
-    assertThat(failure.getErrorMsg()).contains("\"error_code\":\"" + code + "\"").contains("\"error_message\"");
+    assertThat(failure.getErrorCode()).isEqualTo(code);
+    assertThat(failure.getErrorMsg()).doesNotContain("error_code");
+    assertThat(failure.getRequestId()).matches("[0-9a-f]{32}");
   }
 
   @Test
@@ -272,6 +273,74 @@ class SimulatorFidelityTest {
     ServerResponseException outage = failure(ServerResponseException.class, () ->
         sdk.listPermissionSets(new ListPermissionSetsRequest().withInstanceId(INSTANCE)));
     assertThat(outage.getHttpStatusCode()).isBetween(500, 503);
+  }
+
+  @Test
+  void aSkewedClockIsTheGatewaysExpiredSignature() {
+    clock.advance(Duration.ofMinutes(16));
+
+    ClientRequestException skewed = failure(ClientRequestException.class, () ->
+        demoSdk().listPermissionSets(new ListPermissionSetsRequest().withInstanceId(INSTANCE)));
+
+    assertThat(skewed.getHttpStatusCode()).isEqualTo(401);
+    assertGatewayError(skewed, "APIGW.0301");
+    assertThat(skewed.getErrorMsg()).contains("calc aksk signature fail:signature expired, signature time:");
+  }
+
+  @Test
+  void aMarkerTheSimulatorNeverIssuedIsRejected() {
+    IdentityCenterClient sdk = demoSdk();
+    String permissionSetsMarker = sdk.listPermissionSets(new ListPermissionSetsRequest().withInstanceId(INSTANCE)
+        .withLimit(1)).getPageInfo().getNextMarker();
+
+    for (String marker : List.of("0000000000000000000000ff", permissionSetsMarker)) {
+      ClientRequestException unknown = failure(ClientRequestException.class, () ->
+          sdk.listPermissionSetProvisioningStatus(new ListPermissionSetProvisioningStatusRequest()
+              .withInstanceId(INSTANCE).withMarker(marker)));
+      assertThat(unknown.getHttpStatusCode()).isEqualTo(400);
+      assertThat(unknown.getErrorCode()).isEqualTo("IIC.400");
+      assertThat(unknown.getErrorMsg()).contains("marker");
+    }
+    assertThat(sdk.listPermissionSets(new ListPermissionSetsRequest().withInstanceId(INSTANCE).withLimit(1)
+        .withMarker(permissionSetsMarker)).getPermissionSets()).hasSize(1);
+  }
+
+  @Test
+  void describeErrorsCarryTheEncodedAuthorizationMessageItsPageDocuments() {
+    ClientRequestException badId = failure(ClientRequestException.class, () -> describe(demoSdk(), "abc"));
+    ClientRequestException unknown = failure(ClientRequestException.class, () -> describe(demoSdk(),
+        "00000000-0000-0000-0000-000000000000"));
+    IdentityCenterClient denied = sdk(DemoWorld.NO_PERMISSION_ACCESS_KEY, DemoWorld.NO_PERMISSION_SECRET_KEY);
+    ClientRequestException forbidden = failure(ClientRequestException.class, () -> describe(denied,
+        "00000000-0000-0000-0000-000000000000"));
+    ClientRequestException forbiddenList = failure(ClientRequestException.class, () ->
+        denied.listPermissionSets(new ListPermissionSetsRequest().withInstanceId(INSTANCE)));
+
+    assertThat(badId.getHttpStatusCode()).isEqualTo(400);
+    assertThat(badId.getEncodedAuthorizationMessage()).isEmpty();
+    assertThat(unknown.getEncodedAuthorizationMessage()).isEmpty();
+    assertThat(forbidden.getHttpStatusCode()).isEqualTo(403);
+    assertThat(forbidden.getErrorCode()).isEqualTo("IIC.1000");
+    assertThat(forbidden.getEncodedAuthorizationMessage()).isNotBlank();
+    assertThat(forbiddenList.getEncodedAuthorizationMessage()).isNull();
+  }
+
+  @Test
+  void theSdkCallsOverTls() {
+    TlsIdentity identity = TlsIdentity.selfSigned(List.of(), clock);
+    try (IdentityCenterSimulator secure = IdentityCenterSimulator.start(SimulatorFixture.demo(),
+        IdentityCenterSimulator.Options.defaults().withClock(clock).withTls(identity))) {
+      IdentityCenterClient sdk = IdentityCenterClient.newBuilder()
+          .withCredential(new GlobalCredentials().withAk(DemoWorld.ACCESS_KEY).withSk(DemoWorld.SECRET_KEY)
+              .withDomainId(DemoWorld.DOMAIN_ID))
+          .withEndpoints(List.of(secure.endpoint().toString()))
+          .withHttpConfig(HttpConfig.getDefaultHttpConfig().withTimeout(10).withIgnoreSSLVerification(true))
+          .build();
+
+      assertThat(secure.endpoint().getScheme()).isEqualTo("https");
+      assertThat(sdk.listPermissionSets(new ListPermissionSetsRequest().withInstanceId(INSTANCE).withLimit(1))
+          .getPermissionSets()).hasSize(1);
+    }
   }
 
   @Test
