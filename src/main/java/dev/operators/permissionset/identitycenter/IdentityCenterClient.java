@@ -23,9 +23,6 @@ public interface IdentityCenterClient {
   Page<ProvisioningSummary> listProvisioning(String instanceId, Optional<ProvisioningStatus> status,
       Optional<String> marker);
 
-  /** Finds a permission set by its ID, reading every page the cloud returns. */
-  Optional<PermissionSet> findPermissionSetById(String instanceId, String permissionSetId);
-
   /** Finds a permission set by its exact (case-sensitive) name, reading every page the cloud returns. */
   Optional<PermissionSet> findPermissionSetByName(String instanceId, String name);
 }

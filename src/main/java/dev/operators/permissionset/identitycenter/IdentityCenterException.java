@@ -63,10 +63,6 @@ public class IdentityCenterException extends RuntimeException {
     return category;
   }
 
-  public boolean retryable() {
-    return category.retryable();
-  }
-
   public int httpStatus() {
     return httpStatus;
   }

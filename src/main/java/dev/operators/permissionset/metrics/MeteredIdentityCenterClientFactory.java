@@ -115,11 +115,6 @@ public final class MeteredIdentityCenterClientFactory implements IdentityCenterC
     }
 
     @Override
-    public Optional<PermissionSet> findPermissionSetById(String instanceId, String permissionSetId) {
-      return metered("findPermissionSetById", () -> client.findPermissionSetById(instanceId, permissionSetId));
-    }
-
-    @Override
     public Optional<PermissionSet> findPermissionSetByName(String instanceId, String name) {
       return metered("findPermissionSetByName", () -> client.findPermissionSetByName(instanceId, name));
     }

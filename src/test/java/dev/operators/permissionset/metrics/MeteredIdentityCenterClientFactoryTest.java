@@ -77,7 +77,7 @@ class MeteredIdentityCenterClientFactoryTest {
     IdentityCenterClient metered = new MeteredIdentityCenterClientFactory(credentials -> inner, own)
         .forCredentials(CloudCredentials.of("AK", "SK"));
 
-    metered.findPermissionSetById(INSTANCE, PERMISSION_SET);
+    metered.findPermissionSetByName(INSTANCE, "ReadOnlyAccess");
 
     assertThat(seenDuringCall).containsExactly(1.0);
     assertThat(own.get(MeteredIdentityCenterClientFactory.IN_FLIGHT).gauge().value()).isZero();

@@ -150,11 +150,6 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
       }
 
       @Override
-      public Optional<PermissionSet> findPermissionSetById(String instanceId, String permissionSetId) {
-        return cloud.findPermissionSetById(instanceId, permissionSetId);
-      }
-
-      @Override
       public Optional<PermissionSet> findPermissionSetByName(String instanceId, String name) {
         return cloud.findPermissionSetByName(instanceId, name);
       }
@@ -210,11 +205,6 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
       }
     }
     return new Page<>(summaries, Optional.empty());
-  }
-
-  @Override
-  public Optional<PermissionSet> findPermissionSetById(String instanceId, String permissionSetId) {
-    return Optional.ofNullable(permissionSets.get(permissionSetId));
   }
 
   @Override

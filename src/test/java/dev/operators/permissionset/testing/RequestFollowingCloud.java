@@ -18,11 +18,6 @@ public interface RequestFollowingCloud extends IdentityCenterClient {
   }
 
   @Override
-  default Optional<PermissionSet> findPermissionSetById(String instanceId, String permissionSetId) {
-    throw new AssertionError("following requests never looks up permission sets, yet looked up " + permissionSetId);
-  }
-
-  @Override
   default Optional<PermissionSet> findPermissionSetByName(String instanceId, String name) {
     throw new AssertionError("following requests never looks up permission sets, yet looked up " + name);
   }

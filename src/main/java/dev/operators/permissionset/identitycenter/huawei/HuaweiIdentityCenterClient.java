@@ -131,13 +131,6 @@ public final class HuaweiIdentityCenterClient implements IdentityCenterClient {
   }
 
   @Override
-  public Optional<PermissionSet> findPermissionSetById(String instanceId, String permissionSetId) {
-    String id = queryParameter("permissionSetId", permissionSetId);
-    return findPermissionSet(instanceId, Map.entry("permission_set_id", id),
-        permissionSet -> permissionSet.id().equals(id));
-  }
-
-  @Override
   public Optional<PermissionSet> findPermissionSetByName(String instanceId, String name) {
     String exactName = queryParameter("name", name);
     // the API does not say whether its name filter is exact, so every answer is checked here

@@ -82,11 +82,11 @@ class HuaweiIdentityCenterClientFuzzTest {
   private static HuaweiIdentityCenterClientFactory factory;
 
   enum Operation {
-    PROVISION, DESCRIBE, LIST_PROVISIONING, FIND_BY_ID, FIND_BY_NAME;
+    PROVISION, DESCRIBE, LIST_PROVISIONING, FIND_BY_NAME;
 
     /** Whether the operation makes exactly one call, so that its first answer decides. */
     boolean singleCall() {
-      return this != FIND_BY_ID && this != FIND_BY_NAME;
+      return this != FIND_BY_NAME;
     }
   }
 
@@ -196,7 +196,6 @@ class HuaweiIdentityCenterClientFuzzTest {
       case DESCRIBE -> client.describeProvisioning(INSTANCE, REQUEST_ID);
       case LIST_PROVISIONING -> client.listProvisioning(INSTANCE, Optional.of(ProvisioningStatus.IN_PROGRESS),
           Optional.empty());
-      case FIND_BY_ID -> client.findPermissionSetById(INSTANCE, PERMISSION_SET);
       case FIND_BY_NAME -> client.findPermissionSetByName(INSTANCE, PERMISSION_SET_NAME);
     };
   }
@@ -217,8 +216,6 @@ class HuaweiIdentityCenterClientFuzzTest {
           assertThat(summary.status()).isEqualTo(ProvisioningStatus.fromWire(summary.reportedStatus()));
         });
       }
-      case FIND_BY_ID -> ((Optional<?>) value).map(PermissionSet.class::cast)
-          .ifPresent(set -> assertThat(set.id()).isEqualTo(PERMISSION_SET));
       case FIND_BY_NAME -> ((Optional<?>) value).map(PermissionSet.class::cast)
           .ifPresent(set -> assertThat(set.name()).isEqualTo(PERMISSION_SET_NAME));
     }
