@@ -236,8 +236,21 @@ final class ProvisioningDecisions {
     return next;
   }
 
+  /**
+   * The call is on its way. A resource retrying after a failure that passes (throttling, a conflict, the cloud
+   * unavailable) keeps showing that failure until the call answers, so that retries are no new transitions.
+   */
   private PermissionSetProvisioningStatus calling(PermissionSetProvisioning resource,
       PermissionSetProvisioningStatus next) {
+    boolean retrying = next.condition(ProvisioningStatusFactory.READY)
+        .filter(ready -> Objects.equals(ready.getObservedGeneration(), resource.getMetadata().getGeneration()))
+        .flatMap(ready -> ConditionReason.fromReason(ready.getReason()))
+        .filter(reason -> reason == ConditionReason.THROTTLED || reason == ConditionReason.CONFLICT
+            || reason == ConditionReason.CLOUD_UNAVAILABLE)
+        .isPresent();
+    if (retrying) {
+      return next;
+    }
     statuses.apply(resource, next, ConditionReason.PROVISIONING, "Provisioning "
         + subject(next.getPendingProvision()) + ": calling Identity Center.");
     return next;
