@@ -1,6 +1,7 @@
 package dev.operators.permissionset.benchmark;
 
 import dev.operators.permissionset.config.Durations;
+import dev.operators.permissionset.config.OperatorConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -22,12 +23,16 @@ import java.util.function.Function;
  * @param strict whether a missed performance target fails the run, not only a wrong outcome
  * @param timeout how long to wait for every resource to become terminal
  * @param mode whether the resources exist before the operator starts or are created while it runs
+ * @param history how many finished requests the simulator's instance starts with, one in ten FAILED
+ * @param listLag how long a new request stays out of the simulator's lists
  * @param operatorEnvironment settings for the operator process beyond the endpoint and credentials, such as its
- *     {@code CLOUD_RATE_LIMIT} for a simulator limit far from the default's; empty keeps every default
+ *     {@code CLOUD_RATE_LIMIT} for a simulator limit far from the default's; with a list lag and no
+ *     {@code CLOUD_LIST_LAG} of its own, that lag plus {@link #LIST_LAG_MARGIN}, so that the operator never takes a
+ *     request missing from a lagging list for a finished one
  */
 public record BenchmarkParameters(int resources, Duration provisioningLatency, int rateLimitPerSecond,
-    double failShare, int permissionSets, Path out, boolean strict, Duration timeout, Mode mode,
-    Map<String, String> operatorEnvironment) {
+    double failShare, int permissionSets, Path out, boolean strict, Duration timeout, Mode mode, int history,
+    Duration listLag, Map<String, String> operatorEnvironment) {
 
   /** When the operator meets the N resources. */
   public enum Mode {
@@ -53,12 +58,16 @@ public record BenchmarkParameters(int resources, Duration provisioningLatency, i
   public static final String STRICT = "benchmark.strict";
   public static final String TIMEOUT = "benchmark.timeout";
   public static final String MODE = "benchmark.mode";
+  public static final String HISTORY = "benchmark.history";
+  public static final String LIST_LAG = "benchmark.listLag";
   public static final String OPERATOR_ENVIRONMENT = "benchmark.operatorEnv";
 
   /** Never less than this to converge, however small the run: the operator's start and first polls need it. */
   private static final Duration MIN_TIMEOUT = Duration.ofMinutes(10);
   /** A run this many times slower than its lower bound is broken, not slow. */
   private static final int TIMEOUT_FACTOR = 10;
+  /** What the operator's CLOUD_LIST_LAG adds to the simulator's list lag, unless the run sets it. */
+  static final Duration LIST_LAG_MARGIN = Duration.ofSeconds(1);
 
   public BenchmarkParameters {
     require(resources >= 1, RESOURCES, "at least 1");
@@ -68,12 +77,19 @@ public record BenchmarkParameters(int resources, Duration provisioningLatency, i
     require(permissionSets >= 1, PERMISSION_SETS, "at least 1");
     require(!timeout.isNegative() && !timeout.isZero(), TIMEOUT, "longer than zero");
     require(mode != null, MODE, "startup or live");
-    operatorEnvironment = Collections.unmodifiableMap(new TreeMap<>(operatorEnvironment));
+    require(history >= 0, HISTORY, "0 or more");
+    require(!listLag.isNegative(), LIST_LAG, "not negative");
+    Map<String, String> environment = new TreeMap<>(operatorEnvironment);
+    if (!listLag.isZero()) {
+      environment.putIfAbsent(OperatorConfig.CLOUD_LIST_LAG, listLag.plus(LIST_LAG_MARGIN).toMillis() + "ms");
+    }
+    operatorEnvironment = Collections.unmodifiableMap(environment);
   }
 
   /**
-   * The issue's defaults: 1000 resources, L = 2 s, R = 20/s, 5% failing, at startup; over 100 permission sets, so
-   * that one provisioning per permission set at a time ({@link #serialBound()}) does not bind before T* does.
+   * The issue's defaults: 1000 resources, L = 2 s, R = 20/s, 5% failing, at startup, on an empty instance whose
+   * lists do not lag; over 100 permission sets, so that one provisioning per permission set at a time
+   * ({@link #serialBound()}) does not bind before T* does.
    */
   public static BenchmarkParameters from(Map<String, String> properties) {
     int resources = integer(properties, RESOURCES, 1000);
@@ -89,6 +105,8 @@ public record BenchmarkParameters(int resources, Duration provisioningLatency, i
         text(properties, STRICT).map(Boolean::parseBoolean).orElse(false),
         duration(properties, TIMEOUT, defaultTimeout),
         mode(properties),
+        integer(properties, HISTORY, 0),
+        duration(properties, LIST_LAG, Duration.ZERO),
         environment(properties));
   }
 

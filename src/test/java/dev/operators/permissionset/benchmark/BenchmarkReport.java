@@ -32,8 +32,13 @@ public record BenchmarkReport(Parameters parameters, double lowerBoundSeconds, d
     double convergenceRatio, Calls calls, Percentiles timeToTerminalSeconds, Operator operator, Outcome outcome,
     List<Target> targets) {
 
+  /**
+   * @param history the finished requests the simulator's instance started with
+   * @param listLagSeconds how long a new request stayed out of the simulator's lists
+   */
   public record Parameters(int resources, double provisioningLatencySeconds, int rateLimitPerSecond,
-      double failShare, int permissionSets, String mode, Map<String, String> operatorEnvironment) {
+      double failShare, int permissionSets, String mode, int history, double listLagSeconds,
+      Map<String, String> operatorEnvironment) {
   }
 
   /**
@@ -121,9 +126,10 @@ public record BenchmarkReport(Parameters parameters, double lowerBoundSeconds, d
     });
     StringBuilder table = new StringBuilder();
     table.append(String.format(Locale.ROOT, "Benchmark: %d resources over %d permission set(s), %s failing; "
-            + "simulator L = %s, R = %d calls/s for all endpoints; %s mode%n%n", parameters.resources(),
-        parameters.permissionSets(), percent(parameters.failShare()), seconds(parameters.provisioningLatencySeconds()),
-        parameters.rateLimitPerSecond(), parameters.mode()));
+            + "simulator L = %s, R = %d calls/s for all endpoints, history of %d finished requests, lists lag %s; "
+            + "%s mode%n%n", parameters.resources(), parameters.permissionSets(), percent(parameters.failShare()),
+        seconds(parameters.provisioningLatencySeconds()), parameters.rateLimitPerSecond(), parameters.history(),
+        seconds(parameters.listLagSeconds()), parameters.mode()));
     if (!parameters.operatorEnvironment().isEmpty()) {
       table.append("Operator settings: ").append(parameters.operatorEnvironment()).append("\n\n");
     }

@@ -2,6 +2,7 @@ package dev.operators.permissionset.benchmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,7 +11,9 @@ import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
 import dev.operators.permissionset.benchmark.BenchmarkParameters.Mode;
 import dev.operators.permissionset.benchmark.BenchmarkReport.Outcome;
 import dev.operators.permissionset.benchmark.BenchmarkReport.Percentiles;
+import dev.operators.permissionset.benchmark.BenchmarkReport.Target;
 import dev.operators.permissionset.benchmark.BenchmarkWorld.Expectation;
+import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.simulator.IdentityCenterSimulator;
 import dev.operators.permissionset.simulator.RequestCounters;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -40,7 +43,7 @@ class BenchmarkTest {
     // each resource provisions its own permission set: the harness is under test here, not the operator's turns
     // at a shared permission set
     BenchmarkParameters parameters = new BenchmarkParameters(20, Duration.ofSeconds(1), 50, 0.1, 20, json, false,
-        Duration.ofMinutes(5), mode, Map.of());
+        Duration.ofMinutes(5), mode, 0, Duration.ZERO, Map.of());
     ByteArrayOutputStream output = new ByteArrayOutputStream();
 
     BenchmarkReport report = Benchmark.run(parameters, folder.resolve("work"),
@@ -145,11 +148,66 @@ class BenchmarkTest {
   }
 
   @Test
+  void aHistoryAndAListLagReachTheSimulatorTheOperatorTheReportAndTheCallsTarget(@TempDir Path folder)
+      throws IOException {
+    BenchmarkParameters defaults = BenchmarkParameters.from(Map.of());
+    BenchmarkParameters lagging = BenchmarkParameters.from(Map.of(BenchmarkParameters.HISTORY, "20000",
+        BenchmarkParameters.LIST_LAG, "5s", BenchmarkParameters.OUT, folder.resolve("benchmark.json").toString()));
+
+    assertThat(defaults.history()).isZero();
+    assertThat(defaults.listLag()).isZero();
+    assertThat(lagging.history()).isEqualTo(20000);
+    assertThat(lagging.listLag()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(lagging.operatorEnvironment()).containsExactly(Map.entry(OperatorConfig.CLOUD_LIST_LAG, "6000ms"));
+    assertThat(BenchmarkParameters.from(Map.of(BenchmarkParameters.LIST_LAG, "5s",
+        BenchmarkParameters.OPERATOR_ENVIRONMENT, "CLOUD_LIST_LAG=30s")).operatorEnvironment())
+        .containsExactly(Map.entry(OperatorConfig.CLOUD_LIST_LAG, "30s"));
+    assertThatThrownBy(() -> BenchmarkParameters.from(Map.of(BenchmarkParameters.HISTORY, "-1")))
+        .hasMessage("-Dbenchmark.history must be 0 or more");
+    assertThatThrownBy(() -> BenchmarkParameters.from(Map.of(BenchmarkParameters.HISTORY, "many")))
+        .hasMessage("-Dbenchmark.history=many is not a whole number");
+
+    // 1.4 calls per resource: within the target on an instance with a history, over it on an empty one
+    BenchmarkReport withHistory = reportOf(lagging, 1400);
+    BenchmarkReport empty = reportOf(defaults, 1400);
+
+    assertThat(withHistory.targets()).filteredOn(target -> target.name().equals("calls per resource"))
+        .extracting(Target::limit, Target::met).containsExactly(tuple(1.5, true));
+    assertThat(empty.targets()).filteredOn(target -> target.name().equals("calls per resource"))
+        .extracting(Target::limit, Target::met).containsExactly(tuple(1.25, false));
+    assertThat(withHistory.table()).startsWith("Benchmark: 1000 resources over 100 permission set(s), 5.0% failing; "
+            + "simulator L = 2.0 s, R = 20 calls/s for all endpoints, history of 20000 finished requests, lists lag "
+            + "5.0 s; startup mode")
+        .contains("Operator settings: {CLOUD_LIST_LAG=6000ms}")
+        .containsPattern("API calls per resource +1\\.40 +<= 1\\.50 +PASS");
+    assertThat(empty.table()).contains("history of 0 finished requests, lists lag 0.0 s")
+        .containsPattern("API calls per resource +1\\.40 +<= 1\\.25 +MISS");
+    withHistory.writeJson(lagging.out());
+    JsonNode written = new ObjectMapper().readTree(lagging.out().toFile());
+    assertThat(written.at("/parameters/history").asInt()).isEqualTo(20000);
+    assertThat(written.at("/parameters/listLagSeconds").asDouble()).isEqualTo(5.0);
+    assertThat(written.at("/targets/1/limit").asDouble()).isEqualTo(1.5);
+  }
+
+  @Test
   void percentilesAreNearestRank() {
     double[] values = IntStream.rangeClosed(1, 100).asDoubleStream().toArray();
 
     assertThat(Benchmark.percentiles(values)).isEqualTo(new Percentiles(50, 95, 99, 100));
     assertThat(Benchmark.percentiles(new double[] {3})).isEqualTo(new Percentiles(3, 3, 3, 3));
+  }
+
+  /** A converged run of the given parameters whose simulator answered this many provisions and lists. */
+  private static BenchmarkReport reportOf(BenchmarkParameters parameters, long calls) {
+    int n = parameters.resources();
+    RequestCounters.Snapshot counts = new RequestCounters.Snapshot(Map.of(
+        IdentityCenterSimulator.PROVISION, Map.of("200", (long) n),
+        IdentityCenterSimulator.LIST_PROVISIONING, Map.of("200", calls - n)), Map.of(), Map.of());
+    Map<String, Duration> timesToTerminal = new HashMap<>();
+    IntStream.range(0, n).forEach(i -> timesToTerminal.put("bench-" + i, Duration.ofSeconds(30)));
+    return Benchmark.report(parameters, new Benchmark.Timings(Duration.ofSeconds(4), Duration.ofSeconds(4), 60),
+        counts, timesToTerminal, new BenchmarkReport.Operator(30, 7, 300L << 20, 20L << 20, 60),
+        new Outcome(n, n, 0, n, Map.of("Provisioned", (long) n), true, 0, List.of()));
   }
 
   private static PermissionSetProvisioning settled(Expectation expectation, String reason, String provisioningStatus,
