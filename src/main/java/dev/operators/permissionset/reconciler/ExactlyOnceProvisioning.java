@@ -51,11 +51,6 @@ final class ExactlyOnceProvisioning {
     unsent.add(uid, generation);
   }
 
-  /** Whether nothing can be in flight for the intent: no call was made, or the cloud certainly refused it. */
-  boolean nothingInFlight(String uid, PendingProvision pending) {
-    return pending == null || unsent.contains(uid, pending.getGeneration());
-  }
-
   /** The request belonged to a resource that was deleted: no other resource's recovery may adopt it. */
   void requestOfDeletedResource(String requestId) {
     Instant now = clock.instant();

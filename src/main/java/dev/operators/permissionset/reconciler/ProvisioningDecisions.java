@@ -8,6 +8,7 @@ import dev.operators.permissionset.api.v1alpha1.TargetType;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import dev.operators.permissionset.identitycenter.ProvisioningRequest;
+import dev.operators.permissionset.identitycenter.ProvisioningStatus;
 import dev.operators.permissionset.reconciler.Decision.Action;
 import dev.operators.permissionset.reconciler.Facts.Cloud;
 import dev.operators.permissionset.reconciler.PermissionSetTurns.Turn;
@@ -196,7 +197,7 @@ final class ProvisioningDecisions {
     if (!Objects.equals(next.getRequestGeneration(), resource.getMetadata().getGeneration())) {
       return Decision.writeThenDecideAgain(next).with(new Action.LeaveTurn());
     }
-    if (request.status() == dev.operators.permissionset.identitycenter.ProvisioningStatus.SUCCEEDED) {
+    if (request.status() == ProvisioningStatus.SUCCEEDED) {
       statuses.apply(resource, next, ConditionReason.PROVISIONED, "Provisioned " + subject(next) + " (request "
           + request.requestId() + ").");
       return Decision.settled(next).with(new Action.LeaveTurn());

@@ -290,8 +290,18 @@ final class HttpCall {
     };
   }
 
+  /** A request body read in blocks; a byte at a time goes through the same block read. */
+  private abstract static class BodyInputStream extends InputStream {
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+  }
+
   /** A body of a known length. */
-  private static final class BoundedInputStream extends InputStream {
+  private static final class BoundedInputStream extends BodyInputStream {
 
     private final InputStream in;
     private long left;
@@ -299,12 +309,6 @@ final class HttpCall {
     BoundedInputStream(InputStream in, long length) {
       this.in = in;
       this.left = length;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -322,7 +326,7 @@ final class HttpCall {
   }
 
   /** A body sent with {@code Transfer-Encoding: chunked}; trailers are read and ignored. */
-  private static final class ChunkedInputStream extends InputStream {
+  private static final class ChunkedInputStream extends BodyInputStream {
 
     private final InputStream in;
     private long leftInChunk;
@@ -330,12 +334,6 @@ final class HttpCall {
 
     ChunkedInputStream(InputStream in) {
       this.in = in;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -35,8 +35,11 @@ import dev.operators.permissionset.testing.FakeIdentityCenter;
 import dev.operators.permissionset.testing.KubernetesTestServer;
 import dev.operators.permissionset.testing.TestOperators;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +47,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import okhttp3.MediaType;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -348,6 +358,75 @@ class PermissionSetProvisioningReconcilerTest {
     awaitStatus("with-secret", reason("Provisioned"));
     assertThat(cloud.provisionCalls()).singleElement().satisfies(call -> assertThat(call.credentials())
         .isEqualTo(new CloudCredentials("AKTEAM", "sk-team", Optional.of("token-team"), Optional.empty())));
+  }
+
+  @Test
+  void aReadyResourceStaysReadyWhileItsCredentialsSecretIsMissing() {
+    cloud.onProvision(status(SUCCEEDED));
+    client.resource(teamSecret()).create();
+    startOperator();
+    PermissionSetProvisioning resource = toAccount("settled", READ_ONLY, ACCOUNT);
+    resource.getSpec().setCredentialsSecretRef(new SecretReference("team-credentials"));
+    create(resource);
+    awaitStatus("settled", reason("Provisioned"));
+
+    // the Secret's watch wakes the resource: a settled one needs no credentials and must not turn Stalled
+    client.resource(teamSecret()).delete();
+
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+        .until(() -> reason("Provisioned").test(current("settled").getStatus()));
+    assertThat(cloud.provisionCalls()).hasSize(1);
+  }
+
+  @Test
+  void anAnswerWhoseStatusWriteConflictsIsRecordedOnAFreshReadNotProvisionedAgain() {
+    // lists that lag: recovery could not find the request the call made, and a second provision would go out
+    cloud.withListLag(Duration.ofSeconds(30));
+    AtomicBoolean conflicted = new AtomicBoolean();
+    KubernetesClient conflicting = kubernetes.newClient(chain -> {
+      Request request = chain.request();
+      if ("PUT".equals(request.method()) && request.url().encodedPath().endsWith("/status")
+          && bodyOf(request).contains("\"requestId\"") && conflicted.compareAndSet(false, true)) {
+        return new Response.Builder().request(request).protocol(Protocol.HTTP_1_1).code(409)
+            .message("Conflict").body(ResponseBody.create("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+                + "\"status\":\"Failure\",\"reason\":\"Conflict\",\"code\":409}",
+                MediaType.get("application/json"))).build();
+      }
+      return chain.proceed(request);
+    });
+    try {
+      operator = TestOperators.start(conflicting, cloud, Map.of());
+      create(toAccount("conflicted", READ_ONLY, ACCOUNT));
+
+      awaitStatus("conflicted", status -> status.getRequestId() != null);
+      cloud.finish(current("conflicted").getStatus().getRequestId(), SUCCEEDED);
+      awaitStatus("conflicted", reason("Provisioned"));
+
+      assertThat(conflicted).as("the status write that recorded the answer was refused once").isTrue();
+      assertThat(cloud.provisionCalls()).hasSize(1);
+    } finally {
+      operator.close();
+      operator = null;
+      conflicting.close();
+    }
+  }
+
+  private static String bodyOf(Request request) {
+    try (Buffer buffer = new Buffer()) {
+      if (request.body() != null) {
+        request.body().writeTo(buffer);
+      }
+      return buffer.readUtf8();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Secret teamSecret() {
+    return new SecretBuilder()
+        .withNewMetadata().withName("team-credentials").withNamespace(NAMESPACE).endMetadata()
+        .withData(Map.of("accessKey", base64("AKTEAM"), "secretKey", base64("sk-team")))
+        .build();
   }
 
   @Test

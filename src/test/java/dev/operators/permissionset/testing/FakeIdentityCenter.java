@@ -11,6 +11,7 @@ import dev.operators.permissionset.identitycenter.ProvisioningRequest;
 import dev.operators.permissionset.identitycenter.ProvisioningStatus;
 import dev.operators.permissionset.identitycenter.ProvisioningSummary;
 import dev.operators.permissionset.identitycenter.ProvisioningTarget;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -74,9 +75,16 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
   private final AtomicInteger listCalls = new AtomicInteger();
   private final AtomicInteger nameLookups = new AtomicInteger();
   private final AtomicInteger mostInFlightAtProvision = new AtomicInteger();
+  private volatile Duration listLag = Duration.ZERO;
 
   public FakeIdentityCenter withPermissionSet(String id, String name) {
     permissionSets.put(id, new PermissionSet(id, name, Optional.empty()));
+    return this;
+  }
+
+  /** Lists show a request only this long after it was created, as lagging lists of a real cloud do. */
+  public FakeIdentityCenter withListLag(Duration lag) {
+    listLag = lag;
     return this;
   }
 
@@ -197,8 +205,9 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
       Optional<String> marker) {
     listCalls.incrementAndGet();
     List<ProvisioningSummary> summaries = new ArrayList<>();
+    Instant listedUpTo = Instant.now().minus(listLag);
     for (Request request : requests.values()) {
-      if (request.outcome().status() != null
+      if (request.outcome().status() != null && !request.createdAt().isAfter(listedUpTo)
           && status.map(wanted -> wanted == request.outcome().status()).orElse(true)) {
         summaries.add(new ProvisioningSummary(request.requestId(), request.outcome().status(),
             request.outcome().reportedStatus(), Optional.of(request.createdAt())));
