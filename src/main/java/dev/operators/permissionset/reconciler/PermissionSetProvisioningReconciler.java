@@ -70,7 +70,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   private final ProvisioningSchedule schedule;
   private final ProvisioningDecisions decisions;
   private final ProvisioningObserver observer;
-  private final WakeUps wakeUps = new WakeUps(this::forget);
+  private final WakeUps<PermissionSetProvisioning> wakeUps = new WakeUps<>(this::forget);
   private final PermissionSetTurns turns = new PermissionSetTurns(wakeUps::wakeUp);
   private final ProvisionCalls calls = new ProvisionCalls(PROVISION_CALL_THREADS, wakeUps::wakeUp,
       this::answeredAfterDelete);

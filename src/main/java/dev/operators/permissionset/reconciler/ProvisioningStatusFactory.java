@@ -72,15 +72,23 @@ public class ProvisioningStatusFactory {
 
   private Condition condition(PermissionSetProvisioningStatus status, String type, boolean value,
       ConditionReason reason, String message, Long generation) {
-    String statusText = value ? "True" : "False";
-    String since = status.condition(type)
-        .filter(c -> statusText.equals(c.getStatus()) && reason.reason().equals(c.getReason()))
+    return condition(status.condition(type), type, value ? "True" : "False", reason.reason(), message, generation);
+  }
+
+  /**
+   * The condition {@code type} as it is now. It keeps the {@code previous} lastTransitionTime while its status and
+   * reason stay the same, so that an unchanged state writes nothing and the time tells how long it has lasted.
+   */
+  public Condition condition(Optional<Condition> previous, String type, String status, String reason,
+      String message, Long generation) {
+    String since = previous
+        .filter(c -> status.equals(c.getStatus()) && reason.equals(c.getReason()))
         .map(Condition::getLastTransitionTime)
         .orElseGet(() -> timestamp(now()));
     return new ConditionBuilder()
         .withType(type)
-        .withStatus(statusText)
-        .withReason(reason.reason())
+        .withStatus(status)
+        .withReason(reason)
         .withMessage(message)
         .withObservedGeneration(generation)
         .withLastTransitionTime(since)

@@ -52,9 +52,10 @@ public class PermissionSetProvisioningSpec {
       + "forbidden when it is ALL_PROVISIONED_ACCOUNTS.")
   private String targetId;
 
-  @JsonPropertyDescription("Credentials for the cloud API: a Secret in this resource's namespace. When omitted, "
-      + "the operator's default credentials are used.")
-  private SecretReference credentialsSecretRef;
+  @JsonPropertyDescription("The connection to reach the cloud through: an IdentityCenterConnection in this "
+      + "namespace, or a ClusterIdentityCenterConnection that admits this namespace. When omitted, the "
+      + "ClusterIdentityCenterConnection named default, if it admits this namespace.")
+  private ConnectionReference connectionRef;
 
   public String getInstanceId() {
     return instanceId;
@@ -101,12 +102,12 @@ public class PermissionSetProvisioningSpec {
     this.targetId = targetId;
   }
 
-  public SecretReference getCredentialsSecretRef() {
-    return credentialsSecretRef;
+  public ConnectionReference getConnectionRef() {
+    return connectionRef;
   }
 
-  public void setCredentialsSecretRef(SecretReference credentialsSecretRef) {
-    this.credentialsSecretRef = credentialsSecretRef;
+  public void setConnectionRef(ConnectionReference connectionRef) {
+    this.connectionRef = connectionRef;
   }
 
   @Override
@@ -117,18 +118,18 @@ public class PermissionSetProvisioningSpec {
         && Objects.equals(permissionSetName, other.permissionSetName)
         && targetType == other.targetType
         && Objects.equals(targetId, other.targetId)
-        && Objects.equals(credentialsSecretRef, other.credentialsSecretRef);
+        && Objects.equals(connectionRef, other.connectionRef);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(instanceId, permissionSetId, permissionSetName, targetType, targetId, credentialsSecretRef);
+    return Objects.hash(instanceId, permissionSetId, permissionSetName, targetType, targetId, connectionRef);
   }
 
   @Override
   public String toString() {
     return "PermissionSetProvisioningSpec{instanceId=" + instanceId + ", permissionSetId=" + permissionSetId
         + ", permissionSetName=" + permissionSetName + ", targetType=" + targetType + ", targetId=" + targetId
-        + ", credentialsSecretRef=" + credentialsSecretRef + "}";
+        + ", connectionRef=" + connectionRef + "}";
   }
 }

@@ -6,7 +6,10 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import java.util.Objects;
 
-/** A Secret in the namespace of the resource that refers to it. */
+/**
+ * A Secret that a connection reads its credentials from: in the connection's own namespace, or, for a
+ * ClusterIdentityCenterConnection, in the operator's namespace.
+ */
 public class SecretReference {
 
   /** A DNS-1123 subdomain, as Kubernetes names Secrets. */
@@ -16,8 +19,10 @@ public class SecretReference {
   @Required
   @Size(min = 1, max = NAME_MAX_LENGTH)
   @Pattern(NAME_PATTERN)
-  @JsonPropertyDescription("Name of a Secret in the same namespace as this resource. It holds the keys accessKey and "
-      + "secretKey, and optionally securityToken (temporary credentials) and domainId.")
+  @JsonPropertyDescription("Name of the Secret: in the connection's namespace, or, for a "
+      + "ClusterIdentityCenterConnection, in the operator's namespace. It holds the keys accessKey and secretKey, and "
+      + "optionally securityToken (temporary credentials), and must carry the label "
+      + "identitycenter.operators.dev/credentials=true: the operator sees no other Secret.")
   private String name;
 
   public SecretReference() {
