@@ -25,4 +25,11 @@ public interface IdentityCenterClient {
 
   /** Finds a permission set by its exact (case-sensitive) name, reading every page the cloud returns. */
   Optional<PermissionSet> findPermissionSetByName(String instanceId, String name);
+
+  /**
+   * A cheap read-only call that proves the endpoint answers, and that the cloud accepts the credentials and allows
+   * them to read its Identity Center; fails as the other calls do (AUTHENTICATION_FAILED on a rejected key pair,
+   * ACCESS_DENIED when the key pair lacks the permission, UNAVAILABLE, SERVER_ERROR or THROTTLED otherwise).
+   */
+  void checkAccess();
 }

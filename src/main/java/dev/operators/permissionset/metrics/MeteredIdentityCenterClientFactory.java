@@ -118,5 +118,13 @@ public final class MeteredIdentityCenterClientFactory implements IdentityCenterC
     public Optional<PermissionSet> findPermissionSetByName(String instanceId, String name) {
       return metered("findPermissionSetByName", () -> client.findPermissionSetByName(instanceId, name));
     }
+
+    @Override
+    public void checkAccess() {
+      metered("checkAccess", () -> {
+        client.checkAccess();
+        return null;
+      });
+    }
   }
 }

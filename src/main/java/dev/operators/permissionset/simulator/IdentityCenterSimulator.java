@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,11 +47,13 @@ public final class IdentityCenterSimulator implements AutoCloseable {
   public static final String DESCRIBE = "DescribePermissionSetProvisioningStatus";
   public static final String LIST_PROVISIONING = "ListPermissionSetProvisioningStatus";
   public static final String LIST_ACCOUNTS = "ListAccountsForProvisionedPermissionSet";
+  public static final String LIST_INSTANCES = "ListInstances";
   public static final String UNKNOWN_API = "UnknownApi";
 
   private static final Logger LOG = LoggerFactory.getLogger(IdentityCenterSimulator.class);
   private static final String ID = "([^/]+)";
   private static final List<Route> ROUTES = List.of(
+      new Route("GET", Pattern.compile("^/v1/instances$"), LIST_INSTANCES),
       new Route("GET", Pattern.compile("^/v1/instances/" + ID + "/permission-sets$"), LIST_PERMISSION_SETS),
       new Route("GET", Pattern.compile("^/v1/instances/" + ID + "/permission-sets/provisioning-statuses$"),
           LIST_PROVISIONING),
@@ -269,6 +272,7 @@ public final class IdentityCenterSimulator implements AutoCloseable {
       Call call = new Call(operation, matcher, Wire.group(query), caller, body);
       authorize(call);
       ObjectNode answer = switch (operation) {
+        case LIST_INSTANCES -> listInstances(call);
         case LIST_PERMISSION_SETS -> listPermissionSets(call);
         case LIST_PROVISIONING -> listProvisioning(call);
         case DESCRIBE -> describe(call);
@@ -291,6 +295,12 @@ public final class IdentityCenterSimulator implements AutoCloseable {
   }
 
   private void authorize(Call call) {
+    if (LIST_INSTANCES.equals(call.operation())) {
+      if (call.caller().instances().isEmpty()) {
+        throw SimulatorError.service(403, "IIC.1000", "No permission for action IdentityCenter:instance:list.");
+      }
+      return;
+    }
     String instanceId = call.pathPart(1);
     if (!call.caller().instances().contains(instanceId)) {
       if (!state.hasInstance(instanceId)) {
@@ -305,6 +315,33 @@ public final class IdentityCenterSimulator implements AutoCloseable {
             default -> "list";
           } + ".");
     }
+  }
+
+  /** The instances the caller may act on, in the order of its credential; a key pair with none may not list. */
+  private ObjectNode listInstances(Call call) {
+    int limit = Wire.limit(call.query());
+    Optional<String> marker = Wire.marker(call.query());
+    List<String> instanceIds = call.caller().instances().stream().filter(state::hasInstance).toList();
+    List<Integer> indexes = IntStream.range(0, instanceIds.size()).boxed().toList();
+    Page<Integer> page = pager.page(LIST_INSTANCES + "/" + call.caller().accessKey(), indexes,
+        Comparator.naturalOrder(), Integer::longValue, index -> (int) index, marker, limit);
+    ObjectNode answer = json.createObjectNode();
+    ArrayNode instances = answer.putArray("instances");
+    for (int index : page.items()) {
+      String instanceId = instanceIds.get(index);
+      instances.addObject()
+          .put("identity_store_id", identityStoreId(instanceId))
+          .put("instance_id", instanceId)
+          .putNull("alias")
+          .put("instance_urn", "IdentityCenter::system:instance:" + instanceId);
+    }
+    pageInfo(answer, page);
+    return answer;
+  }
+
+  /** {@code d-} and ten hex digits, as the API reference's example shows, the same for an instance every run. */
+  private static String identityStoreId(String instanceId) {
+    return "d-" + HexFormat.of().formatHex(sha256(instanceId.getBytes(StandardCharsets.UTF_8)), 0, 5);
   }
 
   private ObjectNode listPermissionSets(Call call) {
@@ -496,8 +533,9 @@ public final class IdentityCenterSimulator implements AutoCloseable {
 
   /**
    * Errors carry {@code error_code}, {@code error_msg} and {@code request_id}, from the gateway as from the service
-   * (the SDK reads the code only next to {@code error_msg}); DescribePermissionSetProvisioningStatus's 4xx also
-   * carry {@code encoded_authorization_message}, as its page documents: opaque, and set on a denial only.
+   * (the SDK reads the code only next to {@code error_msg}); DescribePermissionSetProvisioningStatus's 4xx and
+   * ListInstances' 403 also carry {@code encoded_authorization_message}, as their pages document: opaque, and set on
+   * a denial only.
    */
   private void sendError(HttpCall exchange, String operation, String requestId, SimulatorError error)
       throws IOException {
@@ -508,14 +546,20 @@ public final class IdentityCenterSimulator implements AutoCloseable {
     if (!error.gateway() && DESCRIBE.equals(operation) && error.httpStatus() >= 400 && error.httpStatus() < 500) {
       body.put("encoded_authorization_message", error.httpStatus() == 403 ? encodedAuthorization(requestId) : "");
     }
+    if (!error.gateway() && LIST_INSTANCES.equals(operation) && error.httpStatus() == 403) {
+      body.put("encoded_authorization_message", encodedAuthorization(requestId));
+    }
     send(exchange, operation, requestId, error.httpStatus(), body);
   }
 
   private static String encodedAuthorization(String requestId) {
+    return Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(sha256(("denied:" + requestId).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static byte[] sha256(byte[] input) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(("denied:" + requestId)
-          .getBytes(StandardCharsets.UTF_8));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+      return MessageDigest.getInstance("SHA-256").digest(input);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }

@@ -66,6 +66,18 @@ class MeteredIdentityCenterClientFactoryTest {
   }
 
   @Test
+  void accessChecksAreCountedAsCheckAccess() {
+    client.checkAccess();
+    cloud.onCheckAccess(new IdentityCenterException("ListInstances", ErrorCategory.ACCESS_DENIED, 403, "IIC.1000",
+        "No permission for action IdentityCenter:instance:list.", null, null));
+    assertThatThrownBy(client::checkAccess).isInstanceOf(IdentityCenterException.class);
+
+    assertThat(calls("checkAccess", "success", "2xx")).isEqualTo(1);
+    assertThat(calls("checkAccess", "access_denied", "403")).isEqualTo(1);
+    assertThat(cloud.accessChecks()).isEqualTo(2);
+  }
+
+  @Test
   void inFlightGaugeCountsCallsWhileTheyWait() {
     SimpleMeterRegistry own = new SimpleMeterRegistry();
     List<Double> seenDuringCall = new ArrayList<>();

@@ -37,6 +37,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -155,6 +156,33 @@ class IdentityCenterSimulatorTest {
         .provision(INSTANCE, READ_ONLY, ProvisioningTarget.account(PAYMENTS)));
     assertThat(denied.category()).isEqualTo(ErrorCategory.ACCESS_DENIED);
     assertThat(denied.errorCode()).contains("IIC.1000");
+  }
+
+  @Test
+  void ourClientChecksAccessWithTheCategoryOfEachRefusal() {
+    client().checkAccess();
+    IdentityCenterException wrongSecret = failure(() ->
+        clients.forCredentials(CloudCredentials.of(DEMO.accessKey(), "wrong")).checkAccess());
+    IdentityCenterException denied = failure(() -> clients.forCredentials(
+        CloudCredentials.of(DemoWorld.NO_PERMISSION_ACCESS_KEY, DemoWorld.NO_PERMISSION_SECRET_KEY)).checkAccess());
+    IdentityCenterException skewed;
+    try (HuaweiIdentityCenterClientFactory fast = new HuaweiIdentityCenterClientFactory(
+        simulator.endpoint().toString(), Clock.offset(clock, Duration.ofMinutes(16)))) {
+      skewed = failure(() -> fast.forCredentials(DEMO).checkAccess());
+    }
+    simulator.faults().serverErrorRate(1);
+    IdentityCenterException outage = failure(() -> client().checkAccess());
+
+    assertThat(wrongSecret.category()).isEqualTo(ErrorCategory.AUTHENTICATION_FAILED);
+    assertThat(denied.category()).isEqualTo(ErrorCategory.ACCESS_DENIED);
+    assertThat(denied.errorCode()).contains("IIC.1000");
+    assertThat(skewed.category()).isEqualTo(ErrorCategory.AUTHENTICATION_FAILED);
+    assertThat(skewed.cloudMessage()).contains("signature expired");
+    assertThat(outage.category()).isEqualTo(ErrorCategory.SERVER_ERROR);
+    assertThat(simulator.counts().count(IdentityCenterSimulator.LIST_INSTANCES, "200")).isEqualTo(1);
+    assertThat(simulator.counts().count(IdentityCenterSimulator.LIST_INSTANCES, "401")).isEqualTo(2);
+    assertThat(simulator.counts().count(IdentityCenterSimulator.LIST_INSTANCES, "403")).isEqualTo(1);
+    assertThat(simulator.counts().total(IdentityCenterSimulator.LIST_INSTANCES)).isEqualTo(5);
   }
 
   @ParameterizedTest

@@ -16,7 +16,10 @@ import com.huaweicloud.sdk.core.exception.ServiceResponseException;
 import com.huaweicloud.sdk.core.http.HttpConfig;
 import com.huaweicloud.sdk.identitycenter.v1.IdentityCenterClient;
 import com.huaweicloud.sdk.identitycenter.v1.model.DescribePermissionSetProvisioningStatusRequest;
+import com.huaweicloud.sdk.identitycenter.v1.model.InstanceMetadataEntryDto;
 import com.huaweicloud.sdk.identitycenter.v1.model.ListAccountsForProvisionedPermissionSetRequest;
+import com.huaweicloud.sdk.identitycenter.v1.model.ListInstancesRequest;
+import com.huaweicloud.sdk.identitycenter.v1.model.ListInstancesResponse;
 import com.huaweicloud.sdk.identitycenter.v1.model.ListPermissionSetProvisioningStatusRequest;
 import com.huaweicloud.sdk.identitycenter.v1.model.ListPermissionSetProvisioningStatusResponse;
 import com.huaweicloud.sdk.identitycenter.v1.model.ListPermissionSetsRequest;
@@ -114,6 +117,61 @@ class SimulatorFidelityTest {
     assertThat(byName.getPermissionSets()).singleElement()
         .satisfies(set -> assertThat(set.getPermissionSetId()).isEqualTo(ADMINISTRATOR));
     assertThat(byName.getPageInfo().getNextMarker()).isNull();
+  }
+
+  @Test
+  void listsTheInstancesTheKeyPairMayActOnPageByPage() {
+    String second = "ins-00000000000000b2";
+    SimulatorFixture demo = SimulatorFixture.demo();
+    SimulatorFixture fixture = new SimulatorFixture(demo.provisioningLatency(), List.of(new SimulatorFixture.Credential(
+        DemoWorld.ACCESS_KEY, DemoWorld.SECRET_KEY, null, DemoWorld.DOMAIN_ID,
+        List.of(INSTANCE, "ins-ffffffffffffffff", second))), List.of(demo.instances().get(0),
+        new SimulatorFixture.Instance(second, List.of(), 0, List.of(), Map.of())));
+    try (IdentityCenterSimulator two = IdentityCenterSimulator.start(fixture,
+        IdentityCenterSimulator.Options.defaults().withClock(clock))) {
+      IdentityCenterClient sdk = IdentityCenterClient.newBuilder()
+          .withCredential(new GlobalCredentials().withAk(DemoWorld.ACCESS_KEY).withSk(DemoWorld.SECRET_KEY)
+              .withDomainId(DemoWorld.DOMAIN_ID))
+          .withEndpoints(List.of(two.endpoint().toString()))
+          .build();
+
+      ListInstancesResponse first = sdk.listInstances(new ListInstancesRequest().withLimit(1));
+      ListInstancesResponse rest = sdk.listInstances(new ListInstancesRequest().withLimit(1)
+          .withMarker(first.getPageInfo().getNextMarker()));
+
+      assertThat(first.getHttpStatusCode()).isEqualTo(200);
+      assertThat(first.getInstances()).singleElement().satisfies(instance -> {
+        assertThat(instance.getInstanceId()).isEqualTo(INSTANCE).hasSize(20);
+        assertThat(instance.getIdentityStoreId()).matches("d-[0-9a-f]{10}");
+        assertThat(instance.getInstanceUrn()).isEqualTo("IdentityCenter::system:instance:" + INSTANCE);
+        assertThat(instance.getAlias()).isNull();
+      });
+      assertThat(first.getPageInfo().getCurrentCount()).isEqualTo(1);
+      assertThat(first.getPageInfo().getNextMarker()).hasSize(24);
+      assertThat(rest.getInstances()).extracting(InstanceMetadataEntryDto::getInstanceId).containsExactly(second);
+      assertThat(rest.getPageInfo().getNextMarker()).isNull();
+      assertThat(sdk.listInstances(new ListInstancesRequest()).getInstances())
+          .extracting(InstanceMetadataEntryDto::getInstanceId).containsExactly(INSTANCE, second);
+      assertThat(two.counts().calls()).isEqualTo(Map.of(IdentityCenterSimulator.LIST_INSTANCES, Map.of("200", 3L)));
+    }
+  }
+
+  @Test
+  void listingInstancesNeedsAValidKeyPairWithPermission() {
+    ClientRequestException wrongSecret = failure(ClientRequestException.class, () ->
+        sdk(DemoWorld.ACCESS_KEY, "not-the-secret").listInstances(new ListInstancesRequest().withLimit(1)));
+    ClientRequestException noPermission = failure(ClientRequestException.class, () ->
+        sdk(DemoWorld.NO_PERMISSION_ACCESS_KEY, DemoWorld.NO_PERMISSION_SECRET_KEY)
+            .listInstances(new ListInstancesRequest().withLimit(1)));
+
+    assertThat(wrongSecret.getHttpStatusCode()).isEqualTo(401);
+    assertGatewayError(wrongSecret, "APIGW.0301");
+    assertThat(noPermission.getHttpStatusCode()).isEqualTo(403);
+    assertThat(noPermission.getErrorCode()).isEqualTo("IIC.1000");
+    assertThat(noPermission.getErrorMsg()).contains("IdentityCenter:instance:list");
+    assertThat(noPermission.getEncodedAuthorizationMessage()).isNotBlank();
+    assertThat(simulator.counts().calls()).isEqualTo(Map.of(IdentityCenterSimulator.LIST_INSTANCES,
+        Map.of("401", 1L, "403", 1L)));
   }
 
   @Test

@@ -74,8 +74,10 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
   private final List<String> describeCalls = new CopyOnWriteArrayList<>();
   private final AtomicInteger listCalls = new AtomicInteger();
   private final AtomicInteger nameLookups = new AtomicInteger();
+  private final AtomicInteger accessChecks = new AtomicInteger();
   private final AtomicInteger mostInFlightAtProvision = new AtomicInteger();
   private volatile Duration listLag = Duration.ZERO;
+  private volatile IdentityCenterException accessFailure;
 
   public FakeIdentityCenter withPermissionSet(String id, String name) {
     permissionSets.put(id, new PermissionSet(id, name, Optional.empty()));
@@ -85,6 +87,12 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
   /** Lists show a request only this long after it was created, as lagging lists of a real cloud do. */
   public FakeIdentityCenter withListLag(Duration lag) {
     listLag = lag;
+    return this;
+  }
+
+  /** Every access check fails with this from now on; null lets them succeed again. */
+  public FakeIdentityCenter onCheckAccess(IdentityCenterException failure) {
+    accessFailure = failure;
     return this;
   }
 
@@ -124,6 +132,10 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
     return nameLookups.get();
   }
 
+  public int accessChecks() {
+    return accessChecks.get();
+  }
+
   public int listCalls() {
     return listCalls.get();
   }
@@ -160,6 +172,11 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
       @Override
       public Optional<PermissionSet> findPermissionSetByName(String instanceId, String name) {
         return cloud.findPermissionSetByName(instanceId, name);
+      }
+
+      @Override
+      public void checkAccess() {
+        cloud.checkAccess();
       }
     };
   }
@@ -220,6 +237,15 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
   public Optional<PermissionSet> findPermissionSetByName(String instanceId, String name) {
     nameLookups.incrementAndGet();
     return permissionSets.values().stream().filter(set -> set.name().equals(name)).findFirst();
+  }
+
+  @Override
+  public void checkAccess() {
+    accessChecks.incrementAndGet();
+    IdentityCenterException failure = accessFailure;
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   private synchronized Outcome nextScripted(Outcome otherwise) {

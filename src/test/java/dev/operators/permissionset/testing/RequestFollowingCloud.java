@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * An Identity Center for code that only follows provisioning requests (lists and describes them): a provision or a
- * permission set look-up from it fails the test.
+ * permission set look-up from it fails the test; it accepts any credentials.
  */
 public interface RequestFollowingCloud extends IdentityCenterClient {
 
@@ -20,5 +20,9 @@ public interface RequestFollowingCloud extends IdentityCenterClient {
   @Override
   default Optional<PermissionSet> findPermissionSetByName(String instanceId, String name) {
     throw new AssertionError("following requests never looks up permission sets, yet looked up " + name);
+  }
+
+  @Override
+  default void checkAccess() {
   }
 }

@@ -53,6 +53,7 @@ public final class HuaweiIdentityCenterClient implements IdentityCenterClient {
   static final String DESCRIBE_PROVISIONING = "DescribePermissionSetProvisioningStatus";
   static final String LIST_PROVISIONING = "ListPermissionSetProvisioningStatus";
   static final String LIST_PERMISSION_SETS = "ListPermissionSets";
+  static final String LIST_INSTANCES = "ListInstances";
 
   static final String USER_AGENT = "permission-set-operator";
   static final String DOMAIN_ID_HEADER = "X-Domain-Id";
@@ -136,6 +137,13 @@ public final class HuaweiIdentityCenterClient implements IdentityCenterClient {
     // the API does not say whether its name filter is exact, so every answer is checked here
     return findPermissionSet(instanceId, Map.entry("name", exactName),
         permissionSet -> permissionSet.name().equals(exactName));
+  }
+
+  /** ListInstances for a single instance: the smallest answer that needs a valid signature and the list permission. */
+  @Override
+  public void checkAccess() {
+    call(LIST_INSTANCES, "GET", List.of("v1", "instances"), List.of(Map.entry("limit", "1")), null,
+        HuaweiResponseParser::instanceIds);
   }
 
   private Optional<PermissionSet> findPermissionSet(String instanceId, Map.Entry<String, String> filter,

@@ -68,6 +68,16 @@ final class HuaweiResponseParser {
     return new Page<>(permissionSets, nextMarker(body));
   }
 
+  /** The {@code instance_id}s of ListInstances' {@code instances} array. */
+  List<String> instanceIds(JsonNode body) {
+    String field = "instances";
+    List<String> instanceIds = new ArrayList<>();
+    for (JsonNode entry : requiredArray(body, field)) {
+      instanceIds.add(requiredText(entry, "instance_id", field + "[]"));
+    }
+    return instanceIds;
+  }
+
   IdentityCenterException invalid(String problem) {
     return HuaweiErrorTranslator.invalidResponse(operation, problem, requestIdHeader);
   }

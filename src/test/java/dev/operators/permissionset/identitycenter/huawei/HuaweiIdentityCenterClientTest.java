@@ -300,6 +300,115 @@ class HuaweiIdentityCenterClientTest {
   }
 
   @Nested
+  class CheckingAccess {
+
+    private static final String ONE_INSTANCE = "{\"instances\":[{\"identity_store_id\":\"d-66f0a1b2c3\","
+        + "\"instance_id\":\"" + INSTANCE + "\",\"alias\":null,\"instance_urn\":"
+        + "\"IdentityCenter::system:instance:" + INSTANCE + "\"}],"
+        + "\"page_info\":{\"next_marker\":\"aaaaaaaaaaaaaaaaaaaaaaa1\",\"current_count\":1}}";
+
+    @Test
+    void checkingAccessListsOneInstanceWithASignedGet() throws InterruptedException {
+      server.enqueue(json(200, ONE_INSTANCE));
+
+      factory.forCredentials(TEMPORARY).checkAccess();
+
+      RecordedRequest recorded = take();
+      assertThat(recorded.getRequestLine()).isEqualTo("GET /v1/instances?limit=1 HTTP/1.1");
+      assertThat(recorded.getBodySize()).isZero();
+      assertThat(recorded.getHeaders().names()).containsExactlyInAnyOrder("Host", "Connection", "Accept-Encoding",
+          "User-Agent", "X-Sdk-Date", "Authorization", "X-Domain-Id", "X-Security-Token");
+      assertSignedBy(recorded, TEMPORARY, "host", "x-domain-id", "x-sdk-date", "x-security-token");
+      assertThat(server.getRequestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void noInstanceIsStillAccess() {
+      server.enqueue(json(200, "{\"instances\":[],\"page_info\":{\"next_marker\":null,\"current_count\":0}}"));
+
+      client().checkAccess();
+
+      assertThat(server.getRequestCount()).isEqualTo(1);
+    }
+
+    static Stream<Arguments> refusals() {
+      return Stream.of(
+          Arguments.of(401, "{\"error_code\":\"APIGW.0301\",\"error_msg\":\"Incorrect IAM authentication "
+              + "information: the signature does not match\"}", ErrorCategory.AUTHENTICATION_FAILED, "APIGW.0301"),
+          Arguments.of(403, "{\"error_code\":\"IIC.1000\",\"error_msg\":\"No permission for action "
+              + "IdentityCenter:instance:list.\",\"encoded_authorization_message\":\"opaque\"}",
+              ErrorCategory.ACCESS_DENIED, "IIC.1000"),
+          Arguments.of(403, "{\"error_code\":\"IIC.1215\",\"error_msg\":\"only organizations administrator "
+              + "account can operate,please log in to the administrator account!\"}", ErrorCategory.ACCESS_DENIED,
+              "IIC.1215"),
+          Arguments.of(429, "{\"error_code\":\"APIGW.0308\",\"error_msg\":\"The throttling threshold has been "
+              + "reached: policy user over ratelimit\"}", ErrorCategory.THROTTLED, "APIGW.0308"),
+          Arguments.of(500, "{\"error_code\":\"IIC.500\",\"error_msg\":\"Internal Server Error.\"}",
+              ErrorCategory.SERVER_ERROR, "IIC.500"),
+          Arguments.of(503, "{\"error_code\":\"APIGW.0203\",\"error_msg\":\"Service temporarily unavailable."
+              + "\"}", ErrorCategory.SERVER_ERROR, "APIGW.0203"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("refusals")
+    void aRefusalIsTheCategoryOfItsStatus(int status, String body, ErrorCategory category, String code) {
+      server.enqueue(json(status, body).setHeader("X-Request-Id", "req-check"));
+
+      IdentityCenterException failure = failureOf(() -> client().checkAccess());
+
+      assertThat(failure.operation()).isEqualTo("ListInstances");
+      assertThat(failure.category()).isEqualTo(category);
+      assertThat(failure.httpStatus()).isEqualTo(status);
+      assertThat(failure.errorCode()).contains(code);
+      assertThat(failure.cloudRequestId()).contains("req-check");
+      assertThat(failure.getMessage()).doesNotContain(PLAIN.secretKey());
+    }
+
+    @Test
+    void aProxysErrorPageIsAServerError() {
+      server.enqueue(new MockResponse().setStatus("HTTP/1.1 502 Bad Gateway").setHeader("Content-Type", "text/html")
+          .setBody("<html><body><h1>502 Bad Gateway</h1></body></html>"));
+
+      IdentityCenterException failure = failureOf(() -> client().checkAccess());
+
+      assertThat(failure.category()).isEqualTo(ErrorCategory.SERVER_ERROR);
+      assertThat(failure.getMessage()).startsWith("ListInstances failed with HTTP 502");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"<html><body>Welcome to the proxy</body></html>", "{}",
+        "{\"instances\":{\"instance_id\":\"ins-4f1d2c3b4a596870\"}}", "{\"instances\":[{\"alias\":null}]}"})
+    void aSuccessThatIsNoInstanceListIsAnInvalidResponse(String body) {
+      server.enqueue(json(200, body));
+
+      IdentityCenterException failure = failureOf(() -> client().checkAccess());
+
+      assertThat(failure.category()).isEqualTo(ErrorCategory.INVALID_RESPONSE);
+      assertThat(failure.operation()).isEqualTo("ListInstances");
+    }
+
+    @Test
+    void noAnswerIsUnavailable() {
+      server.enqueue(new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST));
+
+      IdentityCenterException failure = failureOf(() -> client().checkAccess());
+
+      assertThat(failure.category()).isEqualTo(ErrorCategory.UNAVAILABLE);
+      assertThat(failure.getMessage()).contains("no answer from 127.0.0.1:" + server.getPort());
+    }
+
+    @Test
+    void unusableCredentialsAreRefusedWithoutACall() {
+      IdentityCenterException failure = failureOf(() ->
+          factory.forCredentials(CloudCredentials.of("AKGOOD000000000000001", " ")).checkAccess());
+
+      assertThat(failure.category()).isEqualTo(ErrorCategory.INVALID_REQUEST);
+      assertThat(failure.getMessage()).contains("secret key is empty");
+      assertThat(server.getRequestCount()).isZero();
+    }
+  }
+
+  @Nested
   class FindingPermissionSets {
 
     @Test
