@@ -2,6 +2,7 @@ package dev.operators.permissionset;
 
 import dev.operators.permissionset.config.ConfigurationException;
 import dev.operators.permissionset.config.OperatorConfig;
+import dev.operators.permissionset.identitycenter.EnvironmentProxySelector;
 import dev.operators.permissionset.identitycenter.huawei.HuaweiIdentityCenterClientFactory;
 import dev.operators.permissionset.runtime.HealthServer;
 import dev.operators.permissionset.runtime.PermissionSetOperator;
@@ -56,15 +57,18 @@ public final class Main {
 
   private static int runOperator() {
     OperatorConfig config;
+    EnvironmentProxySelector proxies;
     try {
       config = OperatorConfig.fromEnvironment(System.getenv());
+      proxies = EnvironmentProxySelector.fromEnvironment(System.getenv());
     } catch (ConfigurationException e) {
       LOG.error("Cannot start: {}", e.getMessage());
       return 2;
     }
     Clock clock = Clock.systemUTC();
     KubernetesClient kubernetes = new KubernetesClientBuilder().build();
-    HuaweiIdentityCenterClientFactory clients = HuaweiIdentityCenterClientFactory.forOperator(config, clock);
+    HuaweiIdentityCenterClientFactory clients = HuaweiIdentityCenterClientFactory.forOperator(config, proxies,
+        clock);
     PermissionSetOperator operator = PermissionSetOperator.create(kubernetes, config, clients, clock);
     HealthServer health;
     try {

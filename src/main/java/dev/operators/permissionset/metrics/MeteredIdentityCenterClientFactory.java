@@ -1,6 +1,7 @@
 package dev.operators.permissionset.metrics;
 
 import dev.operators.permissionset.identitycenter.CloudCredentials;
+import dev.operators.permissionset.identitycenter.CloudEndpoint;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterClient;
 import dev.operators.permissionset.identitycenter.IdentityCenterClientFactory;
@@ -47,6 +48,11 @@ public final class MeteredIdentityCenterClientFactory implements IdentityCenterC
   @Override
   public IdentityCenterClient forCredentials(CloudCredentials credentials) {
     return new MeteredClient(delegate.forCredentials(credentials));
+  }
+
+  @Override
+  public IdentityCenterClient forConnection(CloudEndpoint endpoint, CloudCredentials credentials) {
+    return new MeteredClient(delegate.forConnection(endpoint, credentials));
   }
 
   private <T> T metered(String operation, Supplier<T> call) {

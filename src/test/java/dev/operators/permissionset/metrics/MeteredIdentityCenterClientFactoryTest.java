@@ -9,14 +9,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.operators.permissionset.identitycenter.CloudCredentials;
+import dev.operators.permissionset.identitycenter.CloudEndpoint;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterClient;
+import dev.operators.permissionset.identitycenter.IdentityCenterClientFactory;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import dev.operators.permissionset.identitycenter.ProvisioningStatus;
 import dev.operators.permissionset.identitycenter.ProvisioningTarget;
 import dev.operators.permissionset.testing.FakeIdentityCenter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Proxy;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,12 +89,34 @@ class MeteredIdentityCenterClientFactoryTest {
           seenDuringCall.add(own.get(MeteredIdentityCenterClientFactory.IN_FLIGHT).gauge().value());
           return Optional.empty();
         });
-    IdentityCenterClient metered = new MeteredIdentityCenterClientFactory(credentials -> inner, own)
+    IdentityCenterClientFactory answeringInner = new IdentityCenterClientFactory() {
+      @Override
+      public IdentityCenterClient forCredentials(CloudCredentials credentials) {
+        return inner;
+      }
+
+      @Override
+      public IdentityCenterClient forConnection(CloudEndpoint endpoint, CloudCredentials credentials) {
+        return inner;
+      }
+    };
+    IdentityCenterClient metered = new MeteredIdentityCenterClientFactory(answeringInner, own)
         .forCredentials(CloudCredentials.of("AK", "SK"));
 
     metered.findPermissionSetByName(INSTANCE, "ReadOnlyAccess");
 
     assertThat(seenDuringCall).containsExactly(1.0);
     assertThat(own.get(MeteredIdentityCenterClientFactory.IN_FLIGHT).gauge().value()).isZero();
+  }
+
+  @Test
+  void clientsForAConnectionGoToItsEndpointAndAreCounted() {
+    CloudEndpoint endpoint = new CloudEndpoint(URI.create("https://identitycenter.example"), Optional.empty(), false);
+
+    new MeteredIdentityCenterClientFactory(cloud, registry).forConnection(endpoint, CloudCredentials.of("AK", "SK"))
+        .findPermissionSetByName(INSTANCE, "ReadOnly");
+
+    assertThat(cloud.callEndpoints()).containsExactly(endpoint);
+    assertThat(calls("findPermissionSetByName", "success", "2xx")).isEqualTo(1);
   }
 }

@@ -10,6 +10,9 @@ import static dev.operators.permissionset.testing.Provisionings.toAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.operators.permissionset.identitycenter.CloudCredentials;
+import dev.operators.permissionset.identitycenter.CloudEndpoint;
+import dev.operators.permissionset.identitycenter.IdentityCenterClient;
 import dev.operators.permissionset.identitycenter.IdentityCenterClientFactory;
 import dev.operators.permissionset.testing.AwaitStatus;
 import dev.operators.permissionset.testing.FakeIdentityCenter;
@@ -47,9 +50,18 @@ class LeaderElectionTest {
   }
 
   private PermissionSetOperator replica(String podName, AtomicInteger cloudCalls) {
-    IdentityCenterClientFactory counted = credentials -> {
-      cloudCalls.incrementAndGet();
-      return cloud.forCredentials(credentials);
+    IdentityCenterClientFactory counted = new IdentityCenterClientFactory() {
+      @Override
+      public IdentityCenterClient forCredentials(CloudCredentials credentials) {
+        cloudCalls.incrementAndGet();
+        return cloud.forCredentials(credentials);
+      }
+
+      @Override
+      public IdentityCenterClient forConnection(CloudEndpoint endpoint, CloudCredentials credentials) {
+        cloudCalls.incrementAndGet();
+        return cloud.forConnection(endpoint, credentials);
+      }
     };
     return TestOperators.start(kubernetes.client(), counted,
         TestOperators.leaderElection(podName, OPERATOR_NAMESPACE));

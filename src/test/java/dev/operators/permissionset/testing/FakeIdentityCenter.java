@@ -1,6 +1,7 @@
 package dev.operators.permissionset.testing;
 
 import dev.operators.permissionset.identitycenter.CloudCredentials;
+import dev.operators.permissionset.identitycenter.CloudEndpoint;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterClient;
 import dev.operators.permissionset.identitycenter.IdentityCenterClientFactory;
@@ -11,6 +12,7 @@ import dev.operators.permissionset.identitycenter.ProvisioningRequest;
 import dev.operators.permissionset.identitycenter.ProvisioningStatus;
 import dev.operators.permissionset.identitycenter.ProvisioningSummary;
 import dev.operators.permissionset.identitycenter.ProvisioningTarget;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -58,9 +60,13 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
     }
   }
 
-  /** A provision call as the fake received it. */
+  /** The endpoint of {@link #forCredentials}. */
+  public static final CloudEndpoint DEFAULT_ENDPOINT =
+      new CloudEndpoint(URI.create("https://identitycenter.fake"), Optional.empty(), false);
+
+  /** A provision call as the fake received it; credentials and endpoint are null when made on the fake itself. */
   public record ProvisionCall(String instanceId, String permissionSetId, ProvisioningTarget target,
-      CloudCredentials credentials) {
+      CloudCredentials credentials, CloudEndpoint endpoint) {
   }
 
   private record Request(String requestId, String permissionSetId, ProvisioningTarget target, Outcome outcome,
@@ -72,6 +78,7 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
   private final Map<String, Request> requests = new ConcurrentHashMap<>();
   private final List<ProvisionCall> provisionCalls = new CopyOnWriteArrayList<>();
   private final List<String> describeCalls = new CopyOnWriteArrayList<>();
+  private final List<CloudEndpoint> callEndpoints = new CopyOnWriteArrayList<>();
   private final AtomicInteger listCalls = new AtomicInteger();
   private final AtomicInteger nameLookups = new AtomicInteger();
   private final AtomicInteger accessChecks = new AtomicInteger();
@@ -148,29 +155,43 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
     return List.copyOf(describeCalls);
   }
 
-  /** A client that records the credentials of its provision calls, on whichever thread they are made. */
+  /** The endpoint of every call made through a client of the factory, in the order the calls came. */
+  public List<CloudEndpoint> callEndpoints() {
+    return List.copyOf(callEndpoints);
+  }
+
   @Override
   public IdentityCenterClient forCredentials(CloudCredentials credentials) {
+    return forConnection(DEFAULT_ENDPOINT, credentials);
+  }
+
+  /** A client that records its endpoint and the credentials of its provision calls, on whichever thread. */
+  @Override
+  public IdentityCenterClient forConnection(CloudEndpoint endpoint, CloudCredentials credentials) {
     FakeIdentityCenter cloud = this;
     return new IdentityCenterClient() {
       @Override
       public ProvisioningRequest provision(String instanceId, String permissionSetId, ProvisioningTarget target) {
-        return cloud.provision(instanceId, permissionSetId, target, credentials);
+        callEndpoints.add(endpoint);
+        return cloud.provision(instanceId, permissionSetId, target, credentials, endpoint);
       }
 
       @Override
       public ProvisioningRequest describeProvisioning(String instanceId, String requestId) {
+        callEndpoints.add(endpoint);
         return cloud.describeProvisioning(instanceId, requestId);
       }
 
       @Override
       public Page<ProvisioningSummary> listProvisioning(String instanceId, Optional<ProvisioningStatus> status,
           Optional<String> marker) {
+        callEndpoints.add(endpoint);
         return cloud.listProvisioning(instanceId, status, marker);
       }
 
       @Override
       public Optional<PermissionSet> findPermissionSetByName(String instanceId, String name) {
+        callEndpoints.add(endpoint);
         return cloud.findPermissionSetByName(instanceId, name);
       }
 
@@ -183,12 +204,12 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
 
   @Override
   public ProvisioningRequest provision(String instanceId, String permissionSetId, ProvisioningTarget target) {
-    return provision(instanceId, permissionSetId, target, null);
+    return provision(instanceId, permissionSetId, target, null, null);
   }
 
   private ProvisioningRequest provision(String instanceId, String permissionSetId, ProvisioningTarget target,
-      CloudCredentials credentials) {
-    provisionCalls.add(new ProvisionCall(instanceId, permissionSetId, target, credentials));
+      CloudCredentials credentials, CloudEndpoint endpoint) {
+    provisionCalls.add(new ProvisionCall(instanceId, permissionSetId, target, credentials, endpoint));
     int inFlight = (int) requests.values().stream().filter(r -> r.permissionSetId().equals(permissionSetId)
         && r.outcome().status() == ProvisioningStatus.IN_PROGRESS).count();
     mostInFlightAtProvision.accumulateAndGet(inFlight, Math::max);

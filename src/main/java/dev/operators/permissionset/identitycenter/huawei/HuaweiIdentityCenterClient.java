@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Huawei Cloud IAM Identity Center over its REST API, signed with AK/SK. Made by
- * {@link HuaweiIdentityCenterClientFactory#forCredentials}; cheap, immutable and safe to share between threads.
+ * {@link HuaweiIdentityCenterClientFactory#forConnection}; cheap, immutable and safe to share between threads.
  */
 public final class HuaweiIdentityCenterClient implements IdentityCenterClient {
 
@@ -77,11 +77,12 @@ public final class HuaweiIdentityCenterClient implements IdentityCenterClient {
   private final Optional<String> securityToken;
   private final BooleanSupplier factoryClosed;
   private final HuaweiErrorTranslator errors;
-  private final Optional<String> credentialsProblem;
+  private final Optional<String> requestProblem;
   private final Optional<CallRateLimiter> rateLimiter;
 
   HuaweiIdentityCenterClient(OkHttpClient http, HttpUrl endpoint, Clock clock, ObjectMapper json,
-      CloudCredentials credentials, BooleanSupplier factoryClosed, Optional<CallRateLimiter> rateLimiter) {
+      CloudCredentials credentials, BooleanSupplier factoryClosed, Optional<CallRateLimiter> rateLimiter,
+      Optional<String> endpointProblem) {
     this.rateLimiter = rateLimiter;
     this.http = http;
     this.endpoint = endpoint;
@@ -95,8 +96,8 @@ public final class HuaweiIdentityCenterClient implements IdentityCenterClient {
     List<String> secrets = new ArrayList<>(List.of(credentials.accessKey(), credentials.secretKey()));
     securityToken.ifPresent(secrets::add);
     this.errors = new HuaweiErrorTranslator(json, clock, secrets);
-    this.credentialsProblem = credentialsProblem(credentials.accessKey(), credentials.secretKey(), securityToken,
-        domainId);
+    this.requestProblem = endpointProblem.or(() -> credentialsProblem(credentials.accessKey(),
+        credentials.secretKey(), securityToken, domainId));
   }
 
   @Override
@@ -202,7 +203,7 @@ public final class HuaweiIdentityCenterClient implements IdentityCenterClient {
       throw new IdentityCenterException(operation, ErrorCategory.UNAVAILABLE, 0, null,
           "the Identity Center client factory is closed", null, null);
     }
-    credentialsProblem.ifPresent(problem -> {
+    requestProblem.ifPresent(problem -> {
       throw new IdentityCenterException(operation, ErrorCategory.INVALID_REQUEST, 0, null, problem, null, null);
     });
     awaitRateLimit(operation);

@@ -6,13 +6,20 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.identitycenter.CallRateLimiter;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
+import dev.operators.permissionset.identitycenter.CloudEndpoint;
+import dev.operators.permissionset.identitycenter.EnvironmentProxySelector;
 import dev.operators.permissionset.identitycenter.IdentityCenterClientFactory;
+import dev.operators.permissionset.identitycenter.TrustedCertificates;
 import java.io.IOException;
+import java.net.ProxySelector;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.ConnectionPool;
@@ -23,8 +30,12 @@ import okhttp3.OkHttpClient;
 import okhttp3.Response;
 
 /**
- * Makes {@link HuaweiIdentityCenterClient}s for one Identity Center endpoint. The clients share this factory's
- * connection pool, so make one factory per endpoint and {@link #close()} it on shutdown.
+ * Makes {@link HuaweiIdentityCenterClient}s for any Identity Center endpoint. All clients share this factory's
+ * connection pool and dispatcher, so make one factory and {@link #close()} it on shutdown.
+ *
+ * <p>What is kept per endpoint lives as long as the factory, for the {@value #MAX_ENDPOINTS} endpoints used most
+ * recently: a rate limiter per host and port, since the quota is the endpoint's; an HTTP client per CA bundle,
+ * since what it trusts depends on nothing else.
  */
 public final class HuaweiIdentityCenterClientFactory implements IdentityCenterClientFactory, AutoCloseable {
 
@@ -33,6 +44,8 @@ public final class HuaweiIdentityCenterClientFactory implements IdentityCenterCl
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);
+  /** Far more endpoints than a cluster has connections to distinct clouds; a bound against a flood of them. */
+  static final int MAX_ENDPOINTS = 64;
 
   /**
    * Where the client finds the answer's Retry-After. OkHttp itself reads Retry-After: it sends a request answered 503
@@ -45,32 +58,41 @@ public final class HuaweiIdentityCenterClientFactory implements IdentityCenterCl
   // shorter than the usual idle timeout of cloud load balancers, so that a pooled connection is rarely stale
   private static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
 
-  private final HttpUrl endpoint;
+  private final CloudEndpoint defaultEndpoint;
   private final OkHttpClient http;
   private final Clock clock;
   private final ObjectMapper json;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final Optional<CallRateLimiter> rateLimiter;
+  private final OptionalDouble callsPerSecond;
+  private final Map<String, CallRateLimiter> rateLimiters = leastRecentlyUsed();
+  private final Map<String, OkHttpClient> trustingClients = leastRecentlyUsed();
 
-  /** A factory for the endpoint with the default timeouts and no rate limit of its own. */
+  /** A factory with the default timeouts, no rate limit of its own, and no proxy. */
   public HuaweiIdentityCenterClientFactory(String endpoint, Clock clock) {
-    this(endpoint, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_CALL_TIMEOUT, clock, Optional.empty());
+    this(endpoint, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_CALL_TIMEOUT, clock, OptionalDouble.empty(),
+        EnvironmentProxySelector.fromEnvironment(Map.of()));
   }
 
   /**
-   * @param endpoint an http or https URL, with a port and a path prefix if needed, such as
+   * @param endpoint the endpoint of {@link #forCredentials}, set by the operator's own configuration and so allowed
+   *     to be plain http: an http or https URL, with a port and a path prefix if needed, such as
    *     {@code https://identitycenter.myhuaweicloud.com} or {@code http://127.0.0.1:8080}
    * @param connectTimeout how long to wait for a TCP (and TLS) connection
    * @param readTimeout how long to wait for each read from or write to the connection
    * @param callTimeout how long one call may take as a whole, connecting and reading the body included
    * @param clock the source of the signature's {@code X-Sdk-Date}
-   * @param rateLimiter spaces every call of every client of this factory, which share the endpoint's quota
+   * @param callsPerSecond the rate each endpoint's calls are spaced to, all clients of the endpoint together; none
+   *     when empty
+   * @param proxies which proxy each call goes through
    * @throws IllegalArgumentException when the endpoint is no usable URL or a timeout is not positive
    */
   public HuaweiIdentityCenterClientFactory(String endpoint, Duration connectTimeout, Duration readTimeout,
-      Duration callTimeout, Clock clock, Optional<CallRateLimiter> rateLimiter) {
-    this.endpoint = parseEndpoint(endpoint);
-    this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
+      Duration callTimeout, Clock clock, OptionalDouble callsPerSecond, ProxySelector proxies) {
+    this.defaultEndpoint = new CloudEndpoint(parseEndpoint(endpoint).uri(), Optional.empty(), true);
+    this.callsPerSecond = Objects.requireNonNull(callsPerSecond, "callsPerSecond");
+    if (callsPerSecond.isPresent() && !(callsPerSecond.getAsDouble() > 0)) {
+      throw new IllegalArgumentException("callsPerSecond must be above zero, got " + callsPerSecond.getAsDouble());
+    }
     this.clock = Objects.requireNonNull(clock, "clock");
     this.http = new OkHttpClient.Builder()
         .connectTimeout(positive(connectTimeout, "connectTimeout"))
@@ -78,6 +100,7 @@ public final class HuaweiIdentityCenterClientFactory implements IdentityCenterCl
         .writeTimeout(readTimeout)
         .callTimeout(positive(callTimeout, "callTimeout"))
         .connectionPool(new ConnectionPool(MAX_IDLE_CONNECTIONS, KEEP_ALIVE.toSeconds(), TimeUnit.SECONDS))
+        .proxySelector(Objects.requireNonNull(proxies, "proxies"))
         // a redirect would carry the signed headers to another host
         .followRedirects(false)
         .followSslRedirects(false)
@@ -88,34 +111,90 @@ public final class HuaweiIdentityCenterClientFactory implements IdentityCenterCl
     this.json = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
   }
 
-  /** The factory the operator runs with: its endpoint, timeouts and rate limit come from the configuration. */
+  /**
+   * The factory the operator runs with: its endpoint, timeouts and rate limit come from the configuration, its
+   * proxies from the process environment.
+   *
+   * @throws dev.operators.permissionset.config.ConfigurationException when a proxy variable is unusable
+   */
   public static HuaweiIdentityCenterClientFactory forOperator(OperatorConfig config, Clock clock) {
+    return forOperator(config, EnvironmentProxySelector.fromEnvironment(System.getenv()), clock);
+  }
+
+  /** The factory the operator runs with, going through these proxies. */
+  public static HuaweiIdentityCenterClientFactory forOperator(OperatorConfig config, ProxySelector proxies,
+      Clock clock) {
     return new HuaweiIdentityCenterClientFactory(config.endpoint().toString(), config.connectTimeout(),
         config.readTimeout(), config.connectTimeout().plus(config.readTimeout()), clock,
-        Optional.of(new CallRateLimiter(config.cloudCallsPerSecond())));
+        OptionalDouble.of(config.cloudCallsPerSecond()), proxies);
   }
 
   public static String defaultEndpoint() {
     return DEFAULT_ENDPOINT;
   }
 
+  /** The endpoint of {@link #forCredentials}. */
   public HttpUrl endpoint() {
-    return endpoint;
+    return HttpUrl.get(defaultEndpoint.url().toString());
   }
 
   /**
-   * A client that signs with these credentials. Credentials that cannot be sent in HTTP headers are reported by
-   * the client's calls, as an {@code INVALID_REQUEST} that names the field.
+   * A client for the endpoint of this factory's configuration that signs with these credentials.
    *
    * @throws IllegalStateException after {@link #close()}
    */
   @Override
   public HuaweiIdentityCenterClient forCredentials(CloudCredentials credentials) {
+    return forConnection(defaultEndpoint, credentials);
+  }
+
+  /**
+   * A client for the endpoint that signs with these credentials. Problems a call would only repeat are reported by
+   * every call of the client, as an {@code INVALID_REQUEST} that names the field: credentials that cannot be sent
+   * in HTTP headers, and a plain http endpoint that does not allow it.
+   *
+   * @throws IllegalArgumentException when the endpoint's CA bundle cannot be trusted
+   * @throws IllegalStateException after {@link #close()}
+   */
+  @Override
+  public HuaweiIdentityCenterClient forConnection(CloudEndpoint endpoint, CloudCredentials credentials) {
+    Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(credentials, "credentials");
     if (closed.get()) {
       throw new IllegalStateException("the Identity Center client factory is closed");
     }
-    return new HuaweiIdentityCenterClient(http, endpoint, clock, json, credentials, closed::get, rateLimiter);
+    HttpUrl url = HttpUrl.get(endpoint.url().toString());
+    Optional<String> endpointProblem = endpoint.plainHttp() && !endpoint.insecureHttpAllowed()
+        ? Optional.of("the endpoint " + url + " in spec.huaweiCloud.endpoint is plain http, which would send every "
+            + "request unencrypted; use https, or set spec.huaweiCloud.allowInsecureHttp: true for a simulator")
+        : Optional.empty();
+    return new HuaweiIdentityCenterClient(httpFor(endpoint), url, clock, json, credentials, closed::get,
+        rateLimiterFor(url), endpointProblem);
+  }
+
+  /** The rate limiter shared by every client of the endpoint's host and port. */
+  Optional<CallRateLimiter> rateLimiterFor(HttpUrl endpoint) {
+    if (callsPerSecond.isEmpty()) {
+      return Optional.empty();
+    }
+    String hostAndPort = endpoint.host() + ":" + endpoint.port();
+    synchronized (rateLimiters) {
+      return Optional.of(rateLimiters.computeIfAbsent(hostAndPort,
+          any -> new CallRateLimiter(callsPerSecond.getAsDouble())));
+    }
+  }
+
+  /** The shared client, or for an endpoint with a CA bundle a client derived from it that trusts the bundle too. */
+  OkHttpClient httpFor(CloudEndpoint endpoint) {
+    if (endpoint.caBundle().isEmpty()) {
+      return http;
+    }
+    synchronized (trustingClients) {
+      return trustingClients.computeIfAbsent(endpoint.caBundle().get(), bundle -> {
+        TrustedCertificates trusted = TrustedCertificates.jvmCasAnd(endpoint.caCertificates());
+        return http.newBuilder().sslSocketFactory(trusted.socketFactory(), trusted.trustManager()).build();
+      });
+    }
   }
 
   /** Closes the pooled connections and stops the dispatcher's threads; clients fail with UNAVAILABLE afterwards. */
@@ -136,6 +215,15 @@ public final class HuaweiIdentityCenterClientFactory implements IdentityCenterCl
     Headers.Builder headers = response.headers().newBuilder().removeAll("Retry-After");
     retryAfter.forEach(value -> headers.addUnsafeNonAscii(RETRY_AFTER, value));
     return response.newBuilder().headers(headers.build()).build();
+  }
+
+  private static <V> Map<String, V> leastRecentlyUsed() {
+    return new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+        return size() > MAX_ENDPOINTS;
+      }
+    };
   }
 
   private static HttpUrl parseEndpoint(String endpoint) {

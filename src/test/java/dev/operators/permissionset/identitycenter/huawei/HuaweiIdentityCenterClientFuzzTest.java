@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
+import dev.operators.permissionset.identitycenter.EnvironmentProxySelector;
 import dev.operators.permissionset.identitycenter.IdentityCenterClient;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import dev.operators.permissionset.identitycenter.Page;
@@ -41,6 +42,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
@@ -142,7 +144,8 @@ class HuaweiIdentityCenterClientFuzzTest {
     });
     server.start(InetAddress.getByName("127.0.0.1"), 0);
     factory = new HuaweiIdentityCenterClientFactory("http://127.0.0.1:" + server.getPort(), Duration.ofSeconds(2),
-        Duration.ofSeconds(2), Duration.ofSeconds(10), Clock.systemUTC(), Optional.empty());
+        Duration.ofSeconds(2), Duration.ofSeconds(10), Clock.systemUTC(), OptionalDouble.empty(),
+        EnvironmentProxySelector.fromEnvironment(Map.of()));
   }
 
   @AfterAll

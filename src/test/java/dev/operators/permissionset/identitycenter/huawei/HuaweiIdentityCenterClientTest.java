@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.operators.permissionset.identitycenter.CloudCredentials;
+import dev.operators.permissionset.identitycenter.EnvironmentProxySelector;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterClient;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
@@ -17,6 +18,7 @@ import dev.operators.permissionset.identitycenter.ProvisioningTarget;
 import dev.operators.permissionset.identitycenter.huawei.AkSkSigner.SignableRequest;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.ProxySelector;
 import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,6 +70,8 @@ class HuaweiIdentityCenterClientTest {
       + "\"failure_reason\":\"\",\"permission_set_id\":\"ps-8603aaaaaaaa14bd\","
       + "\"request_id\":\"" + REQUEST_ID + "\",\"status\":\"SUCCEEDED\"}}";
 
+  private static final ProxySelector NO_PROXY = EnvironmentProxySelector.fromEnvironment(Map.of());
+
   private MockWebServer server;
   private HuaweiIdentityCenterClientFactory factory;
 
@@ -90,7 +95,7 @@ class HuaweiIdentityCenterClientTest {
 
   private static HuaweiIdentityCenterClientFactory factoryFor(String endpoint, Duration readTimeout) {
     return new HuaweiIdentityCenterClientFactory(endpoint, Duration.ofSeconds(5), readTimeout,
-        Duration.ofSeconds(20), Clock.fixed(NOW, ZoneOffset.UTC), Optional.empty());
+        Duration.ofSeconds(20), Clock.fixed(NOW, ZoneOffset.UTC), OptionalDouble.empty(), NO_PROXY);
   }
 
   private IdentityCenterClient client() {
@@ -919,7 +924,7 @@ class HuaweiIdentityCenterClientTest {
     @Test
     void aTimeoutMustBePositive() {
       assertThatThrownBy(() -> new HuaweiIdentityCenterClientFactory(endpoint(), Duration.ofSeconds(1),
-          Duration.ZERO, Duration.ofSeconds(1), Clock.systemUTC(), Optional.empty()))
+          Duration.ZERO, Duration.ofSeconds(1), Clock.systemUTC(), OptionalDouble.empty(), NO_PROXY))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("readTimeout must be positive, got PT0S");
     }
