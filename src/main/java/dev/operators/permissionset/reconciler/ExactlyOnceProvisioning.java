@@ -9,7 +9,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -34,7 +36,7 @@ final class ExactlyOnceProvisioning {
    * Requests of resources deleted lately, by when they were deleted: a resource created again under the same name
    * and spec must not take its predecessor's request for its own. Kept as long as recovery looks back.
    */
-  private final Map<String, Instant> requestsOfDeleted = new ConcurrentHashMap<>();
+  private final Map<String, DeletedRequest> requestsOfDeleted = new ConcurrentHashMap<>();
   private final Clock clock;
   /** Any call of an earlier process of the operator reached the cloud before this one started. */
   private final Instant startedAt;
@@ -51,11 +53,29 @@ final class ExactlyOnceProvisioning {
     unsent.add(uid, generation);
   }
 
-  /** The request belonged to a resource that was deleted: no other resource's recovery may adopt it. */
-  void requestOfDeletedResource(String requestId) {
+  /** A request of a deleted resource, what it provisions, and when the resource was deleted. */
+  private record DeletedRequest(String permissionSetId, Optional<String> accountId, Instant deletedAt) {
+  }
+
+  /**
+   * The request belonged to a resource that was deleted: no other resource's recovery may adopt it, and the intents
+   * recorded for the same permission set and target list it, so that a restart does not forget it.
+   */
+  void requestOfDeletedResource(String requestId, String permissionSetId, Optional<String> accountId) {
     Instant now = clock.instant();
-    requestsOfDeleted.values().removeIf(deletedAt -> deletedAt.isBefore(now.minus(REMEMBER_DELETED)));
-    requestsOfDeleted.put(requestId, now);
+    requestsOfDeleted.values().removeIf(deleted -> deleted.deletedAt().isBefore(now.minus(REMEMBER_DELETED)));
+    requestsOfDeleted.put(requestId, new DeletedRequest(permissionSetId, accountId, now));
+  }
+
+  /** Requests of deleted resources that provisioned this permission set to this target. */
+  Set<String> requestsOfDeleted(String permissionSetId, Optional<String> accountId) {
+    Set<String> requests = new HashSet<>();
+    requestsOfDeleted.forEach((requestId, deleted) -> {
+      if (deleted.permissionSetId().equals(permissionSetId) && deleted.accountId().equals(accountId)) {
+        requests.add(requestId);
+      }
+    });
+    return requests;
   }
 
   /** The resource was deleted. */
@@ -64,9 +84,10 @@ final class ExactlyOnceProvisioning {
     uncertainCalls.remove(uid);
   }
 
-  private Set<String> ownedElsewhere(Set<String> requestsOfOtherChanges) {
+  private Set<String> ownedElsewhere(Set<String> requestsOfOtherChanges, List<String> excludedByTheIntent) {
     Set<String> owned = new HashSet<>(requestsOfOtherChanges);
     owned.addAll(requestsOfDeleted.keySet());
+    owned.addAll(excludedByTheIntent);
     return owned;
   }
 
@@ -84,7 +105,7 @@ final class ExactlyOnceProvisioning {
     if (!unsent.take(uid, generation)) {
       RequestRecovery.Finding earlier = recovery.find(client, instanceId, permissionSetId, target,
           Instant.parse(pending.getRecordedAt()), uncertainCalls.getOrDefault(uid, startedAt),
-          ownedElsewhere(requestsOfOtherChanges.get()));
+          ownedElsewhere(requestsOfOtherChanges.get(), pending.getExcludedRequestIds()));
       if (earlier instanceof RequestRecovery.Finding.Found found) {
         uncertainCalls.remove(uid);
         LOG.info("Found request {} that an earlier provision call made for generation {}; not provisioning again",

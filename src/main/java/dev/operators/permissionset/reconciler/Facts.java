@@ -5,15 +5,18 @@ import dev.operators.permissionset.identitycenter.ProvisioningRequest;
 import dev.operators.permissionset.reconciler.PermissionSetTurns.Turn;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a reconcile observed before deciding: the spec's problems, what this process holds for the resource, and,
  * only where its {@link Stage} needs them, the credentials, what the cloud said and the resource's turn.
  *
  * @param credentialsProblem why the credentials cannot be used, naming the Secret and key, never a value
+ * @param requestsOfDeleted requests for the permission set and target being provisioned that deleted resources made:
+ *     a new intent lists them, so that no recovery takes one for its own
  */
 record Facts(Instant now, Optional<String> specProblem, Optional<ProvisionCalls.Answer> answer, boolean callRunning,
-    Optional<String> credentialsProblem, Optional<Cloud> cloud, Optional<Turn> turn) {
+    Optional<String> credentialsProblem, Optional<Cloud> cloud, Optional<Turn> turn, Set<String> requestsOfDeleted) {
 
   /** What the cloud said, in the stages that ask it. */
   sealed interface Cloud {
@@ -41,18 +44,25 @@ record Facts(Instant now, Optional<String> specProblem, Optional<ProvisionCalls.
 
   static Facts of(Instant now, Optional<String> specProblem, Optional<ProvisionCalls.Answer> answer,
       boolean callRunning) {
-    return new Facts(now, specProblem, answer, callRunning, Optional.empty(), Optional.empty(), Optional.empty());
+    return new Facts(now, specProblem, answer, callRunning, Optional.empty(), Optional.empty(), Optional.empty(),
+        Set.of());
   }
 
   Facts withCredentialsProblem(String problem) {
-    return new Facts(now, specProblem, answer, callRunning, Optional.of(problem), cloud, turn);
+    return new Facts(now, specProblem, answer, callRunning, Optional.of(problem), cloud, turn, requestsOfDeleted);
   }
 
   Facts with(Cloud said) {
-    return new Facts(now, specProblem, answer, callRunning, credentialsProblem, Optional.of(said), turn);
+    return new Facts(now, specProblem, answer, callRunning, credentialsProblem, Optional.of(said), turn,
+        requestsOfDeleted);
   }
 
   Facts with(Turn taken) {
-    return new Facts(now, specProblem, answer, callRunning, credentialsProblem, cloud, Optional.of(taken));
+    return new Facts(now, specProblem, answer, callRunning, credentialsProblem, cloud, Optional.of(taken),
+        requestsOfDeleted);
+  }
+
+  Facts withRequestsOfDeleted(Set<String> requests) {
+    return new Facts(now, specProblem, answer, callRunning, credentialsProblem, cloud, turn, Set.copyOf(requests));
   }
 }

@@ -8,6 +8,7 @@ import dev.operators.permissionset.identitycenter.IdentityCenterClient;
 import dev.operators.permissionset.identitycenter.IdentityCenterClientFactory;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import dev.operators.permissionset.identitycenter.PermissionSet;
+import dev.operators.permissionset.identitycenter.ProvisioningRequest;
 import dev.operators.permissionset.identitycenter.ProvisioningTarget;
 import dev.operators.permissionset.reconciler.Decision.Action;
 import dev.operators.permissionset.reconciler.Facts.Cloud;
@@ -106,8 +107,11 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   private void forget(PermissionSetProvisioning deleted) {
     String uid = deleted.getMetadata().getUid();
     provisioning.forget(uid);
-    Optional.ofNullable(deleted.getStatus()).map(PermissionSetProvisioningStatus::getRequestId)
-        .ifPresent(provisioning::requestOfDeletedResource);
+    PermissionSetProvisioningStatus status = deleted.getStatus();
+    if (status != null && status.getRequestId() != null && status.getPermissionSetId() != null) {
+      provisioning.requestOfDeletedResource(status.getRequestId(), status.getPermissionSetId(),
+          Optional.ofNullable(status.getAccountId()));
+    }
     calls.answer(uid).map(ProvisionCalls.Answer::outcome).ifPresent(this::madeByDeletedResource);
     boolean callRunning = calls.forget(uid);
     if (callRunning || tracker.follows(uid)) {
@@ -129,8 +133,10 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   }
 
   private void madeByDeletedResource(CallOutcome outcome) {
-    if (outcome instanceof CallOutcome.Requested requested) {
-      provisioning.requestOfDeletedResource(requested.request().requestId());
+    if (outcome instanceof CallOutcome.Requested requested && requested.request().permissionSetId().isPresent()) {
+      ProvisioningRequest request = requested.request();
+      provisioning.requestOfDeletedResource(request.requestId(), request.permissionSetId().get(),
+          request.accountId());
     }
   }
 
@@ -205,7 +211,10 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
       case PROVISION -> {
         Cloud resolved = resolvePermissionSet(resource, client);
         yield resolved instanceof Cloud.PermissionSetResolved id
-            ? facts.with(resolved).with(turn(resource, id.permissionSetId(), false)) : facts.with(resolved);
+            ? facts.with(resolved).with(turn(resource, id.permissionSetId(), false)).withRequestsOfDeleted(
+                provisioning.requestsOfDeleted(id.permissionSetId(),
+                    Optional.ofNullable(ProvisioningDecisions.accountId(resource.getSpec()))))
+            : facts.with(resolved);
       }
       default -> facts;
     };

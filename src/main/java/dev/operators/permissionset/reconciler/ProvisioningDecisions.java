@@ -173,7 +173,7 @@ final class ProvisioningDecisions {
     }
     long generation = resource.getMetadata().getGeneration();
     next.setPendingProvision(new PendingProvision(generation, ProvisioningStatusFactory.timestamp(statuses.now()),
-        permissionSetId, accountId(spec)));
+        permissionSetId, accountId(spec)).excluding(facts.requestsOfDeleted()));
     return Decision.writeThenDecideAgain(calling(resource, next)).with(new Action.IntentRecorded(generation));
   }
 
@@ -257,7 +257,8 @@ final class ProvisioningDecisions {
     return next;
   }
 
-  private static String accountId(PermissionSetProvisioningSpec spec) {
+  /** The account the spec provisions to, or null for all accounts the permission set is provisioned to. */
+  static String accountId(PermissionSetProvisioningSpec spec) {
     return spec.effectiveTargetType() == TargetType.ALL_PROVISIONED_ACCOUNTS ? null : spec.getTargetId();
   }
 

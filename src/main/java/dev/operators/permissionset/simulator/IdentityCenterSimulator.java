@@ -217,9 +217,6 @@ public final class IdentityCenterSimulator implements AutoCloseable {
     return URI.create((https ? "https" : "http") + "://" + literal + ":" + listener.port());
   }
 
-  public Options options() {
-    return options;
-  }
 
   public Faults faults() {
     return faults;

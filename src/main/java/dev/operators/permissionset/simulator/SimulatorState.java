@@ -28,8 +28,13 @@ final class SimulatorState {
   static final String FAILED = "FAILED";
   static final String ACCOUNT = "ACCOUNT";
   static final String ALL_PROVISIONED_ACCOUNTS = "ALL_PROVISIONED_ACCOUNTS";
-  /** How far apart the requests of a starting history were created, the last one this long before the start. */
+  /** How far apart the requests of a starting history were created. */
   static final Duration HISTORY_SPACING = Duration.ofMinutes(1);
+  /**
+   * How long before the start the history ends: it is the instance's past, older than the few minutes in which an
+   * operator that lost a call's answer takes a request for the same permission set and target for its own.
+   */
+  static final Duration HISTORY_ENDS_BEFORE_START = Duration.ofMinutes(15);
   private static final Duration HISTORY_PROVISIONING_TIME = Duration.ofSeconds(3);
   /** Every tenth request of a starting history FAILED. */
   static final int HISTORY_FAILED_EVERY = 10;
@@ -43,7 +48,8 @@ final class SimulatorState {
 
   /**
    * @param history how many finished requests each instance starts with, spread over its permission sets and
-   *     accounts at random (from {@code seed}), created one {@link #HISTORY_SPACING} apart before the start
+   *     accounts at random (from {@code seed}), created one {@link #HISTORY_SPACING} apart, the last
+   *     {@link #HISTORY_ENDS_BEFORE_START} before the start
    */
   SimulatorState(SimulatorFixture fixture, Clock clock, int history, long seed) {
     this.clock = clock;
@@ -201,7 +207,8 @@ final class SimulatorState {
       for (int i = 0; i < count; i++) {
         PermissionSet set = permissionSets.get(random.nextInt(permissionSets.size()));
         Account account = accountList.get(random.nextInt(accountList.size()));
-        Instant created = start.minus(HISTORY_SPACING.multipliedBy(count - (long) i));
+        Instant created = start.minus(HISTORY_ENDS_BEFORE_START)
+            .minus(HISTORY_SPACING.multipliedBy(count - 1L - i));
         // an account that cannot be provisioned never could: its history FAILED too
         String failureReason = account.failureReason() != null || (i + 1) % HISTORY_FAILED_EVERY == 0
             ? Objects.requireNonNullElse(account.failureReason(), "The permission set could not be provisioned to "

@@ -30,7 +30,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The private key and certificate chain the simulator serves HTTPS with: read from PEM files, or generated and
@@ -152,24 +151,6 @@ public record TlsIdentity(PrivateKey privateKey, List<X509Certificate> chain) {
       return context;
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("cannot serve TLS with this key and certificate: " + e.getMessage(), e);
-    }
-  }
-
-  /** A client's SSL context that trusts this identity's chain, and nothing else. */
-  public SSLContext trustingContext() {
-    try {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      for (int i = 0; i < chain.size(); i++) {
-        store.setCertificateEntry("simulator-" + i, chain.get(i));
-      }
-      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(store);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, trust.getTrustManagers(), null);
-      return context;
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalStateException("cannot trust this certificate: " + e.getMessage(), e);
     }
   }
 

@@ -45,6 +45,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -443,15 +444,29 @@ class PermissionSetProvisioningReconcilerTest {
 
   /** Writes status as an earlier run of the operator left it: it recorded the intent, and then died. */
   private PermissionSetProvisioning crashedAfterRecordingIntent(PermissionSetProvisioning resource,
-      Instant recordedAt) {
+      Instant recordedAt, String... excludedRequestIds) {
     PermissionSetProvisioning created = create(resource);
     PermissionSetProvisioningStatus recorded = new PermissionSetProvisioningStatus();
     recorded.setPermissionSetId(resource.getSpec().getPermissionSetId());
     recorded.setPendingProvision(new PendingProvision(created.getMetadata().getGeneration(),
         recordedAt.truncatedTo(ChronoUnit.SECONDS).toString(), resource.getSpec().getPermissionSetId(),
-        resource.getSpec().getTargetId()));
+        resource.getSpec().getTargetId()).excluding(List.of(excludedRequestIds)));
     created.setStatus(recorded);
     return client.resource(created).updateStatus();
+  }
+
+  @Test
+  void anIntentNeverTakesTheRequestOfADeletedResourceOfTheSameNameForItsOwn() {
+    // the resource was deleted and created again; the new one recorded its intent, listing the old one's request
+    String madeByTheDeleted = cloud.existingRequest(READ_ONLY, ProvisioningTarget.account(ACCOUNT), SUCCEEDED);
+    crashedAfterRecordingIntent(toAccount("again", READ_ONLY, ACCOUNT), Instant.now().minusSeconds(5),
+        madeByTheDeleted);
+
+    startOperator();
+
+    PermissionSetProvisioning done = awaitStatus("again", status -> status.getRequestId() != null);
+    assertThat(done.getStatus().getRequestId()).isNotEqualTo(madeByTheDeleted);
+    assertThat(cloud.provisionCalls()).hasSize(1);
   }
 
   @Test

@@ -22,8 +22,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -143,6 +145,17 @@ class ProvisioningDecisionsTest {
           assertThat(ready.getReason()).isEqualTo(row.reason()));
       assertThat(decision.status().getObservedGeneration()).isEqualTo(2L);
     }
+  }
+
+  @Test
+  void aNewIntentListsTheRequestsOfDeletedResourcesSoThatNoRecoveryTakesThemAfterARestart() {
+    Facts facts = facts().with(new Cloud.PermissionSetResolved(PERMISSION_SET)).with(Turn.grant())
+        .withRequestsOfDeleted(Set.of("req-of-deleted-2", "req-of-deleted-1"));
+
+    Decision decision = DECISIONS.decide(resource(s -> provisioned(s, 1)), facts);
+
+    assertThat(decision.status().getPendingProvision().getExcludedRequestIds())
+        .containsExactly("req-of-deleted-1", "req-of-deleted-2");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -37,11 +37,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +53,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -434,6 +440,103 @@ class IdentityCenterSimulatorTest {
     assertThat(SimulatorCommand.run(new String[] {"--fixture", "/nonexistent.yaml"}, System.out, errors))
         .isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("/nonexistent.yaml");
+  }
+
+  @Test
+  void standaloneCommandReadsEveryOption() {
+    SimulatorCommand.Settings settings = SimulatorCommand.Settings.parse(new String[] {"--host", "0.0.0.0",
+        "--port", "0", "--history", "20000", "--paging", "offset", "--list-order", "oldest-first", "--list-lag", "2s",
+        "--tls-name", "simulator.platform.svc", "--tls-ca-out", "/tmp/ca.pem"});
+
+    assertThat(settings.host()).isEqualTo("0.0.0.0");
+    assertThat(settings.history()).isEqualTo(20000);
+    assertThat(settings.paging()).isEqualTo(IdentityCenterSimulator.Paging.OFFSET);
+    assertThat(settings.listOrder()).isEqualTo(IdentityCenterSimulator.ListOrder.OLDEST_FIRST);
+    assertThat(settings.listLag()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(settings.tls()).isFalse();
+    assertThat(settings.tlsNames()).containsExactly("simulator.platform.svc");
+    assertThat(SimulatorCommand.Settings.parse(new String[0])).satisfies(defaults -> {
+      assertThat(defaults.host()).isEqualTo("127.0.0.1");
+      assertThat(defaults.paging()).isEqualTo(IdentityCenterSimulator.Paging.KEYSET);
+      assertThat(defaults.listOrder()).isEqualTo(IdentityCenterSimulator.ListOrder.NEWEST_FIRST);
+      assertThat(defaults.listLag()).isZero();
+    });
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
+    assertThat(SimulatorCommand.run(new String[] {"--paging", "cursor"}, System.out, errors)).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--paging takes one of [keyset, offset]");
+    assertThat(SimulatorCommand.run(new String[] {"--list-lag", "soon"}, System.out, errors)).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--list-lag='soon' is not a duration");
+  }
+
+  @Test
+  void standaloneCommandServesTlsWithACertificateItWritesForClientsToTrust() throws Exception {
+    Path trust = Files.createTempFile("simulator-ca", ".pem");
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    SimulatorCommand.Settings settings = SimulatorCommand.Settings.parse(new String[] {"--port", "0", "--tls",
+        "--tls-ca-out", trust.toString()});
+
+    try (IdentityCenterSimulator secure = SimulatorCommand.start(settings, SimulatorFixture.demo(), clock,
+        new PrintStream(printed, true, StandardCharsets.UTF_8))) {
+      HttpResponse<String> unsigned = trusting(trust).send(HttpRequest.newBuilder(URI.create(secure.endpoint()
+          + "/v1/instances/" + INSTANCE + "/permission-sets")).GET().build(), HttpResponse.BodyHandlers.ofString());
+
+      assertThat(secure.endpoint().toString()).startsWith("https://127.0.0.1:");
+      assertThat(printed.toString(StandardCharsets.UTF_8)).contains(trust.toAbsolutePath().toString());
+      assertThat(unsigned.statusCode()).isEqualTo(401);
+      assertThat(body(unsigned).path("error_code").asText()).isEqualTo("APIGW.0301");
+    }
+  }
+
+  @Test
+  void servesTlsWithAGivenPemCertificateAndKey() throws Exception {
+    TlsIdentity made = TlsIdentity.selfSigned(List.of("simulator.example"), clock);
+    Path certificate = Files.createTempFile("simulator-cert", ".pem");
+    Path key = Files.createTempFile("simulator-key", ".pem");
+    made.writeChainPem(certificate);
+    Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(
+        made.privateKey().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+
+    TlsIdentity read = TlsIdentity.fromPem(certificate, key);
+    try (IdentityCenterSimulator secure = IdentityCenterSimulator.start(SimulatorFixture.demo(),
+        IdentityCenterSimulator.Options.defaults().withClock(clock).withTls(read))) {
+      HttpResponse<String> unsigned = trusting(certificate).send(HttpRequest.newBuilder(URI.create(
+          secure.endpoint() + "/v1/instances/" + INSTANCE + "/permission-sets")).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+
+      assertThat(read.chain()).isEqualTo(made.chain());
+      assertThat(read.toString()).doesNotContain(Base64.getEncoder().encodeToString(made.privateKey().getEncoded()));
+      assertThat(unsigned.statusCode()).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void listensOnEveryInterfaceWhenAsked() {
+    try (IdentityCenterSimulator everywhere = IdentityCenterSimulator.start(SimulatorFixture.demo(),
+        IdentityCenterSimulator.Options.defaults().withClock(clock).withHost("0.0.0.0"));
+        HuaweiIdentityCenterClientFactory factory = new HuaweiIdentityCenterClientFactory(
+            everywhere.endpoint().toString(), clock)) {
+      assertThat(everywhere.endpoint().getHost()).isEqualTo("127.0.0.1");
+      assertThat(factory.forCredentials(DEMO).listProvisioning(INSTANCE, Optional.empty(), Optional.empty())
+          .items()).isEmpty();
+    }
+  }
+
+  /** A client that trusts only the PEM certificates in the file, as an operator given the simulator's would. */
+  private static HttpClient trusting(Path pem) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    try (var in = Files.newInputStream(pem)) {
+      int i = 0;
+      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        store.setCertificateEntry("trusted-" + i++, certificate);
+      }
+    }
+    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(store);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, trust.getTrustManagers(), null);
+    return HttpClient.newBuilder().sslContext(context).build();
   }
 
   @Test

@@ -2,6 +2,9 @@ package dev.operators.permissionset.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -24,6 +27,11 @@ public class PendingProvision {
   @JsonPropertyDescription("The account the call provisions to; absent when it provisions to all accounts the "
       + "permission set is provisioned to.")
   private String accountId;
+
+  @JsonPropertyDescription("Requests for the same permission set and target that the operator knows are not this "
+      + "call's (a deleted resource of the same name made them): recovery never takes one of them for this call's.")
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  private List<String> excludedRequestIds = new ArrayList<>();
 
   public PendingProvision() {
   }
@@ -59,6 +67,21 @@ public class PendingProvision {
     this.permissionSetId = permissionSetId;
   }
 
+  public List<String> getExcludedRequestIds() {
+    return excludedRequestIds;
+  }
+
+  public void setExcludedRequestIds(List<String> excludedRequestIds) {
+    this.excludedRequestIds = excludedRequestIds == null ? new ArrayList<>() : new ArrayList<>(excludedRequestIds);
+  }
+
+  /** The same intent, with requests it must never take for its own. */
+  public PendingProvision excluding(Collection<String> requestIds) {
+    PendingProvision copy = new PendingProvision(generation, recordedAt, permissionSetId, accountId);
+    copy.setExcludedRequestIds(requestIds.stream().sorted().toList());
+    return copy;
+  }
+
   public String getAccountId() {
     return accountId;
   }
@@ -71,17 +94,17 @@ public class PendingProvision {
   public boolean equals(Object o) {
     return o instanceof PendingProvision other && Objects.equals(generation, other.generation)
         && Objects.equals(recordedAt, other.recordedAt) && Objects.equals(permissionSetId, other.permissionSetId)
-        && Objects.equals(accountId, other.accountId);
+        && Objects.equals(accountId, other.accountId) && Objects.equals(excludedRequestIds, other.excludedRequestIds);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(generation, recordedAt, permissionSetId, accountId);
+    return Objects.hash(generation, recordedAt, permissionSetId, accountId, excludedRequestIds);
   }
 
   @Override
   public String toString() {
     return "PendingProvision{generation=" + generation + ", recordedAt=" + recordedAt + ", permissionSetId="
-        + permissionSetId + ", accountId=" + accountId + "}";
+        + permissionSetId + ", accountId=" + accountId + ", excludedRequestIds=" + excludedRequestIds + "}";
   }
 }
