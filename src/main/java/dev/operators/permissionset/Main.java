@@ -95,9 +95,9 @@ public final class Main {
           rootCause(e));
       return 1;
     }
-    LOG.info("Watching PermissionSetProvisioning in {}{} against {} (health and metrics on port {}){}",
+    LOG.info("Watching PermissionSetProvisioning in {}{} (health and metrics on port {}){}",
         config.watchNamespaces().isEmpty() ? "all namespaces" : String.join(", ", config.watchNamespaces()),
-        config.labelSelector().map(selector -> " labelled " + selector).orElse(""), config.endpoint(), health.port(),
+        config.labelSelector().map(selector -> " labelled " + selector).orElse(""), health.port(),
         config.leaderElection().enabled() ? "; " + config.instance() + " stands by until it holds Lease "
             + config.leaderElection().leaseName() : "");
     try {

@@ -1,7 +1,5 @@
 package dev.operators.permissionset.config;
 
-import dev.operators.permissionset.identitycenter.CloudCredentials;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -16,20 +14,18 @@ import java.util.stream.Collectors;
  * Everything the operator reads from its environment, validated once at start-up.
  *
  * @param watchNamespaces the namespaces to watch; empty means every namespace
- * @param defaultCredentials used by resources without spec.credentialsSecretRef
  * @param labelSelector only resources matching it are reconciled; empty means all
  * @param instance this replica's name (the pod name in a cluster): the leader election identity and the
  *     reporting instance of Events
+ * @param operatorNamespace the operator's namespace, where the Secrets of cluster connections are; empty: the
+ *     Kubernetes client configuration's
+ * @param connectionCheckInterval how often a connection that works is checked again
  */
-public record OperatorConfig(URI endpoint, Optional<CloudCredentials> defaultCredentials, Set<String> watchNamespaces,
-    Timing timing, Duration connectTimeout, Duration readTimeout, double cloudCallsPerSecond, int reconcileThreads,
-    int healthPort, Optional<String> labelSelector, LeaderElection leaderElection, String instance) {
+public record OperatorConfig(Set<String> watchNamespaces, Timing timing, Duration connectTimeout,
+    Duration readTimeout, double cloudCallsPerSecond, int reconcileThreads, int healthPort,
+    Optional<String> labelSelector, LeaderElection leaderElection, String instance, Optional<String> operatorNamespace,
+    Duration connectionCheckInterval) {
 
-  public static final String ENDPOINT = "IDENTITY_CENTER_ENDPOINT";
-  public static final String ACCESS_KEY = "IDENTITY_CENTER_ACCESS_KEY";
-  public static final String SECRET_KEY = "IDENTITY_CENTER_SECRET_KEY";
-  public static final String SECURITY_TOKEN = "IDENTITY_CENTER_SECURITY_TOKEN";
-  public static final String DOMAIN_ID = "IDENTITY_CENTER_DOMAIN_ID";
   public static final String WATCH_NAMESPACES = "WATCH_NAMESPACES";
   public static final String POLL_INITIAL_INTERVAL = "POLL_INITIAL_INTERVAL";
   public static final String POLL_MAX_INTERVAL = "POLL_MAX_INTERVAL";
@@ -37,6 +33,7 @@ public record OperatorConfig(URI endpoint, Optional<CloudCredentials> defaultCre
   public static final String RETRY_MAX_INTERVAL = "RETRY_MAX_INTERVAL";
   public static final String PROVISIONING_TIMEOUT = "PROVISIONING_TIMEOUT";
   public static final String CLOUD_LIST_LAG = "CLOUD_LIST_LAG";
+  public static final String CONNECTION_CHECK_INTERVAL = "CONNECTION_CHECK_INTERVAL";
   public static final String HTTP_CONNECT_TIMEOUT = "HTTP_CONNECT_TIMEOUT";
   public static final String HTTP_READ_TIMEOUT = "HTTP_READ_TIMEOUT";
   public static final String CLOUD_RATE_LIMIT = "CLOUD_RATE_LIMIT";
@@ -56,23 +53,20 @@ public record OperatorConfig(URI endpoint, Optional<CloudCredentials> defaultCre
   public static final String POD_NAMESPACE = "POD_NAMESPACE";
   public static final String HOSTNAME = "HOSTNAME";
 
-  public static final URI DEFAULT_ENDPOINT = URI.create("https://identitycenter.myhuaweicloud.com");
-
   public OperatorConfig {
-    Objects.requireNonNull(endpoint, "endpoint");
-    Objects.requireNonNull(defaultCredentials, "defaultCredentials");
     watchNamespaces = Set.copyOf(watchNamespaces);
     Objects.requireNonNull(timing, "timing");
     Objects.requireNonNull(labelSelector, "labelSelector");
     Objects.requireNonNull(leaderElection, "leaderElection");
     Objects.requireNonNull(instance, "instance");
+    Objects.requireNonNull(operatorNamespace, "operatorNamespace");
+    Objects.requireNonNull(connectionCheckInterval, "connectionCheckInterval");
   }
 
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
     text(env, LOG_FORMAT).filter(format -> !format.equals("text") && !format.equals("json")).ifPresent(format -> {
       throw new ConfigurationException(LOG_FORMAT + "='" + format + "' must be text or json");
     });
-    Optional<CloudCredentials> credentials = defaultCredentials(env);
     Timing timing = new Timing(
         duration(env, POLL_INITIAL_INTERVAL, Duration.ofSeconds(2)),
         duration(env, POLL_MAX_INTERVAL, Duration.ofSeconds(60)),
@@ -80,7 +74,7 @@ public record OperatorConfig(URI endpoint, Optional<CloudCredentials> defaultCre
         duration(env, RETRY_MAX_INTERVAL, Duration.ofMinutes(5)),
         duration(env, PROVISIONING_TIMEOUT, Duration.ofMinutes(30)),
         duration(env, CLOUD_LIST_LAG, Duration.ofSeconds(10)));
-    return new OperatorConfig(endpoint(env), credentials, namespaces(env), timing,
+    return new OperatorConfig(namespaces(env), timing,
         duration(env, HTTP_CONNECT_TIMEOUT, Duration.ofSeconds(5)),
         duration(env, HTTP_READ_TIMEOUT, Duration.ofSeconds(30)),
         rate(env, CLOUD_RATE_LIMIT, 19),
@@ -89,7 +83,9 @@ public record OperatorConfig(URI endpoint, Optional<CloudCredentials> defaultCre
         labelSelector(env),
         leaderElection(env),
         text(env, POD_NAME).or(() -> text(env, HOSTNAME))
-            .orElseGet(() -> "permission-set-operator-" + UUID.randomUUID().toString().substring(0, 8)));
+            .orElseGet(() -> "permission-set-operator-" + UUID.randomUUID().toString().substring(0, 8)),
+        text(env, POD_NAMESPACE),
+        duration(env, CONNECTION_CHECK_INTERVAL, Duration.ofMinutes(5)));
   }
 
   private static LeaderElection leaderElection(Map<String, String> env) {
@@ -123,37 +119,6 @@ public record OperatorConfig(URI endpoint, Optional<CloudCredentials> defaultCre
       case "false" -> false;
       default -> throw new ConfigurationException(name + "='" + value.get() + "' must be true or false");
     };
-  }
-
-  private static URI endpoint(Map<String, String> env) {
-    String value = text(env, ENDPOINT).orElse(null);
-    if (value == null) {
-      return DEFAULT_ENDPOINT;
-    }
-    try {
-      URI uri = URI.create(value);
-      if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
-        throw new IllegalArgumentException();
-      }
-      return uri;
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(ENDPOINT + "='" + value + "' is not an http(s) URL; for example "
-          + DEFAULT_ENDPOINT);
-    }
-  }
-
-  private static Optional<CloudCredentials> defaultCredentials(Map<String, String> env) {
-    Optional<String> accessKey = text(env, ACCESS_KEY);
-    Optional<String> secretKey = text(env, SECRET_KEY);
-    if (accessKey.isEmpty() && secretKey.isEmpty()) {
-      return Optional.empty();
-    }
-    if (accessKey.isEmpty() || secretKey.isEmpty()) {
-      throw new ConfigurationException("set both " + ACCESS_KEY + " and " + SECRET_KEY + ", or neither (then every "
-          + "resource must name a Secret in spec.credentialsSecretRef)");
-    }
-    return Optional.of(new CloudCredentials(accessKey.get(), secretKey.get(), text(env, SECURITY_TOKEN),
-        text(env, DOMAIN_ID)));
   }
 
   private static Set<String> namespaces(Map<String, String> env) {

@@ -1,6 +1,5 @@
 package dev.operators.permissionset.connection;
 
-import dev.operators.permissionset.api.v1alpha1.AllowedNamespaces;
 import dev.operators.permissionset.api.v1alpha1.ClusterIdentityCenterConnection;
 import dev.operators.permissionset.api.v1alpha1.HuaweiCloudConnection;
 import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnectionSpec;
@@ -24,6 +23,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.ResourceEventAware;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.net.URI;
 import java.time.Duration;
@@ -63,7 +63,12 @@ public final class ConnectionReconciler<C extends CustomResource<IdentityCenterC
   private final ProvisioningStatusFactory statuses;
   private final EventRecorder events;
   private final ToIntFunction<ConnectionKey> users;
-  private final WakeUps<C> wakeUps = new WakeUps<>(this::forget);
+  private final WakeUps<C> wakeUps = new WakeUps<>(new ResourceEventAware<>() {
+    @Override
+    public void onResourceDeleted(C deleted) {
+      forget(deleted);
+    }
+  });
   private final ConnectionChecks checks;
   private InformerEventSource<Secret, C> secrets;
 
@@ -176,11 +181,15 @@ public final class ConnectionReconciler<C extends CustomResource<IdentityCenterC
     } catch (CredentialsException e) {
       return Optional.of(new ConnectionState.Unusable("CredentialsUnavailable", e.getMessage() + ".", true));
     }
-    CloudEndpoint endpoint = new CloudEndpoint(URI.create(huawei.effectiveEndpoint()),
-        Optional.ofNullable(huawei.getCaBundle()), Boolean.TRUE.equals(huawei.getAllowInsecureHttp()));
-    AllowedNamespaces allowed = connection.getSpec().getAllowedNamespaces();
-    ReadyConnection ready = new ReadyConnection(key, endpoint, credentials,
-        clusterScoped() ? Optional.of(allowed == null ? new AllowedNamespaces() : allowed) : Optional.empty());
+    CloudEndpoint endpoint;
+    try {
+      endpoint = new CloudEndpoint(URI.create(huawei.effectiveEndpoint()), Optional.ofNullable(huawei.getCaBundle()),
+          Boolean.TRUE.equals(huawei.getAllowInsecureHttp()));
+    } catch (IllegalArgumentException e) {
+      return Optional.of(new ConnectionState.Unusable("InvalidSpec", "spec.huaweiCloud." + e.getMessage() + ".",
+          true));
+    }
+    ReadyConnection ready = new ReadyConnection(key, endpoint, credentials);
     String fingerprint = connection.getMetadata().getGeneration() + "/" + secret.get().getMetadata()
         .getResourceVersion();
     Optional<ConnectionChecks.Check> last = checks.last(key).filter(check -> check.fingerprint().equals(fingerprint));

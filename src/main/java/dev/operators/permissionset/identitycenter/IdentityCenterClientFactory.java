@@ -1,10 +1,8 @@
 package dev.operators.permissionset.identitycenter;
 
 /** Makes clients for an endpoint and a set of credentials; clients share the factory's connection pool. */
+@FunctionalInterface
 public interface IdentityCenterClientFactory {
-
-  /** A client for the endpoint of the factory's own configuration. */
-  IdentityCenterClient forCredentials(CloudCredentials credentials);
 
   /**
    * A client for the endpoint that signs with the credentials.

@@ -46,11 +46,6 @@ public final class MeteredIdentityCenterClientFactory implements IdentityCenterC
   }
 
   @Override
-  public IdentityCenterClient forCredentials(CloudCredentials credentials) {
-    return new MeteredClient(delegate.forCredentials(credentials));
-  }
-
-  @Override
   public IdentityCenterClient forConnection(CloudEndpoint endpoint, CloudCredentials credentials) {
     return new MeteredClient(delegate.forConnection(endpoint, credentials));
   }

@@ -1,6 +1,7 @@
 package dev.operators.permissionset.reconciler;
 
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
+import dev.operators.permissionset.connection.ConnectionKey;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
@@ -27,10 +28,10 @@ class CloudErrors {
     this.schedule = schedule;
   }
 
-  Decision credentialsUnavailable(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
-      String problem) {
-    return slowRetry(resource, next, ConditionReason.CREDENTIALS_UNAVAILABLE, "Credentials unavailable: "
-        + problem + ".");
+  /** The connection cannot be used: the resource waits for it, and is woken when it changes. */
+  Decision connectionUnusable(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
+      Facts.ConnectionProblem problem) {
+    return slowRetry(resource, next, problem.reason(), problem.message());
   }
 
   /**
@@ -52,10 +53,10 @@ class CloudErrors {
           "Identity Center is unavailable; retrying with backoff. " + e.summary(),
           since -> schedule.nextRetry(since, statuses.now()));
       case AUTHENTICATION_FAILED -> slowRetry(resource, next, ConditionReason.AUTHENTICATION_FAILED,
-          "Identity Center rejected the credentials" + credentialsSource(spec) + ": " + e.summary()
-              + " Fix the access key pair; the operator retries on its own.");
+          "Identity Center rejected the credentials" + credentialsSource(resource) + ": " + e.summary()
+              + " Fix the access key pair in the connection's Secret; the operator retries on its own.");
       case ACCESS_DENIED -> slowRetry(resource, next, ConditionReason.ACCESS_DENIED, "The credentials"
-          + credentialsSource(spec) + " may not do this: " + e.summary() + " Grant the IAM Identity Center "
+          + credentialsSource(resource) + " may not do this: " + e.summary() + " Grant the IAM Identity Center "
           + "permissions (for example IdentityCenter:permissionSet:provision); the operator retries on its own.");
       case PERMISSION_SET_NOT_FOUND -> lookAgainSlowly(resource, next, ConditionReason.PERMISSION_SET_NOT_FOUND,
           "Instance " + spec.getInstanceId() + " has no permission set " + next.getPermissionSetId()
@@ -73,9 +74,8 @@ class CloudErrors {
     };
   }
 
-  private static String credentialsSource(PermissionSetProvisioningSpec spec) {
-    return spec.getCredentialsSecretRef() == null ? " (the operator's default credentials)"
-        : " (Secret " + spec.getCredentialsSecretRef().getName() + ")";
+  private static String credentialsSource(PermissionSetProvisioning resource) {
+    return " (of " + ConnectionKey.of(resource) + ")";
   }
 
   private Decision stall(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,

@@ -25,7 +25,12 @@ public enum ConditionReason {
   CLOUD_UNAVAILABLE("CloudUnavailable", false, true, false, Retry.SOON),
   AUTHENTICATION_FAILED("AuthenticationFailed", false, false, true, Retry.SOON),
   ACCESS_DENIED("AccessDenied", false, false, true, Retry.SOON),
-  CREDENTIALS_UNAVAILABLE("CredentialsUnavailable", false, false, true, Retry.SOON);
+  /** The connection is being checked, or cannot reach the cloud for now. */
+  CONNECTION_NOT_READY("ConnectionNotReady", false, true, false, Retry.SOON),
+  /** The connection is missing, or not Ready for a reason a person must fix. */
+  CONNECTION_NOT_READY_NEEDS_PERSON("ConnectionNotReady", false, false, true, Retry.SOON),
+  /** The ClusterIdentityCenterConnection does not admit the resource's namespace. */
+  NAMESPACE_NOT_ALLOWED("NamespaceNotAllowed", false, false, true, Retry.SOON);
 
   /** What makes the operator ask the cloud again in this state. */
   private enum Retry {
@@ -89,6 +94,6 @@ public enum ConditionReason {
    * permission set: it is working on it, not stalled and not waiting in line.
    */
   public boolean holdsTurn() {
-    return reconciling && this != WAITING_FOR_PERMISSION_SET;
+    return reconciling && this != WAITING_FOR_PERMISSION_SET && this != CONNECTION_NOT_READY;
   }
 }

@@ -9,14 +9,18 @@ import java.util.Set;
 
 /**
  * What a reconcile observed before deciding: the spec's problems, what this process holds for the resource, and,
- * only where its {@link Stage} needs them, the credentials, what the cloud said and the resource's turn.
+ * only where its {@link Stage} needs them, the connection, what the cloud said and the resource's turn.
  *
- * @param credentialsProblem why the credentials cannot be used, naming the Secret and key, never a value
+ * @param connectionProblem why the resource's connection cannot be used now
  * @param requestsOfDeleted requests for the permission set and target being provisioned that deleted resources made:
  *     a new intent lists them, so that no recovery takes one for its own
  */
 record Facts(Instant now, Optional<String> specProblem, Optional<ProvisionCalls.Answer> answer, boolean callRunning,
-    Optional<String> credentialsProblem, Optional<Cloud> cloud, Optional<Turn> turn, Set<String> requestsOfDeleted) {
+    Optional<ConnectionProblem> connectionProblem, Optional<Cloud> cloud, Optional<Turn> turn, Set<String> requestsOfDeleted) {
+
+  /** Why the resource's connection cannot be used, as its condition will say. */
+  record ConnectionProblem(ConditionReason reason, String message) {
+  }
 
   /** What the cloud said, in the stages that ask it. */
   sealed interface Cloud {
@@ -48,21 +52,21 @@ record Facts(Instant now, Optional<String> specProblem, Optional<ProvisionCalls.
         Set.of());
   }
 
-  Facts withCredentialsProblem(String problem) {
+  Facts withConnectionProblem(ConnectionProblem problem) {
     return new Facts(now, specProblem, answer, callRunning, Optional.of(problem), cloud, turn, requestsOfDeleted);
   }
 
   Facts with(Cloud said) {
-    return new Facts(now, specProblem, answer, callRunning, credentialsProblem, Optional.of(said), turn,
+    return new Facts(now, specProblem, answer, callRunning, connectionProblem, Optional.of(said), turn,
         requestsOfDeleted);
   }
 
   Facts with(Turn taken) {
-    return new Facts(now, specProblem, answer, callRunning, credentialsProblem, cloud, Optional.of(taken),
+    return new Facts(now, specProblem, answer, callRunning, connectionProblem, cloud, Optional.of(taken),
         requestsOfDeleted);
   }
 
   Facts withRequestsOfDeleted(Set<String> requests) {
-    return new Facts(now, specProblem, answer, callRunning, credentialsProblem, cloud, turn, Set.copyOf(requests));
+    return new Facts(now, specProblem, answer, callRunning, connectionProblem, cloud, turn, Set.copyOf(requests));
   }
 }

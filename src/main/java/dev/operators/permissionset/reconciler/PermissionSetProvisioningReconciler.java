@@ -1,6 +1,22 @@
 package dev.operators.permissionset.reconciler;
 
 import dev.operators.permissionset.api.v1alpha1.PendingProvision;
+import dev.operators.permissionset.api.v1alpha1.ClusterIdentityCenterConnection;
+import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnection;
+import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnectionSpec;
+import dev.operators.permissionset.connection.ConnectionKey;
+import dev.operators.permissionset.connection.ConnectionRegistry;
+import dev.operators.permissionset.connection.ReadyConnection;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Constants;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.ResourceEventAware;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.Map;
+import java.util.function.Consumer;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
@@ -65,23 +81,34 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   /** Passes in one reconcile: a write that records an intent or an answer, and conflicts decided again. */
   static final int MAX_PASSES = 8;
 
+  private static final String CONNECTION_INDEX = "by-connection";
+
   private final IdentityCenterClientFactory clients;
-  private final CredentialsResolver credentials;
+  private final ConnectionRegistry connections;
+  private final Consumer<ConnectionKey> usersChanged;
   private final ProvisioningStatusFactory statuses;
   private final ProvisioningSchedule schedule;
   private final ProvisioningDecisions decisions;
   private final ProvisioningObserver observer;
-  private final WakeUps<PermissionSetProvisioning> wakeUps = new WakeUps<>(this::forget);
+  private final WakeUps<PermissionSetProvisioning> wakeUps = new WakeUps<>(new Lifecycle());
   private final PermissionSetTurns turns = new PermissionSetTurns(wakeUps::wakeUp);
   private final ProvisionCalls calls = new ProvisionCalls(PROVISION_CALL_THREADS, wakeUps::wakeUp,
       this::answeredAfterDelete);
   private final RequestTracker tracker;
   private final ExactlyOnceProvisioning provisioning;
+  private IndexerResourceCache<PermissionSetProvisioning> resources;
+  private ConnectionLookup connectionLookup;
 
-  public PermissionSetProvisioningReconciler(IdentityCenterClientFactory clients, CredentialsResolver credentials,
-      ProvisioningStatusFactory statuses, ProvisioningSchedule schedule, ProvisioningObserver observer) {
+  /**
+   * @param connections the connections' states, as the connection controllers checked them
+   * @param usersChanged told when a resource starts or stops using a connection
+   */
+  public PermissionSetProvisioningReconciler(IdentityCenterClientFactory clients, ConnectionRegistry connections,
+      Consumer<ConnectionKey> usersChanged, ProvisioningStatusFactory statuses, ProvisioningSchedule schedule,
+      ProvisioningObserver observer) {
     this.clients = clients;
-    this.credentials = credentials;
+    this.connections = connections;
+    this.usersChanged = usersChanged;
     this.statuses = statuses;
     this.schedule = schedule;
     this.observer = observer;
@@ -98,6 +125,36 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   private void requestFinished(ResourceID resource, String uid, String requestId) {
     turns.leave(uid);
     wakeUps.wakeUp(resource);
+  }
+
+  /** Keeps the connections' counts of users, and lets go of what is kept for a deleted resource. */
+  private final class Lifecycle implements ResourceEventAware<PermissionSetProvisioning> {
+
+    @Override
+    public void onResourceCreated(PermissionSetProvisioning resource) {
+      usersChanged.accept(ConnectionKey.of(resource));
+    }
+
+    @Override
+    public void onResourceUpdated(PermissionSetProvisioning resource, PermissionSetProvisioning oldResource) {
+      ConnectionKey now = ConnectionKey.of(resource);
+      ConnectionKey before = ConnectionKey.of(oldResource);
+      if (!now.equals(before)) {
+        usersChanged.accept(now);
+        usersChanged.accept(before);
+      }
+    }
+
+    @Override
+    public void onResourceDeleted(PermissionSetProvisioning resource) {
+      forget(resource);
+      usersChanged.accept(ConnectionKey.of(resource));
+    }
+  }
+
+  /** How many resources use the connection, as the cache shows them. */
+  public int users(ConnectionKey key) {
+    return resources == null ? 0 : resources.byIndex(CONNECTION_INDEX, key.toString()).size();
   }
 
   /**
@@ -154,8 +211,52 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   @Override
   public List<EventSource<?, PermissionSetProvisioning>> prepareEventSources(
       EventSourceContext<PermissionSetProvisioning> context) {
-    turns.watch(new InFlightIndex(context.getPrimaryCache()));
-    return List.of(wakeUps, new CredentialSecrets().eventSource(context));
+    resources = context.getPrimaryCache();
+    turns.watch(new InFlightIndex(resources));
+    resources.addIndexer(CONNECTION_INDEX, resource -> List.of(ConnectionKey.of(resource).toString()));
+    InformerEventSource<IdentityCenterConnection, PermissionSetProvisioning> namespaced = connectionSource(
+        IdentityCenterConnection.class, context, true);
+    InformerEventSource<ClusterIdentityCenterConnection, PermissionSetProvisioning> clusterScoped = connectionSource(
+        ClusterIdentityCenterConnection.class, context, false);
+    InformerEventSource<Namespace, PermissionSetProvisioning> namespaces = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Namespace.class, PermissionSetProvisioning.class)
+            .withName("namespaces")
+            .withNamespaces(Set.of(Constants.WATCH_ALL_NAMESPACES))
+            .withSecondaryToPrimaryMapper(namespace -> resources.list(namespace.getMetadata().getName())
+                .filter(resource -> ConnectionKey.of(resource).namespace().isEmpty())
+                .map(ResourceID::fromResource).collect(Collectors.toSet()))
+            .build(), context);
+    connectionLookup = new ConnectionLookup(connections, new ConnectionLookup.Cluster() {
+      @Override
+      public Optional<IdentityCenterConnectionSpec> connection(ConnectionKey key) {
+        return (key.namespace().isPresent() ? namespaced.get(key.resourceId()).map(CustomResource::getSpec)
+            : clusterScoped.get(key.resourceId()).map(CustomResource::getSpec));
+      }
+
+      @Override
+      public Map<String, String> namespaceLabels(String namespace) {
+        return namespaces.get(new ResourceID(namespace)).map(found -> found.getMetadata().getLabels())
+            .filter(Objects::nonNull).orElse(Map.of());
+      }
+    });
+    return List.of(wakeUps, namespaced, clusterScoped, namespaces);
+  }
+
+  /** Connections of one kind; a change wakes the resources that use the connection. */
+  private <C extends HasMetadata> InformerEventSource<C, PermissionSetProvisioning> connectionSource(Class<C> kind,
+      EventSourceContext<PermissionSetProvisioning> context, boolean namespaced) {
+    InformerEventSourceConfiguration.Builder<C> configuration = InformerEventSourceConfiguration
+        .from(kind, PermissionSetProvisioning.class)
+        .withName(kind.getSimpleName())
+        .withSecondaryToPrimaryMapper(connection -> resources.byIndex(CONNECTION_INDEX,
+                ConnectionKey.of(connection).toString()).stream()
+            .map(ResourceID::fromResource).collect(Collectors.toSet()));
+    if (namespaced) {
+      configuration.withNamespacesInheritedFromController();
+    } else {
+      configuration.withNamespaces(Set.of(Constants.WATCH_ALL_NAMESPACES));
+    }
+    return new InformerEventSource<>(configuration.build(), context);
   }
 
   @Override
@@ -197,12 +298,12 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     if (!stage.needsCloud()) {
       return new Observed(facts, Optional.empty());
     }
-    IdentityCenterClient client;
-    try {
-      client = clients.forCredentials(credentials.resolve(resource));
-    } catch (CredentialsException e) {
-      return new Observed(facts.withCredentialsProblem(e.getMessage()), Optional.empty());
+    ConnectionLookup.Found connection = connectionLookup.find(resource);
+    if (connection instanceof ConnectionLookup.Found.Refused refused) {
+      return new Observed(facts.withConnectionProblem(refused.problem()), Optional.empty());
     }
+    ReadyConnection ready = ((ConnectionLookup.Found.Usable) connection).connection();
+    IdentityCenterClient client = clients.forConnection(ready.endpoint(), ready.credentials());
     PermissionSetProvisioningStatus status = resource.getStatus();
     Facts observed = switch (stage) {
       case FOLLOW -> facts.with(progress(resource, status.getRequestId(), client));
@@ -280,11 +381,9 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     }
   }
 
-  /** Resources that reach an instance with the same credentials share what the tracker lists. */
+  /** Resources that reach an instance through the same connection share what the tracker lists. */
   private static String trackingKey(PermissionSetProvisioning resource) {
-    PermissionSetProvisioningSpec spec = resource.getSpec();
-    return spec.getInstanceId() + "|" + (spec.getCredentialsSecretRef() == null ? ""
-        : resource.getMetadata().getNamespace() + "/" + spec.getCredentialsSecretRef().getName());
+    return ConnectionKey.of(resource) + "|" + resource.getSpec().getInstanceId();
   }
 
   /**
@@ -311,7 +410,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   }
 
   private Turn turn(PermissionSetProvisioning resource, String permissionSetId, boolean heldBefore) {
-    Key key = new Key(resource.getSpec().getInstanceId(), permissionSetId);
+    Key key = new Key(ConnectionKey.of(resource).toString(), resource.getSpec().getInstanceId(), permissionSetId);
     return turns.take(key, InFlightIndex.member(resource), waitingSince(resource).orElseGet(statuses::exactNow),
         heldBefore);
   }

@@ -30,11 +30,11 @@ import java.util.function.Consumer;
  */
 final class PermissionSetTurns {
 
-  /** One line: a permission set of an instance. */
-  record Key(String instanceId, String permissionSetId) {
+  /** One line: a permission set of an instance, reached through a connection. */
+  record Key(String connection, String instanceId, String permissionSetId) {
 
     String indexValue() {
-      return instanceId + "/" + permissionSetId;
+      return connection + "|" + instanceId + "/" + permissionSetId;
     }
   }
 

@@ -113,13 +113,13 @@ final class ProvisioningDecisions {
   /**
    * The intent's call may be made once the resource has its turn. An intent for a generation the spec has left is
    * only looked for: if an earlier attempt made a request, it is followed (it goes first); if not, the intent goes.
-   * Without credentials nothing can be found or sent, and the turn passes on, so that a resource whose Secret broke
-   * does not hold up the others of its permission set.
+   * Without a usable connection nothing can be found or sent, and the turn passes on, so that a resource whose
+   * connection broke does not hold up the others of its permission set.
    */
   private Decision carryOutIntent(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
       Facts facts) {
-    if (facts.credentialsProblem().isPresent()) {
-      return cloudErrors.credentialsUnavailable(resource, next, facts.credentialsProblem().get())
+    if (facts.connectionProblem().isPresent()) {
+      return cloudErrors.connectionUnusable(resource, next, facts.connectionProblem().get())
           .with(new Action.LeaveTurn());
     }
     Turn turn = facts.turn().orElseThrow();
@@ -133,8 +133,8 @@ final class ProvisioningDecisions {
   }
 
   private Decision follow(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next, Facts facts) {
-    if (facts.credentialsProblem().isPresent()) {
-      return cloudErrors.credentialsUnavailable(resource, next, facts.credentialsProblem().get())
+    if (facts.connectionProblem().isPresent()) {
+      return cloudErrors.connectionUnusable(resource, next, facts.connectionProblem().get())
           .with(new Action.LeaveTurn());
     }
     Cloud said = facts.cloud().orElseThrow();
@@ -150,8 +150,8 @@ final class ProvisioningDecisions {
   }
 
   private Decision provision(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next, Facts facts) {
-    if (facts.credentialsProblem().isPresent()) {
-      return cloudErrors.credentialsUnavailable(resource, next, facts.credentialsProblem().get())
+    if (facts.connectionProblem().isPresent()) {
+      return cloudErrors.connectionUnusable(resource, next, facts.connectionProblem().get())
           .with(new Action.LeaveTurn());
     }
     PermissionSetProvisioningSpec spec = resource.getSpec();

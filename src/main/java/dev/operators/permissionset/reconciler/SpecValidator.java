@@ -1,5 +1,6 @@
 package dev.operators.permissionset.reconciler;
 
+import dev.operators.permissionset.api.v1alpha1.ConnectionReference;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
 import dev.operators.permissionset.api.v1alpha1.SecretReference;
 import dev.operators.permissionset.api.v1alpha1.TargetType;
@@ -13,7 +14,7 @@ import java.util.regex.Pattern;
 public final class SpecValidator {
 
   private static final Pattern ID = Pattern.compile(PermissionSetProvisioningSpec.ID_PATTERN);
-  private static final Pattern SECRET_NAME = Pattern.compile(SecretReference.NAME_PATTERN);
+  private static final Pattern NAME = Pattern.compile(SecretReference.NAME_PATTERN);
 
   private SpecValidator() {
   }
@@ -50,21 +51,25 @@ public final class SpecValidator {
     } else if (spec.getTargetId() != null) {
       return Optional.of("spec.targetId must be omitted when spec.targetType is ALL_PROVISIONED_ACCOUNTS");
     }
-    return secretName(spec.getCredentialsSecretRef());
+    return connection(spec.getConnectionRef());
   }
 
-  private static Optional<String> secretName(SecretReference reference) {
+  private static Optional<String> connection(ConnectionReference reference) {
     if (reference == null) {
       return Optional.empty();
     }
+    if (reference.getKind() == null) {
+      return Optional.of("spec.connectionRef.kind is required: IdentityCenterConnection or "
+          + "ClusterIdentityCenterConnection");
+    }
     String name = reference.getName();
     if (name == null) {
-      return Optional.of("spec.credentialsSecretRef.name is required; name the Secret, or remove "
-          + "spec.credentialsSecretRef to use the operator's default credentials");
+      return Optional.of("spec.connectionRef.name is required; name the connection, or remove spec.connectionRef "
+          + "to use the ClusterIdentityCenterConnection named default");
     }
-    if (name.length() > SecretReference.NAME_MAX_LENGTH || !SECRET_NAME.matcher(name).matches()) {
+    if (name.length() > SecretReference.NAME_MAX_LENGTH || !NAME.matcher(name).matches()) {
       String shown = name.length() > 64 ? name.substring(0, 64) + "..." : name;
-      return Optional.of("spec.credentialsSecretRef.name '" + shown + "' is not a Secret name: use lower-case "
+      return Optional.of("spec.connectionRef.name '" + shown + "' is not a resource name: use lower-case "
           + "letters, digits, '-' and '.', starting and ending with a letter or digit");
     }
     return Optional.empty();

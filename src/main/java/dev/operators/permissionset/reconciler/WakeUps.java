@@ -6,7 +6,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.ResourceEventAware;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Reconciles a resource as soon as something it waits for happened (its turn at a permission set came, its request
@@ -16,11 +15,12 @@ import java.util.function.Consumer;
 public final class WakeUps<P extends HasMetadata> extends AbstractEventSource<Void, P>
     implements ResourceEventAware<P> {
 
-  private final Consumer<P> deleted;
+  private final ResourceEventAware<P> lifecycle;
 
-  public WakeUps(Consumer<P> deleted) {
+  /** @param lifecycle told when JOSDK sees a resource created, updated or deleted */
+  public WakeUps(ResourceEventAware<P> lifecycle) {
     super(Void.class, "wake-ups");
-    this.deleted = deleted;
+    this.lifecycle = lifecycle;
   }
 
   public void wakeUp(ResourceID resource) {
@@ -30,8 +30,18 @@ public final class WakeUps<P extends HasMetadata> extends AbstractEventSource<Vo
   }
 
   @Override
+  public void onResourceCreated(P resource) {
+    lifecycle.onResourceCreated(resource);
+  }
+
+  @Override
+  public void onResourceUpdated(P resource, P oldResource) {
+    lifecycle.onResourceUpdated(resource, oldResource);
+  }
+
+  @Override
   public void onResourceDeleted(P resource) {
-    deleted.accept(resource);
+    lifecycle.onResourceDeleted(resource);
   }
 
   @Override

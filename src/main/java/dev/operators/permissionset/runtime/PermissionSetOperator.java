@@ -1,15 +1,19 @@
 package dev.operators.permissionset.runtime;
 
+import dev.operators.permissionset.api.v1alpha1.ClusterIdentityCenterConnection;
+import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnection;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.config.LeaderElection;
 import dev.operators.permissionset.config.OperatorConfig;
+import dev.operators.permissionset.connection.ConnectionKey;
+import dev.operators.permissionset.connection.ConnectionReconciler;
+import dev.operators.permissionset.connection.ConnectionRegistry;
 import dev.operators.permissionset.events.EventRecorder;
 import dev.operators.permissionset.events.ProvisioningEvents;
 import dev.operators.permissionset.identitycenter.IdentityCenterClientFactory;
 import dev.operators.permissionset.metrics.MeteredIdentityCenterClientFactory;
 import dev.operators.permissionset.metrics.OperatorMetrics;
 import dev.operators.permissionset.metrics.ProvisioningMetrics;
-import dev.operators.permissionset.reconciler.CredentialsResolver;
 import dev.operators.permissionset.reconciler.PermissionSetProvisioningReconciler;
 import dev.operators.permissionset.reconciler.ProvisioningObserver;
 import dev.operators.permissionset.reconciler.ProvisioningSchedule;
@@ -26,6 +30,7 @@ import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +40,8 @@ public final class PermissionSetOperator implements AutoCloseable {
 
   /** A backstop: every resource is looked at this often even when nothing happened. Settled ones cost no cloud call. */
   static final Duration MAX_RECONCILIATION_INTERVAL = Duration.ofMinutes(10);
+  static final String NAMESPACED_CONNECTIONS = "identitycenterconnection";
+  static final String CLUSTER_CONNECTIONS = "clusteridentitycenterconnection";
   /** source.component of our Events, what kubectl describe shows in its From column. */
   public static final String EVENT_COMPONENT = "permission-set-operator";
   public static final String EVENT_CONTROLLER = "identitycenter.operators.dev/permission-set-operator";
@@ -54,15 +61,18 @@ public final class PermissionSetOperator implements AutoCloseable {
 
   private final Operator operator;
   private final PermissionSetProvisioningReconciler reconciler;
+  private final Connections connections;
   private final OperatorMetrics metrics;
   private final EventRecorder events;
   private final AtomicBoolean leading;
   private final AtomicBoolean stopping;
 
   private PermissionSetOperator(Operator operator, PermissionSetProvisioningReconciler reconciler,
-      OperatorMetrics metrics, EventRecorder events, AtomicBoolean leading, AtomicBoolean stopping) {
+      Connections connections, OperatorMetrics metrics, EventRecorder events, AtomicBoolean leading,
+      AtomicBoolean stopping) {
     this.operator = operator;
     this.reconciler = reconciler;
+    this.connections = connections;
     this.metrics = metrics;
     this.events = events;
     this.leading = leading;
@@ -100,10 +110,17 @@ public final class PermissionSetOperator implements AutoCloseable {
     ProvisioningObserver observer = ProvisioningObserver.all(List.of(new ProvisioningEvents(events),
         provisioningMetrics));
     ProvisioningStatusFactory statuses = new ProvisioningStatusFactory(clock);
-    PermissionSetProvisioningReconciler reconciler = new PermissionSetProvisioningReconciler(
-        new MeteredIdentityCenterClientFactory(clients, metrics.registry()),
-        new CredentialsResolver(kubernetes, config.defaultCredentials()), statuses,
-        new ProvisioningSchedule(config.timing()), observer);
+    IdentityCenterClientFactory metered = new MeteredIdentityCenterClientFactory(clients, metrics.registry());
+    ConnectionRegistry registry = new ConnectionRegistry();
+    String operatorNamespace = config.operatorNamespace()
+        .or(() -> Optional.ofNullable(kubernetes.getNamespace())).orElse("default");
+    Connections connections = new Connections();
+    PermissionSetProvisioningReconciler reconciler = new PermissionSetProvisioningReconciler(metered, registry,
+        connections::recount, statuses, new ProvisioningSchedule(config.timing()), observer);
+    connections.namespaced = new ConnectionReconciler<>(IdentityCenterConnection.class, registry, metered,
+        operatorNamespace, config.connectionCheckInterval(), statuses, events, reconciler::users);
+    connections.clusterScoped = new ConnectionReconciler<>(ClusterIdentityCenterConnection.class, registry, metered,
+        operatorNamespace, config.connectionCheckInterval(), statuses, events, reconciler::users);
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(kubernetes)
           // the reconciler writes status itself, with optimistic locking, and JOSDK writes nothing else (no
@@ -139,11 +156,41 @@ public final class PermissionSetOperator implements AutoCloseable {
       }
       config.labelSelector().ifPresent(c::withLabelSelector);
     });
+    operator.register(connections.namespaced, c -> {
+      c.withName(NAMESPACED_CONNECTIONS).withRetry(retry);
+      if (config.watchNamespaces().isEmpty()) {
+        c.watchingAllNamespaces();
+      } else {
+        c.settingNamespaces(config.watchNamespaces());
+      }
+    });
+    operator.register(connections.clusterScoped, c -> c.withName(CLUSTER_CONNECTIONS).withRetry(retry)
+        .watchingAllNamespaces());
     if (registered instanceof Controller<PermissionSetProvisioning> controller) {
       provisioningMetrics.countRequestsInFlight(() -> controller.getEventSourceManager().getControllerEventSource()
           .list(resource -> true));
     }
-    return new PermissionSetOperator(operator, reconciler, metrics, events, leading, stopping);
+    return new PermissionSetOperator(operator, reconciler, connections, metrics, events, leading, stopping);
+  }
+
+  /** The controllers of the two connection kinds, which count the resources that use each connection. */
+  private static final class Connections implements AutoCloseable {
+    private ConnectionReconciler<IdentityCenterConnection> namespaced;
+    private ConnectionReconciler<ClusterIdentityCenterConnection> clusterScoped;
+
+    private void recount(ConnectionKey key) {
+      if (key.namespace().isPresent()) {
+        namespaced.recount(key);
+      } else {
+        clusterScoped.recount(key);
+      }
+    }
+
+    @Override
+    public void close() {
+      namespaced.close();
+      clusterScoped.close();
+    }
   }
 
   private static LeaderElectionConfiguration leaderElection(OperatorConfig config, AtomicBoolean leading,
@@ -201,6 +248,7 @@ public final class PermissionSetOperator implements AutoCloseable {
     stopping.set(true);
     operator.stop();
     reconciler.close();
+    connections.close();
     events.close();
     metrics.close();
   }

@@ -58,7 +58,6 @@ public final class HuaweiIdentityCenterClientFactory implements IdentityCenterCl
   // shorter than the usual idle timeout of cloud load balancers, so that a pooled connection is rarely stale
   private static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
 
-  private final CloudEndpoint defaultEndpoint;
   private final OkHttpClient http;
   private final Clock clock;
   private final ObjectMapper json;
@@ -68,15 +67,12 @@ public final class HuaweiIdentityCenterClientFactory implements IdentityCenterCl
   private final Map<String, OkHttpClient> trustingClients = leastRecentlyUsed();
 
   /** A factory with the default timeouts, no rate limit of its own, and no proxy. */
-  public HuaweiIdentityCenterClientFactory(String endpoint, Clock clock) {
-    this(endpoint, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_CALL_TIMEOUT, clock, OptionalDouble.empty(),
+  public HuaweiIdentityCenterClientFactory(Clock clock) {
+    this(DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_CALL_TIMEOUT, clock, OptionalDouble.empty(),
         EnvironmentProxySelector.fromEnvironment(Map.of()));
   }
 
   /**
-   * @param endpoint the endpoint of {@link #forCredentials}, set by the operator's own configuration and so allowed
-   *     to be plain http: an http or https URL, with a port and a path prefix if needed, such as
-   *     {@code https://identitycenter.myhuaweicloud.com} or {@code http://127.0.0.1:8080}
    * @param connectTimeout how long to wait for a TCP (and TLS) connection
    * @param readTimeout how long to wait for each read from or write to the connection
    * @param callTimeout how long one call may take as a whole, connecting and reading the body included
@@ -84,11 +80,10 @@ public final class HuaweiIdentityCenterClientFactory implements IdentityCenterCl
    * @param callsPerSecond the rate each endpoint's calls are spaced to, all clients of the endpoint together; none
    *     when empty
    * @param proxies which proxy each call goes through
-   * @throws IllegalArgumentException when the endpoint is no usable URL or a timeout is not positive
+   * @throws IllegalArgumentException when a timeout is not positive
    */
-  public HuaweiIdentityCenterClientFactory(String endpoint, Duration connectTimeout, Duration readTimeout,
-      Duration callTimeout, Clock clock, OptionalDouble callsPerSecond, ProxySelector proxies) {
-    this.defaultEndpoint = new CloudEndpoint(parseEndpoint(endpoint).uri(), Optional.empty(), true);
+  public HuaweiIdentityCenterClientFactory(Duration connectTimeout, Duration readTimeout, Duration callTimeout,
+      Clock clock, OptionalDouble callsPerSecond, ProxySelector proxies) {
     this.callsPerSecond = Objects.requireNonNull(callsPerSecond, "callsPerSecond");
     if (callsPerSecond.isPresent() && !(callsPerSecond.getAsDouble() > 0)) {
       throw new IllegalArgumentException("callsPerSecond must be above zero, got " + callsPerSecond.getAsDouble());
@@ -112,8 +107,8 @@ public final class HuaweiIdentityCenterClientFactory implements IdentityCenterCl
   }
 
   /**
-   * The factory the operator runs with: its endpoint, timeouts and rate limit come from the configuration, its
-   * proxies from the process environment.
+   * The factory the operator runs with: its timeouts and rate limit come from the configuration, its proxies from
+   * the process environment.
    *
    * @throws dev.operators.permissionset.config.ConfigurationException when a proxy variable is unusable
    */
@@ -124,28 +119,8 @@ public final class HuaweiIdentityCenterClientFactory implements IdentityCenterCl
   /** The factory the operator runs with, going through these proxies. */
   public static HuaweiIdentityCenterClientFactory forOperator(OperatorConfig config, ProxySelector proxies,
       Clock clock) {
-    return new HuaweiIdentityCenterClientFactory(config.endpoint().toString(), config.connectTimeout(),
-        config.readTimeout(), config.connectTimeout().plus(config.readTimeout()), clock,
+    return new HuaweiIdentityCenterClientFactory(config.connectTimeout(), config.readTimeout(), config.connectTimeout().plus(config.readTimeout()), clock,
         OptionalDouble.of(config.cloudCallsPerSecond()), proxies);
-  }
-
-  public static String defaultEndpoint() {
-    return DEFAULT_ENDPOINT;
-  }
-
-  /** The endpoint of {@link #forCredentials}. */
-  public HttpUrl endpoint() {
-    return HttpUrl.get(defaultEndpoint.url().toString());
-  }
-
-  /**
-   * A client for the endpoint of this factory's configuration that signs with these credentials.
-   *
-   * @throws IllegalStateException after {@link #close()}
-   */
-  @Override
-  public HuaweiIdentityCenterClient forCredentials(CloudCredentials credentials) {
-    return forConnection(defaultEndpoint, credentials);
   }
 
   /**
@@ -224,23 +199,6 @@ public final class HuaweiIdentityCenterClientFactory implements IdentityCenterCl
         return size() > MAX_ENDPOINTS;
       }
     };
-  }
-
-  private static HttpUrl parseEndpoint(String endpoint) {
-    Objects.requireNonNull(endpoint, "endpoint");
-    HttpUrl url = HttpUrl.parse(endpoint.trim());
-    if (url == null) {
-      throw new IllegalArgumentException("endpoint must be an http or https URL such as " + DEFAULT_ENDPOINT
-          + " or http://127.0.0.1:8080, got '" + endpoint + "'");
-    }
-    if (!url.username().isEmpty() || !url.password().isEmpty()) {
-      throw new IllegalArgumentException("endpoint must not contain user information; credentials come from the "
-          + "credentials Secret");
-    }
-    if (url.query() != null || url.fragment() != null) {
-      throw new IllegalArgumentException("endpoint must not have a query or a fragment, got '" + url + "'");
-    }
-    return url;
   }
 
   private static Duration positive(Duration timeout, String name) {
