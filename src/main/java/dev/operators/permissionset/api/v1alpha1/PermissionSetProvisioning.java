@@ -20,6 +20,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
     + "calls the cloud's provision API once per spec generation, follows the request until it SUCCEEDED or FAILED "
     + "and reports the outcome in status. Deleting the resource removes nothing in the cloud: provisioning has no inverse.\"}")
 @SchemaCustomizer(value = JsonMergePatchCustomizer.class, input = PermissionSetProvisioning.CONDITION_DESCRIPTIONS)
+@SchemaCustomizer(value = JsonMergePatchCustomizer.class, input = "{\"properties\": {\"status\": {\"properties\": "
+    + "{\"pendingProvision\": {\"properties\": {\"excludedRequestIds\": {\"items\": "
+    + "{\"description\": \"The request_id of a request the call did not make.\"}}}}}}}}")
 // The CRD generator orders printer columns by jsonPath, whatever the order here. The recursive (..) forms select the
 // same single field as .status.x or .spec.x would (each name occurs once in the object) and sort in reading order
 // with AGE last; a union (['a','b']) shows the first field present.
