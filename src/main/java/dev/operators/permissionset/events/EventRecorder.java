@@ -126,10 +126,10 @@ public final class EventRecorder implements AutoCloseable {
   }
 
   private void write(ObjectReference involved, Type type, String reason, String message, Instant now) {
-    Key key = new Key(involved.getNamespace(), involved.getUid(), type, reason, message);
+    Key key = new Key(namespaceOf(involved), involved.getUid(), type, reason, message);
     try {
       Written earlier = written.get(key);
-      if (earlier != null && increment(involved.getNamespace(), earlier, now)) {
+      if (earlier != null && increment(namespaceOf(involved), earlier, now)) {
         written.put(key, new Written(earlier.name(), earlier.count() + 1));
         count("aggregated");
         return;
@@ -146,6 +146,11 @@ public final class EventRecorder implements AutoCloseable {
       LOG.warn("Could not write event {} for {}/{}: {}", reason, involved.getNamespace(), involved.getName(),
           e.toString());
     }
+  }
+
+  /** Where an Event about the object goes: its namespace, or, for a cluster-scoped object, default, as kubectl expects. */
+  private static String namespaceOf(ObjectReference involved) {
+    return involved.getNamespace() == null ? "default" : involved.getNamespace();
   }
 
   /** Counts one more occurrence on the Event written earlier; false when it has expired meanwhile. */
@@ -171,8 +176,8 @@ public final class EventRecorder implements AutoCloseable {
     String prefix = involved.getName().length() > MAX_NAME_PREFIX
         ? involved.getName().substring(0, MAX_NAME_PREFIX) : involved.getName();
     String name = prefix + "." + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    kubernetes.v1().events().inNamespace(involved.getNamespace()).resource(new EventBuilder()
-            .withNewMetadata().withName(name).withNamespace(involved.getNamespace()).endMetadata()
+    kubernetes.v1().events().inNamespace(namespaceOf(involved)).resource(new EventBuilder()
+            .withNewMetadata().withName(name).withNamespace(namespaceOf(involved)).endMetadata()
             .withInvolvedObject(involved)
             .withType(type.value())
             .withReason(reason)
