@@ -109,7 +109,7 @@ public final class Benchmark {
       }
       out.println("Starting the operator process...");
       try (OperatorProcess operator = OperatorProcess.start(workDirectory.resolve("operator.log"),
-          kubernetes.client().getConfiguration().getMasterUrl(), new OperatorProcess.Cloud(simulator.endpoint(),
+          kubernetes.client(), new OperatorProcess.Cloud(simulator.endpoint(),
               BenchmarkWorld.ACCESS_KEY, BenchmarkWorld.SECRET_KEY, BenchmarkWorld.DOMAIN_ID),
           parameters.operatorEnvironment())) {
         long launched = System.nanoTime();

@@ -3,7 +3,6 @@ package dev.operators.permissionset.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -15,9 +14,9 @@ class OperatorConfigTest {
   void defaultsNeedNoEnvironment() {
     OperatorConfig config = OperatorConfig.fromEnvironment(Map.of());
 
-    assertThat(config.endpoint()).isEqualTo(URI.create("https://identitycenter.myhuaweicloud.com"));
-    assertThat(config.defaultCredentials()).isEmpty();
     assertThat(config.watchNamespaces()).isEmpty();
+    assertThat(config.operatorNamespace()).isEmpty();
+    assertThat(config.connectionCheckInterval()).isEqualTo(Duration.ofMinutes(5));
     assertThat(config.timing()).isEqualTo(new Timing(Duration.ofSeconds(2), Duration.ofSeconds(60),
         Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofSeconds(10)));
     assertThat(config.reconcileThreads()).isEqualTo(10);
@@ -27,11 +26,8 @@ class OperatorConfigTest {
   @Test
   void readsEveryVariable() {
     OperatorConfig config = OperatorConfig.fromEnvironment(Map.ofEntries(
-        Map.entry("IDENTITY_CENTER_ENDPOINT", "http://127.0.0.1:8443"),
-        Map.entry("IDENTITY_CENTER_ACCESS_KEY", "AK"),
-        Map.entry("IDENTITY_CENTER_SECRET_KEY", "SK"),
-        Map.entry("IDENTITY_CENTER_SECURITY_TOKEN", "token"),
-        Map.entry("IDENTITY_CENTER_DOMAIN_ID", "domain"),
+        Map.entry("POD_NAMESPACE", "permission-set-operator"),
+        Map.entry("CONNECTION_CHECK_INTERVAL", "90s"),
         Map.entry("WATCH_NAMESPACES", " team-a, team-b ,,"),
         Map.entry("POLL_INITIAL_INTERVAL", "500ms"),
         Map.entry("POLL_MAX_INTERVAL", "PT2M"),
@@ -44,12 +40,8 @@ class OperatorConfigTest {
         Map.entry("RECONCILE_THREADS", "4"),
         Map.entry("HEALTH_PORT", "9090")));
 
-    assertThat(config.endpoint()).isEqualTo(URI.create("http://127.0.0.1:8443"));
-    assertThat(config.defaultCredentials()).hasValueSatisfying(credentials -> {
-      assertThat(credentials.accessKey()).isEqualTo("AK");
-      assertThat(credentials.securityToken()).contains("token");
-      assertThat(credentials.domainId()).contains("domain");
-    });
+    assertThat(config.operatorNamespace()).contains("permission-set-operator");
+    assertThat(config.connectionCheckInterval()).isEqualTo(Duration.ofSeconds(90));
     assertThat(config.watchNamespaces()).isEqualTo(Set.of("team-a", "team-b"));
     assertThat(config.timing()).isEqualTo(new Timing(Duration.ofMillis(500), Duration.ofMinutes(2),
         Duration.ofSeconds(3), Duration.ofHours(1), Duration.ofHours(2), Duration.ofSeconds(30)));
@@ -63,8 +55,8 @@ class OperatorConfigTest {
   void badValuesNameTheVariableAndTheFix() {
     assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of("POLL_MAX_INTERVAL", "soon")))
         .isInstanceOf(ConfigurationException.class).hasMessageContaining("POLL_MAX_INTERVAL").hasMessageContaining("5s");
-    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of("IDENTITY_CENTER_ENDPOINT", "ftp://x")))
-        .hasMessageContaining("IDENTITY_CENTER_ENDPOINT");
+    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of("CONNECTION_CHECK_INTERVAL", "0s")))
+        .hasMessageContaining("CONNECTION_CHECK_INTERVAL");
     assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of("RECONCILE_THREADS", "0")))
         .hasMessageContaining("RECONCILE_THREADS").hasMessageContaining("1 to 200");
     assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of("POLL_INITIAL_INTERVAL", "0s")))
@@ -73,21 +65,4 @@ class OperatorConfigTest {
         .hasMessageContaining("POLL_MAX_INTERVAL must not be shorter than POLL_INITIAL_INTERVAL");
   }
 
-  @Test
-  void halfACredentialIsAnErrorThatNeverShowsTheSecret() {
-    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of("IDENTITY_CENTER_SECRET_KEY", "very-secret")))
-        .hasMessageContaining("IDENTITY_CENTER_ACCESS_KEY")
-        .hasMessageNotContaining("very-secret");
-  }
-
-  @Test
-  void credentialsNeverShowInToString() {
-    OperatorConfig config = OperatorConfig.fromEnvironment(Map.of(
-        "IDENTITY_CENTER_ACCESS_KEY", "AKVISIBLE", "IDENTITY_CENTER_SECRET_KEY", "sk-hidden",
-        "IDENTITY_CENTER_SECURITY_TOKEN", "token-hidden"));
-
-    assertThat(config.toString()).doesNotContain("AKVISIBLE", "sk-hidden", "token-hidden");
-    assertThat(config.defaultCredentials().map(Object::toString)).isPresent()
-        .hasValueSatisfying(text -> assertThat(text).doesNotContain("AKVISIBLE", "sk-hidden", "token-hidden"));
-  }
 }

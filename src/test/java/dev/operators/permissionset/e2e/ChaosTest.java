@@ -490,7 +490,7 @@ class ChaosTest {
 
     private void startOperator() throws IOException {
       operator = OperatorProcess.start(LOGS.resolve("operator-" + (processes.size() + 1) + ".log"),
-          kubernetes.client().getConfiguration().getMasterUrl(), new OperatorProcess.Cloud(simulator.endpoint(),
+          kubernetes.client(), new OperatorProcess.Cloud(simulator.endpoint(),
               DemoWorld.ACCESS_KEY, DemoWorld.SECRET_KEY, DemoWorld.DOMAIN_ID),
           Map.of(
               // the simulator's gateway throttles at random, not by rate: the operator's own limit only slows it

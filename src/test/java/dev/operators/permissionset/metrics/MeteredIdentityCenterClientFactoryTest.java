@@ -34,7 +34,7 @@ class MeteredIdentityCenterClientFactoryTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final FakeIdentityCenter cloud = new FakeIdentityCenter().withPermissionSet(PERMISSION_SET, "ReadOnly");
   private final IdentityCenterClient client = new MeteredIdentityCenterClientFactory(cloud, registry)
-      .forCredentials(CloudCredentials.of("AK", "SK"));
+      .forConnection(FakeIdentityCenter.DEFAULT_ENDPOINT, CloudCredentials.of("AK", "SK"));
 
   private double calls(String operation, String outcome, String code) {
     var counter = registry.find(MeteredIdentityCenterClientFactory.CALLS)
@@ -89,19 +89,9 @@ class MeteredIdentityCenterClientFactoryTest {
           seenDuringCall.add(own.get(MeteredIdentityCenterClientFactory.IN_FLIGHT).gauge().value());
           return Optional.empty();
         });
-    IdentityCenterClientFactory answeringInner = new IdentityCenterClientFactory() {
-      @Override
-      public IdentityCenterClient forCredentials(CloudCredentials credentials) {
-        return inner;
-      }
-
-      @Override
-      public IdentityCenterClient forConnection(CloudEndpoint endpoint, CloudCredentials credentials) {
-        return inner;
-      }
-    };
+    IdentityCenterClientFactory answeringInner = (endpoint, credentials) -> inner;
     IdentityCenterClient metered = new MeteredIdentityCenterClientFactory(answeringInner, own)
-        .forCredentials(CloudCredentials.of("AK", "SK"));
+        .forConnection(FakeIdentityCenter.DEFAULT_ENDPOINT, CloudCredentials.of("AK", "SK"));
 
     metered.findPermissionSetByName(INSTANCE, "ReadOnlyAccess");
 

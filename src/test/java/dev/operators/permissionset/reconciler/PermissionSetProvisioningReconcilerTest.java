@@ -19,11 +19,13 @@ import static dev.operators.permissionset.testing.Provisionings.toAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.operators.permissionset.api.v1alpha1.ConnectionReference;
+import dev.operators.permissionset.api.v1alpha1.ConnectionReference.Kind;
 import dev.operators.permissionset.api.v1alpha1.PendingProvision;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
-import dev.operators.permissionset.api.v1alpha1.SecretReference;
 import dev.operators.permissionset.config.OperatorConfig;
+import dev.operators.permissionset.connection.ConnectionKey;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
@@ -33,6 +35,7 @@ import dev.operators.permissionset.testing.AwaitStatus;
 import dev.operators.permissionset.testing.DemoWorld;
 import dev.operators.permissionset.testing.FakeIdentityCenter;
 import dev.operators.permissionset.testing.KubernetesTestServer;
+import dev.operators.permissionset.testing.TestConnections;
 import dev.operators.permissionset.testing.TestOperators;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -40,11 +43,9 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,8 +66,10 @@ class PermissionSetProvisioningReconcilerTest {
 
   private static final String ACCOUNT = DemoWorld.PAYMENTS;
   private static final String OTHER_ACCOUNT = DemoWorld.ANALYTICS;
-  private static final CloudCredentials DEFAULT_CREDENTIALS = CloudCredentials.of(TestOperators.ACCESS_KEY,
-      TestOperators.SECRET_KEY);
+  private static final CloudCredentials DEFAULT_CREDENTIALS = TestOperators.CREDENTIALS;
+  private static final ConnectionKey TEAM_CONNECTION = ConnectionKey.namespaced(NAMESPACE, "team");
+  private static final String TEAM_SECRET = "team-credentials";
+  private static final CloudCredentials TEAM_CREDENTIALS = CloudCredentials.of("AKTEAM", "sk-team");
 
   private KubernetesTestServer kubernetes;
   private KubernetesClient client;
@@ -335,44 +338,43 @@ class PermissionSetProvisioningReconcilerTest {
   }
 
   @Test
-  void missingCredentialsSecretIsReportedAndRecoversOnceCreated() {
+  void aConnectionWithoutItsSecretIsNotReadyAndItsResourcesRecoverOnceTheSecretIsCreated() {
     cloud.onProvision(status(SUCCEEDED));
     startOperator();
-    PermissionSetProvisioning resource = toAccount("with-secret", READ_ONLY, ACCOUNT);
-    resource.getSpec().setCredentialsSecretRef(new SecretReference("team-credentials"));
+    teamConnection();
 
-    create(resource);
+    create(usingTeamConnection(toAccount("with-secret", READ_ONLY, ACCOUNT)));
 
-    PermissionSetProvisioning waiting = awaitStatus("with-secret", reason("CredentialsUnavailable"));
+    PermissionSetProvisioning waiting = awaitStatus("with-secret", reason("ConnectionNotReady"));
     assertConditions(waiting, "False", "False", "True");
-    assertThat(condition(waiting, "Ready").getMessage()).contains("platform/team-credentials");
+    assertThat(condition(waiting, "Ready").getMessage())
+        .contains(TEAM_CONNECTION.toString(), "CredentialsUnavailable", "platform/team-credentials");
+    assertThat(TestConnections.readyReason(TestConnections.get(client, TEAM_CONNECTION)))
+        .isEqualTo("CredentialsUnavailable");
     assertThat(cloud.provisionCalls()).isEmpty();
 
-    client.resource(new SecretBuilder()
-        .withNewMetadata().withName("team-credentials").withNamespace(NAMESPACE).endMetadata()
-        .withData(Map.of(
-            "accessKey", base64("AKTEAM"),
-            "secretKey", base64("sk-team\n"),
-            "securityToken", base64("token-team")))
-        .build()).create();
+    TestConnections.secret(client, NAMESPACE, TEAM_SECRET,
+        new CloudCredentials("AKTEAM", "sk-team\n", Optional.of("token-team"), Optional.empty()));
 
     awaitStatus("with-secret", reason("Provisioned"));
+    TestConnections.awaitReady(client, TEAM_CONNECTION);
     assertThat(cloud.provisionCalls()).singleElement().satisfies(call -> assertThat(call.credentials())
         .isEqualTo(new CloudCredentials("AKTEAM", "sk-team", Optional.of("token-team"), Optional.empty())));
   }
 
   @Test
-  void aReadyResourceStaysReadyWhileItsCredentialsSecretIsMissing() {
+  void aReadyResourceStaysReadyWhileItsConnectionsSecretIsMissing() {
     cloud.onProvision(status(SUCCEEDED));
-    client.resource(teamSecret()).create();
+    TestConnections.secret(client, NAMESPACE, TEAM_SECRET, TEAM_CREDENTIALS);
+    teamConnection();
     startOperator();
-    PermissionSetProvisioning resource = toAccount("settled", READ_ONLY, ACCOUNT);
-    resource.getSpec().setCredentialsSecretRef(new SecretReference("team-credentials"));
-    create(resource);
+    create(usingTeamConnection(toAccount("settled", READ_ONLY, ACCOUNT)));
     awaitStatus("settled", reason("Provisioned"));
 
-    // the Secret's watch wakes the resource: a settled one needs no credentials and must not turn Stalled
-    client.resource(teamSecret()).delete();
+    // the connection turns not Ready, which wakes its resources: a settled one needs no connection and must not
+    // turn Stalled
+    client.secrets().inNamespace(NAMESPACE).withName(TEAM_SECRET).delete();
+    TestConnections.awaitReason(client, TEAM_CONNECTION, "CredentialsUnavailable");
 
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
         .until(() -> reason("Provisioned").test(current("settled").getStatus()));
@@ -423,11 +425,16 @@ class PermissionSetProvisioningReconcilerTest {
     }
   }
 
-  private static Secret teamSecret() {
-    return new SecretBuilder()
-        .withNewMetadata().withName("team-credentials").withNamespace(NAMESPACE).endMetadata()
-        .withData(Map.of("accessKey", base64("AKTEAM"), "secretKey", base64("sk-team")))
-        .build();
+  /** The IdentityCenterConnection {@link #TEAM_CONNECTION}, reading the Secret {@link #TEAM_SECRET} beside it. */
+  private void teamConnection() {
+    TestConnections.namespaced(client, NAMESPACE, TEAM_CONNECTION.name(), TestConnections.huaweiCloud(
+        FakeIdentityCenter.DEFAULT_ENDPOINT.url(), TEAM_SECRET, TEAM_CREDENTIALS));
+  }
+
+  private static PermissionSetProvisioning usingTeamConnection(PermissionSetProvisioning resource) {
+    resource.getSpec().setConnectionRef(new ConnectionReference(Kind.IdentityCenterConnection,
+        TEAM_CONNECTION.name()));
+    return resource;
   }
 
   @Test
@@ -606,15 +613,11 @@ class PermissionSetProvisioningReconcilerTest {
   void aFixedSecretIsPickedUpByItsWatchWithoutWaitingForARetry() {
     cloud.onProvision(status(SUCCEEDED));
     startOperator(Map.of(OperatorConfig.RETRY_INITIAL_INTERVAL, "10m", OperatorConfig.RETRY_MAX_INTERVAL, "10m"));
-    PermissionSetProvisioning resource = toAccount("late-secret", READ_ONLY, ACCOUNT);
-    resource.getSpec().setCredentialsSecretRef(new SecretReference("late-credentials"));
-    create(resource);
-    awaitStatus("late-secret", reason("CredentialsUnavailable"));
+    teamConnection();
+    create(usingTeamConnection(toAccount("late-secret", READ_ONLY, ACCOUNT)));
+    awaitStatus("late-secret", reason("ConnectionNotReady"));
 
-    client.resource(new SecretBuilder()
-        .withNewMetadata().withName("late-credentials").withNamespace(NAMESPACE).endMetadata()
-        .withData(Map.of("accessKey", base64("AKLATE"), "secretKey", base64("sk-late")))
-        .build()).create();
+    TestConnections.secret(client, NAMESPACE, TEAM_SECRET, CloudCredentials.of("AKLATE", "sk-late"));
 
     awaitStatus("late-secret", reason("Provisioned"));
     assertThat(cloud.provisionCalls()).singleElement()
@@ -625,23 +628,20 @@ class PermissionSetProvisioningReconcilerTest {
   void aResourceStalledUntilItsSpecChangesIsNotProvisionedAgainWhenWokenForAnotherReason() {
     cloud.onProvision(error(new IdentityCenterException("ProvisionPermissionSet", ErrorCategory.ACCOUNT_NOT_FOUND,
         400, "IIC.1210", "Account not found.", null, null)));
-    Map<String, String> credentials = Map.of("accessKey", base64("AKTEAM"), "secretKey", base64("sk-team"));
-    client.resource(new SecretBuilder().withNewMetadata().withName("team").withNamespace(NAMESPACE).endMetadata()
-        .withData(credentials).build()).create();
+    Secret secret = TestConnections.secret(client, NAMESPACE, TEAM_SECRET, TEAM_CREDENTIALS);
+    teamConnection();
     startOperator();
-    PermissionSetProvisioning resource = toAccount("no-such-account", READ_ONLY, ACCOUNT);
-    resource.getSpec().setCredentialsSecretRef(new SecretReference("team"));
-    create(resource);
+    create(usingTeamConnection(toAccount("no-such-account", READ_ONLY, ACCOUNT)));
     awaitStatus("no-such-account", reason("AccountNotFound"));
+    int checks = cloud.accessChecks();
 
-    client.resource(new SecretBuilder().withNewMetadata().withName("team").withNamespace(NAMESPACE)
-        .addToLabels("rotated", "yes").endMetadata().withData(credentials).build()).update();
+    // a new resourceVersion of the Secret: the connection is checked again, and its status wakes its resources
+    client.resource(new SecretBuilder(secret).editMetadata().addToLabels("rotated", "yes").withResourceVersion(null)
+        .endMetadata().build()).update();
+    await().atMost(AwaitStatus.TIMEOUT).until(() -> cloud.accessChecks() > checks);
 
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
         .until(() -> cloud.provisionCalls().size() == 1);
   }
 
-  private static String base64(String value) {
-    return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
-  }
 }

@@ -57,9 +57,14 @@ class ProvisioningDecisionsTest {
     }
   }
 
+  private static final Facts.ConnectionProblem CONNECTION_BROKEN = new Facts.ConnectionProblem(
+      ConditionReason.CONNECTION_NOT_READY_NEEDS_PERSON,
+      "ClusterIdentityCenterConnection/default is not Ready (CredentialsUnavailable): Secret "
+          + "permission-set-operator/identity-center is not there");
+
   static Stream<Row> table() {
     return Stream.of(
-        new Row("a Ready resource needs nothing, not even its credentials",
+        new Row("a Ready resource needs nothing, not even its connection",
             resource(s -> provisioned(s, 2)), facts(), Stage.SETTLED, List.of(), null, false),
         new Row("a FAILED request waits for a spec change",
             resource(s -> failed(s, 2)), facts(), Stage.SETTLED, List.of(), null, false),
@@ -71,15 +76,15 @@ class ProvisioningDecisionsTest {
             resource(s -> provisioned(s, 1)),
             facts().with(new Cloud.PermissionSetResolved(PERMISSION_SET)).with(new Turn(false, 1, false)),
             Stage.PROVISION, List.of(), "WaitingForPermissionSet", false),
-        new Row("credentials that break while provisioning give up the turn",
-            resource(s -> provisioned(s, 1)), facts().withCredentialsProblem("Secret ns/x does not exist"),
-            Stage.PROVISION, List.of(Action.LeaveTurn.class), "CredentialsUnavailable", false),
+        new Row("a connection that breaks while provisioning gives up the turn",
+            resource(s -> provisioned(s, 1)), facts().withConnectionProblem(CONNECTION_BROKEN),
+            Stage.PROVISION, List.of(Action.LeaveTurn.class), "ConnectionNotReady", false),
         new Row("a recorded intent with its turn starts the call",
             resource(s -> pending(s, 2)), facts().with(Turn.grant()),
             Stage.CARRY_OUT_INTENT, List.of(Action.StartCall.class), "Provisioning", false),
-        new Row("an uncertain intent whose credentials broke gives up the turn and keeps the intent",
-            resource(s -> pending(s, 2)), facts().withCredentialsProblem("Secret ns/x does not exist"),
-            Stage.CARRY_OUT_INTENT, List.of(Action.LeaveTurn.class), "CredentialsUnavailable", false),
+        new Row("an uncertain intent whose connection broke gives up the turn and keeps the intent",
+            resource(s -> pending(s, 2)), facts().withConnectionProblem(CONNECTION_BROKEN),
+            Stage.CARRY_OUT_INTENT, List.of(Action.LeaveTurn.class), "ConnectionNotReady", false),
         new Row("a call on its way is waited for",
             resource(s -> pending(s, 2)), facts(true, Optional.empty()),
             Stage.AWAIT_CALL, List.of(), "Provisioning", false),

@@ -5,8 +5,9 @@ import static dev.operators.permissionset.testing.DemoWorld.PAYMENTS;
 import static dev.operators.permissionset.testing.DemoWorld.READ_ONLY;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.operators.permissionset.api.v1alpha1.ConnectionReference;
+import dev.operators.permissionset.api.v1alpha1.ConnectionReference.Kind;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
-import dev.operators.permissionset.api.v1alpha1.SecretReference;
 import dev.operators.permissionset.api.v1alpha1.TargetType;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -70,13 +71,19 @@ class SpecValidatorTest {
   }
 
   @Test
-  void aCredentialsSecretRefNeedsASecretName() {
-    assertThat(SpecValidator.problem(spec(s -> s.setCredentialsSecretRef(new SecretReference("team-a.creds")))))
-        .isEmpty();
-    assertThat(SpecValidator.problem(spec(s -> s.setCredentialsSecretRef(new SecretReference()))))
-        .hasValueSatisfying(p -> assertThat(p).contains("spec.credentialsSecretRef.name is required"));
-    assertThat(SpecValidator.problem(spec(s -> s.setCredentialsSecretRef(new SecretReference("Team_A")))))
-        .hasValueSatisfying(p -> assertThat(p).contains("spec.credentialsSecretRef.name 'Team_A'"));
+  void aConnectionRefNeedsAKindAndAResourceName() {
+    assertThat(SpecValidator.problem(spec(s -> s.setConnectionRef(
+        new ConnectionReference(Kind.IdentityCenterConnection, "team-a.connection"))))).isEmpty();
+    assertThat(SpecValidator.problem(spec(s -> s.setConnectionRef(
+        new ConnectionReference(Kind.ClusterIdentityCenterConnection, "default"))))).isEmpty();
+    assertThat(SpecValidator.problem(spec(s -> s.setConnectionRef(new ConnectionReference(null, "team-a")))))
+        .hasValueSatisfying(p -> assertThat(p).contains("spec.connectionRef.kind is required"));
+    assertThat(SpecValidator.problem(spec(s -> s.setConnectionRef(
+        new ConnectionReference(Kind.IdentityCenterConnection, null)))))
+        .hasValueSatisfying(p -> assertThat(p).contains("spec.connectionRef.name is required"));
+    assertThat(SpecValidator.problem(spec(s -> s.setConnectionRef(
+        new ConnectionReference(Kind.IdentityCenterConnection, "Team_A")))))
+        .hasValueSatisfying(p -> assertThat(p).contains("spec.connectionRef.name 'Team_A'"));
   }
 
   @Test

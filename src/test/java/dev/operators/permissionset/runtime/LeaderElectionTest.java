@@ -50,18 +50,9 @@ class LeaderElectionTest {
   }
 
   private PermissionSetOperator replica(String podName, AtomicInteger cloudCalls) {
-    IdentityCenterClientFactory counted = new IdentityCenterClientFactory() {
-      @Override
-      public IdentityCenterClient forCredentials(CloudCredentials credentials) {
-        cloudCalls.incrementAndGet();
-        return cloud.forCredentials(credentials);
-      }
-
-      @Override
-      public IdentityCenterClient forConnection(CloudEndpoint endpoint, CloudCredentials credentials) {
-        cloudCalls.incrementAndGet();
-        return cloud.forConnection(endpoint, credentials);
-      }
+    IdentityCenterClientFactory counted = (endpoint, credentials) -> {
+      cloudCalls.incrementAndGet();
+      return cloud.forConnection(endpoint, credentials);
     };
     return TestOperators.start(kubernetes.client(), counted,
         TestOperators.leaderElection(podName, OPERATOR_NAMESPACE));

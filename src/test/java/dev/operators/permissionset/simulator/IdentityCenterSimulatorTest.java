@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
+import dev.operators.permissionset.identitycenter.CloudEndpoint;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterClient;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
@@ -77,7 +78,7 @@ class IdentityCenterSimulatorTest {
   void start() {
     simulator = IdentityCenterSimulator.start(SimulatorFixture.demo(),
         IdentityCenterSimulator.Options.defaults().withClock(clock));
-    clients = new HuaweiIdentityCenterClientFactory(simulator.endpoint().toString(), clock);
+    clients = new HuaweiIdentityCenterClientFactory(clock);
   }
 
   @AfterEach
@@ -87,7 +88,16 @@ class IdentityCenterSimulatorTest {
   }
 
   private IdentityCenterClient client() {
-    return clients.forCredentials(DEMO);
+    return clientFor(DEMO);
+  }
+
+  private IdentityCenterClient clientFor(CloudCredentials credentials) {
+    return clients.forConnection(endpointOf(simulator), credentials);
+  }
+
+  /** The simulator's plain http endpoint, allowed as a connection to a simulator allows it. */
+  private static CloudEndpoint endpointOf(IdentityCenterSimulator simulator) {
+    return new CloudEndpoint(simulator.endpoint(), Optional.empty(), true);
   }
 
   private static IdentityCenterException failure(Runnable call) {
@@ -154,10 +164,10 @@ class IdentityCenterSimulatorTest {
     assertThat(failure(() -> client().provision(INSTANCE, READ_ONLY,
         ProvisioningTarget.account("ffffffffffffffffffffffffffffffff"))).category())
         .isEqualTo(ErrorCategory.ACCOUNT_NOT_FOUND);
-    assertThat(failure(() -> clients.forCredentials(CloudCredentials.of(DEMO.accessKey(), "wrong"))
+    assertThat(failure(() -> clientFor(CloudCredentials.of(DEMO.accessKey(), "wrong"))
         .listProvisioning(INSTANCE, Optional.empty(), Optional.empty())).category())
         .isEqualTo(ErrorCategory.AUTHENTICATION_FAILED);
-    IdentityCenterException denied = failure(() -> clients.forCredentials(
+    IdentityCenterException denied = failure(() -> clientFor(
         CloudCredentials.of(DemoWorld.NO_PERMISSION_ACCESS_KEY, DemoWorld.NO_PERMISSION_SECRET_KEY))
         .provision(INSTANCE, READ_ONLY, ProvisioningTarget.account(PAYMENTS)));
     assertThat(denied.category()).isEqualTo(ErrorCategory.ACCESS_DENIED);
@@ -168,13 +178,13 @@ class IdentityCenterSimulatorTest {
   void ourClientChecksAccessWithTheCategoryOfEachRefusal() {
     client().checkAccess();
     IdentityCenterException wrongSecret = failure(() ->
-        clients.forCredentials(CloudCredentials.of(DEMO.accessKey(), "wrong")).checkAccess());
-    IdentityCenterException denied = failure(() -> clients.forCredentials(
+        clientFor(CloudCredentials.of(DEMO.accessKey(), "wrong")).checkAccess());
+    IdentityCenterException denied = failure(() -> clientFor(
         CloudCredentials.of(DemoWorld.NO_PERMISSION_ACCESS_KEY, DemoWorld.NO_PERMISSION_SECRET_KEY)).checkAccess());
     IdentityCenterException skewed;
     try (HuaweiIdentityCenterClientFactory fast = new HuaweiIdentityCenterClientFactory(
-        simulator.endpoint().toString(), Clock.offset(clock, Duration.ofMinutes(16)))) {
-      skewed = failure(() -> fast.forCredentials(DEMO).checkAccess());
+        Clock.offset(clock, Duration.ofMinutes(16)))) {
+      skewed = failure(() -> fast.forConnection(endpointOf(simulator), DEMO).checkAccess());
     }
     simulator.faults().serverErrorRate(1);
     IdentityCenterException outage = failure(() -> client().checkAccess());
@@ -514,11 +524,10 @@ class IdentityCenterSimulatorTest {
   void listensOnEveryInterfaceWhenAsked() {
     try (IdentityCenterSimulator everywhere = IdentityCenterSimulator.start(SimulatorFixture.demo(),
         IdentityCenterSimulator.Options.defaults().withClock(clock).withHost("0.0.0.0"));
-        HuaweiIdentityCenterClientFactory factory = new HuaweiIdentityCenterClientFactory(
-            everywhere.endpoint().toString(), clock)) {
+        HuaweiIdentityCenterClientFactory factory = new HuaweiIdentityCenterClientFactory(clock)) {
       assertThat(everywhere.endpoint().getHost()).isEqualTo("127.0.0.1");
-      assertThat(factory.forCredentials(DEMO).listProvisioning(INSTANCE, Optional.empty(), Optional.empty())
-          .items()).isEmpty();
+      assertThat(factory.forConnection(endpointOf(everywhere), DEMO)
+          .listProvisioning(INSTANCE, Optional.empty(), Optional.empty()).items()).isEmpty();
     }
   }
 

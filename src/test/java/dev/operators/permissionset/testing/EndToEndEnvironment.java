@@ -1,16 +1,23 @@
 package dev.operators.permissionset.testing;
 
+import dev.operators.permissionset.api.v1alpha1.ClusterIdentityCenterConnection;
+import dev.operators.permissionset.api.v1alpha1.HuaweiCloudConnection;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.config.OperatorConfig;
+import dev.operators.permissionset.connection.ConnectionKey;
+import dev.operators.permissionset.identitycenter.CloudCredentials;
 import dev.operators.permissionset.identitycenter.huawei.HuaweiIdentityCenterClientFactory;
 import dev.operators.permissionset.runtime.PermissionSetOperator;
 import dev.operators.permissionset.runtime.PermissionSetOperator.LostLease;
 import dev.operators.permissionset.simulator.IdentityCenterSimulator;
 import dev.operators.permissionset.simulator.SimulatorFixture;
+import dev.operators.permissionset.simulator.TlsIdentity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The real operator against the mock Kubernetes API and the Identity Center simulator, over real HTTP with real
@@ -18,16 +25,22 @@ import java.util.Map;
  */
 public final class EndToEndEnvironment implements AutoCloseable {
 
+  /** The demo's keys, which the simulator knows, with its domain ID: those of the default connection. */
+  public static final CloudCredentials CREDENTIALS = new CloudCredentials(DemoWorld.ACCESS_KEY, DemoWorld.SECRET_KEY,
+      Optional.empty(), Optional.of(DemoWorld.DOMAIN_ID));
+
   private final KubernetesTestServer kubernetes;
   private final IdentityCenterSimulator simulator;
   private final HuaweiIdentityCenterClientFactory clients;
+  private final Optional<String> caBundle;
   private final Map<String, String> environment;
   private PermissionSetOperator operator;
 
   private EndToEndEnvironment(KubernetesTestServer kubernetes, IdentityCenterSimulator simulator,
-      Map<String, String> environment) {
+      Optional<String> caBundle, Map<String, String> environment) {
     this.kubernetes = kubernetes;
     this.simulator = simulator;
+    this.caBundle = caBundle;
     this.environment = environment;
     this.clients = HuaweiIdentityCenterClientFactory.forOperator(OperatorConfig.fromEnvironment(environment),
         Clock.systemUTC());
@@ -36,8 +49,7 @@ public final class EndToEndEnvironment implements AutoCloseable {
   /**
    * Starts Kubernetes and the simulator with the demo fixture; the operator starts with {@link #startOperator()}.
    *
-   * @param settings operator environment variables on top of the demo's (the simulator's endpoint, the demo's
-   *     default credentials, quick polling)
+   * @param settings operator environment variables on top of the tests' (the operator's namespace, quick polling)
    */
   public static EndToEndEnvironment start(Map<String, String> settings) {
     return start(SimulatorFixture.demo(), settings);
@@ -45,13 +57,15 @@ public final class EndToEndEnvironment implements AutoCloseable {
 
   /** As {@link #start(Map)}, with the simulator holding {@code fixture} instead of the demo's world. */
   public static EndToEndEnvironment start(SimulatorFixture fixture, Map<String, String> settings) {
-    IdentityCenterSimulator simulator = IdentityCenterSimulator.start(fixture,
-        IdentityCenterSimulator.Options.defaults());
+    return start(fixture, IdentityCenterSimulator.Options.defaults(), settings);
+  }
+
+  /** As {@link #start(SimulatorFixture, Map)}, with the simulator started with {@code options} (TLS, for one). */
+  public static EndToEndEnvironment start(SimulatorFixture fixture, IdentityCenterSimulator.Options options,
+      Map<String, String> settings) {
+    IdentityCenterSimulator simulator = IdentityCenterSimulator.start(fixture, options);
     Map<String, String> environment = new HashMap<>(Map.of(
-        OperatorConfig.ENDPOINT, simulator.endpoint().toString(),
-        OperatorConfig.ACCESS_KEY, DemoWorld.ACCESS_KEY,
-        OperatorConfig.SECRET_KEY, DemoWorld.SECRET_KEY,
-        OperatorConfig.DOMAIN_ID, DemoWorld.DOMAIN_ID,
+        OperatorConfig.POD_NAMESPACE, TestConnections.OPERATOR_NAMESPACE,
         OperatorConfig.POLL_INITIAL_INTERVAL, "250ms",
         OperatorConfig.POLL_MAX_INTERVAL, "1s",
         OperatorConfig.RETRY_INITIAL_INTERVAL, "250ms",
@@ -59,15 +73,45 @@ public final class EndToEndEnvironment implements AutoCloseable {
         // the fake cloud and the simulator (by default) list a request as soon as it exists
         OperatorConfig.CLOUD_LIST_LAG, "100ms"));
     environment.putAll(settings);
-    return new EndToEndEnvironment(KubernetesTestServer.start(), simulator, environment);
+    return new EndToEndEnvironment(KubernetesTestServer.start(), simulator,
+        options.tls().map(TlsIdentity::chainPem), environment);
   }
 
+  /**
+   * The huaweiCloud block of a connection to the simulator: its endpoint (plain http allowed when it serves http),
+   * its certificate as the CA bundle when it serves https, the demo's domain ID, and the Secret {@code secretName}.
+   */
+  public HuaweiCloudConnection huaweiCloud(String secretName) {
+    HuaweiCloudConnection huawei = TestConnections.huaweiCloud(simulator.endpoint(), secretName, CREDENTIALS);
+    caBundle.ifPresent(huawei::setCaBundle);
+    return huawei;
+  }
+
+  /**
+   * Creates, or replaces, the Secret and the ClusterIdentityCenterConnection {@code default} of the operator's
+   * namespace, reaching the simulator with the demo's keys and admitting {@code namespaces}.
+   */
+  public ClusterIdentityCenterConnection defaultConnection(List<String> namespaces) {
+    TestConnections.secret(kubernetes.client(), TestConnections.OPERATOR_NAMESPACE,
+        TestConnections.DEFAULT_SECRET, CREDENTIALS);
+    return TestConnections.cluster(kubernetes.client(), ConnectionKey.DEFAULT_NAME,
+        huaweiCloud(TestConnections.DEFAULT_SECRET), namespaces);
+  }
+
+  /**
+   * Starts the operator. Unless the test made one of its own, it first creates the ClusterIdentityCenterConnection
+   * {@code default} with {@link #defaultConnection}, admitting {@link TestConnections#TEST_NAMESPACES}.
+   */
   public void startOperator() {
     startOperator(kubernetes.client());
   }
 
-  /** Starts the operator with its own Kubernetes client, for example one that records what it sends. */
+  /** As {@link #startOperator()}, with its own Kubernetes client, for example one that records what it sends. */
   public void startOperator(KubernetesClient operatorClient) {
+    if (kubernetes.client().resources(ClusterIdentityCenterConnection.class).withName(ConnectionKey.DEFAULT_NAME)
+        .get() == null) {
+      defaultConnection(TestConnections.TEST_NAMESPACES);
+    }
     operator = PermissionSetOperator.create(operatorClient, OperatorConfig.fromEnvironment(environment), clients,
         Clock.systemUTC(), LostLease.KEEP_RUNNING);
     operator.start();

@@ -60,7 +60,7 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
     }
   }
 
-  /** The endpoint of {@link #forCredentials}. */
+  /** The endpoint of the default connection of {@link TestOperators}: the fake answers on any. */
   public static final CloudEndpoint DEFAULT_ENDPOINT =
       new CloudEndpoint(URI.create("https://identitycenter.fake"), Optional.empty(), false);
 
@@ -158,11 +158,6 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
   /** The endpoint of every call made through a client of the factory, in the order the calls came. */
   public List<CloudEndpoint> callEndpoints() {
     return List.copyOf(callEndpoints);
-  }
-
-  @Override
-  public IdentityCenterClient forCredentials(CloudCredentials credentials) {
-    return forConnection(DEFAULT_ENDPOINT, credentials);
   }
 
   /** A client that records its endpoint and the credentials of its provision calls, on whichever thread. */

@@ -15,6 +15,7 @@ import io.fabric8.mockwebserver.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.logging.Level;
@@ -23,13 +24,15 @@ import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 
 /**
- * The Fabric8 mock Kubernetes API in CRUD mode, with our CRD installed and optimistic locking enforced on every
+ * The Fabric8 mock Kubernetes API in CRUD mode, with our CRDs installed and optimistic locking enforced on every
  * write as a real API server does it, and an OkHttp client for it.
  */
 public final class KubernetesTestServer implements AutoCloseable {
 
-  public static final String CRD_RESOURCE =
-      "/META-INF/fabric8/permissionsetprovisionings.identitycenter.operators.dev-v1.yml";
+  public static final List<String> CRD_RESOURCES = List.of(
+      "/META-INF/fabric8/permissionsetprovisionings.identitycenter.operators.dev-v1.yml",
+      "/META-INF/fabric8/identitycenterconnections.identitycenter.operators.dev-v1.yml",
+      "/META-INF/fabric8/clusteridentitycenterconnections.identitycenter.operators.dev-v1.yml");
 
   // JUL holds loggers weakly: a static reference keeps the level set
   private static final Logger MOCK_LOGGER = Logger.getLogger("io.fabric8.mockwebserver");
@@ -57,14 +60,18 @@ public final class KubernetesTestServer implements AutoCloseable {
         new MockWebServer(), responses, dispatcher, false);
     server.init();
     KubernetesClient client = server.createClient(new OkHttpClientFactory());
-    try (InputStream crd = KubernetesTestServer.class.getResourceAsStream(CRD_RESOURCE)) {
-      // the CRUD dispatcher learns of the status subresource from the CRD itself
-      client.resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read the generated CRD " + CRD_RESOURCE, e);
-    }
+    CRD_RESOURCES.forEach(resource -> installCrd(client, resource));
     allowLeases(server);
     return new KubernetesTestServer(server, dispatcher, client);
+  }
+
+  /** The CRUD dispatcher learns of the status subresource and the scope of a kind from its CRD. */
+  private static void installCrd(KubernetesClient client, String resource) {
+    try (InputStream crd = KubernetesTestServer.class.getResourceAsStream(resource)) {
+      client.resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the generated CRD " + resource, e);
+    }
   }
 
   /**

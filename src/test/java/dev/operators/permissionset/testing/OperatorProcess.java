@@ -2,6 +2,8 @@ package dev.operators.permissionset.testing;
 
 import dev.operators.permissionset.Main;
 import dev.operators.permissionset.config.OperatorConfig;
+import dev.operators.permissionset.identitycenter.CloudCredentials;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,8 +28,8 @@ import java.util.regex.Pattern;
 /**
  * The operator as its own JVM, started the way the image starts it ({@code java ... Main run}, no JVM options) on
  * the project's runtime classpath, so that its CPU time, memory and threads are its own and it can be killed as a
- * pod is. Only the endpoint, the credentials, the kubeconfig and the health port are set, and the settings the run
- * asks for; every other setting keeps its production default.
+ * pod is. Only the operator's namespace, the kubeconfig and the health port are set, and the settings the run asks
+ * for; every other setting keeps its production default. The cloud it reaches is the default connection's.
  */
 public final class OperatorProcess implements AutoCloseable {
 
@@ -50,8 +52,12 @@ public final class OperatorProcess implements AutoCloseable {
   public record Usage(Duration cpu, long peakResidentBytes, int threads) {
   }
 
-  /** The Identity Center endpoint the operator calls and its default credentials. */
+  /** The Identity Center the default connection reaches, and its credentials. */
   public record Cloud(URI endpoint, String accessKey, String secretKey, String domainId) {
+
+    CloudCredentials credentials() {
+      return new CloudCredentials(accessKey, secretKey, Optional.empty(), Optional.of(domainId));
+    }
   }
 
   private OperatorProcess(Process process, Path log, int healthPort) {
@@ -65,16 +71,21 @@ public final class OperatorProcess implements AutoCloseable {
   }
 
   /**
+   * Starts the operator. Unless the caller made one of its own, it first creates the ClusterIdentityCenterConnection
+   * {@code default} that reaches {@code cloud}, admitting {@link TestConnections#TEST_NAMESPACES}.
+   *
    * @param log where the operator's output goes; its kubeconfig goes next to it
-   * @param kubernetesUrl the embedded Kubernetes API
+   * @param kubernetes a client of the embedded Kubernetes API, which the operator is pointed at
    * @param cloud the simulator
    * @param settings further environment variables of the operator
    */
-  public static OperatorProcess start(Path log, String kubernetesUrl, Cloud cloud, Map<String, String> settings)
-      throws IOException {
+  public static OperatorProcess start(Path log, KubernetesClient kubernetes, Cloud cloud,
+      Map<String, String> settings) throws IOException {
+    TestConnections.defaultUnlessPresent(kubernetes, cloud.endpoint(), cloud.credentials(),
+        TestConnections.TEST_NAMESPACES);
     Files.createDirectories(log.toAbsolutePath().getParent());
     Path kubeconfig = log.resolveSibling("kubeconfig.yaml");
-    Files.writeString(kubeconfig, kubeconfig(kubernetesUrl));
+    Files.writeString(kubeconfig, kubeconfig(kubernetes.getConfiguration().getMasterUrl()));
     int healthPort = freePort();
     ProcessBuilder builder = new ProcessBuilder(List.of(javaExecutable(), "-cp", runtimeClasspath(),
         Main.class.getName(), "run"))
@@ -85,10 +96,7 @@ public final class OperatorProcess implements AutoCloseable {
     environment.keySet().retainAll(List.of("PATH", "HOME", "LANG", "TZ"));
     environment.putAll(settings);
     environment.put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
-    environment.put(OperatorConfig.ENDPOINT, cloud.endpoint().toString());
-    environment.put(OperatorConfig.ACCESS_KEY, cloud.accessKey());
-    environment.put(OperatorConfig.SECRET_KEY, cloud.secretKey());
-    environment.put(OperatorConfig.DOMAIN_ID, cloud.domainId());
+    environment.put(OperatorConfig.POD_NAMESPACE, TestConnections.OPERATOR_NAMESPACE);
     environment.put(OperatorConfig.HEALTH_PORT, Integer.toString(healthPort));
     return new OperatorProcess(builder.start(), log, healthPort);
   }

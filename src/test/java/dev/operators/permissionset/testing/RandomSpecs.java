@@ -10,8 +10,9 @@ import static dev.operators.permissionset.testing.RandomValues.pick;
 import static dev.operators.permissionset.testing.RandomValues.string;
 import static dev.operators.permissionset.testing.RandomValues.weighted;
 
+import dev.operators.permissionset.api.v1alpha1.ConnectionReference;
+import dev.operators.permissionset.api.v1alpha1.ConnectionReference.Kind;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
-import dev.operators.permissionset.api.v1alpha1.SecretReference;
 import dev.operators.permissionset.api.v1alpha1.TargetType;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,7 +55,7 @@ public final class RandomSpecs {
 
   /** The fields of a spec, so that one can be replaced before the spec is built. */
   private record Fields(String instanceId, String permissionSetId, String permissionSetName, TargetType targetType,
-      String targetId, String secretName, boolean hasSecretRef) {
+      String targetId, Kind connectionKind, String connectionName) {
 
     PermissionSetProvisioningSpec toSpec() {
       PermissionSetProvisioningSpec spec = new PermissionSetProvisioningSpec();
@@ -63,24 +64,24 @@ public final class RandomSpecs {
       spec.setPermissionSetName(permissionSetName);
       spec.setTargetType(targetType);
       spec.setTargetId(targetId);
-      spec.setCredentialsSecretRef(hasSecretRef ? new SecretReference(secretName) : null);
+      spec.setConnectionRef(connectionKind == null ? null : new ConnectionReference(connectionKind, connectionName));
       return spec;
     }
 
     Fields with(int field, Object value) {
       return switch (field) {
-        case 0 -> new Fields((String) value, permissionSetId, permissionSetName, targetType, targetId, secretName,
-            hasSecretRef);
-        case 1 -> new Fields(instanceId, (String) value, permissionSetName, targetType, targetId, secretName,
-            hasSecretRef);
-        case 2 -> new Fields(instanceId, permissionSetId, (String) value, targetType, targetId, secretName,
-            hasSecretRef);
+        case 0 -> new Fields((String) value, permissionSetId, permissionSetName, targetType, targetId, connectionKind,
+            connectionName);
+        case 1 -> new Fields(instanceId, (String) value, permissionSetName, targetType, targetId, connectionKind,
+            connectionName);
+        case 2 -> new Fields(instanceId, permissionSetId, (String) value, targetType, targetId, connectionKind,
+            connectionName);
         case 3 -> new Fields(instanceId, permissionSetId, permissionSetName, (TargetType) value, targetId,
-            secretName, hasSecretRef);
-        case 4 -> new Fields(instanceId, permissionSetId, permissionSetName, targetType, (String) value, secretName,
-            hasSecretRef);
-        default -> new Fields(instanceId, permissionSetId, permissionSetName, targetType, targetId, (String) value,
-            true);
+            connectionKind, connectionName);
+        case 4 -> new Fields(instanceId, permissionSetId, permissionSetName, targetType, (String) value, connectionKind,
+            connectionName);
+        default -> new Fields(instanceId, permissionSetId, permissionSetName, targetType, targetId,
+            connectionKind == null ? Kind.IdentityCenterConnection : connectionKind, (String) value);
       };
     }
   }
@@ -90,7 +91,7 @@ public final class RandomSpecs {
       case 0 -> valid(random);
       case 1 -> oneFieldWrong(random);
       default -> new Fields(anyId(random), anyId(random), anyName(random), targetType(random), anyId(random),
-          anyName(random), random.nextBoolean());
+          random.nextBoolean() ? null : pick(random, Kind.class), anyName(random));
     };
     return fields.toSpec();
   }
@@ -109,9 +110,10 @@ public final class RandomSpecs {
     boolean byId = random.nextBoolean();
     TargetType type = targetType(random);
     boolean allAccounts = type == TargetType.ALL_PROVISIONED_ACCOUNTS;
-    String secret = chance(random, 0.6) ? null : string(random, LOWERCASE, 1, 20);
+    Kind connectionKind = chance(random, 0.6) ? null : pick(random, Kind.class);
     return new Fields(id(random), byId ? id(random) : null, byId ? null : validName(random), type,
-        allAccounts ? null : id(random), secret, secret != null);
+        allAccounts ? null : id(random), connectionKind,
+        connectionKind == null ? null : string(random, LOWERCASE, 1, 20));
   }
 
   /** A valid ID: 1 to 64 letters, digits, '-' or '_', not starting with '-' or '_'; often the shortest or longest. */

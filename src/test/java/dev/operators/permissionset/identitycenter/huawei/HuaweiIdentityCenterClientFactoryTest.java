@@ -63,8 +63,7 @@ class HuaweiIdentityCenterClientFactoryTest {
   }
 
   private static HuaweiIdentityCenterClientFactory factory(ProxySelector proxies, OptionalDouble callsPerSecond) {
-    return new HuaweiIdentityCenterClientFactory(HuaweiIdentityCenterClientFactory.DEFAULT_ENDPOINT,
-        Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(20), Clock.systemUTC(), callsPerSecond,
+    return new HuaweiIdentityCenterClientFactory(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(20), Clock.systemUTC(), callsPerSecond,
         proxies);
   }
 

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
+import dev.operators.permissionset.identitycenter.CloudEndpoint;
 import dev.operators.permissionset.identitycenter.EnvironmentProxySelector;
 import dev.operators.permissionset.identitycenter.IdentityCenterClient;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
@@ -34,6 +35,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,6 +84,7 @@ class HuaweiIdentityCenterClientFuzzTest {
   private static volatile MockResponse lastAnswer;
   private static MockWebServer server;
   private static HuaweiIdentityCenterClientFactory factory;
+  private static CloudEndpoint endpoint;
 
   enum Operation {
     PROVISION, DESCRIBE, LIST_PROVISIONING, FIND_BY_NAME;
@@ -143,8 +146,9 @@ class HuaweiIdentityCenterClientFuzzTest {
       }
     });
     server.start(InetAddress.getByName("127.0.0.1"), 0);
-    factory = new HuaweiIdentityCenterClientFactory("http://127.0.0.1:" + server.getPort(), Duration.ofSeconds(2),
-        Duration.ofSeconds(2), Duration.ofSeconds(10), Clock.systemUTC(), OptionalDouble.empty(),
+    endpoint = new CloudEndpoint(URI.create("http://127.0.0.1:" + server.getPort()), Optional.empty(), true);
+    factory = new HuaweiIdentityCenterClientFactory(Duration.ofSeconds(2), Duration.ofSeconds(2),
+        Duration.ofSeconds(10), Clock.systemUTC(), OptionalDouble.empty(),
         EnvironmentProxySelector.fromEnvironment(Map.of()));
   }
 
@@ -173,7 +177,7 @@ class HuaweiIdentityCenterClientFuzzTest {
     ANSWERS.clear();
     answers.forEach(answer -> ANSWERS.add(answer.toMockResponse()));
     lastAnswer = answers.get(answers.size() - 1).toMockResponse();
-    IdentityCenterClient client = factory.forCredentials(CREDENTIALS);
+    IdentityCenterClient client = factory.forConnection(endpoint, CREDENTIALS);
     Answer first = answers.get(0);
     try {
       Object value = call(client, operation);
