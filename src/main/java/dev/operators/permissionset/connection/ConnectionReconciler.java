@@ -2,6 +2,7 @@ package dev.operators.permissionset.connection;
 
 import dev.operators.permissionset.api.v1alpha1.ClusterIdentityCenterConnection;
 import dev.operators.permissionset.api.v1alpha1.HuaweiCloudConnection;
+import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnection;
 import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnectionSpec;
 import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnectionStatus;
 import dev.operators.permissionset.events.EventRecorder;
@@ -46,8 +47,11 @@ import java.util.stream.Collectors;
  * namespace: the reference has no namespace to name another. The operator sees only Secrets labelled
  * {@value SecretCredentials#LABEL}={@value SecretCredentials#LABEL_VALUE}, so it neither lists nor caches the
  * cluster's other Secrets.
+ *
+ * <p>JOSDK reads the kind a controller reconciles from its class's type argument, so each kind has a subclass that
+ * names it: {@link Namespaced} and {@link ClusterScoped}.
  */
-public final class ConnectionReconciler<C extends CustomResource<IdentityCenterConnectionSpec,
+public abstract class ConnectionReconciler<C extends CustomResource<IdentityCenterConnectionSpec,
     IdentityCenterConnectionStatus>> implements Reconciler<C>, AutoCloseable {
 
   public static final String READY = ProvisioningStatusFactory.READY;
@@ -72,11 +76,35 @@ public final class ConnectionReconciler<C extends CustomResource<IdentityCenterC
   private final ConnectionChecks checks;
   private InformerEventSource<Secret, C> secrets;
 
+  /** The controller of IdentityCenterConnections. */
+  public static final class Namespaced extends ConnectionReconciler<IdentityCenterConnection> {
+
+    /** As {@link ConnectionReconciler#ConnectionReconciler}. */
+    public Namespaced(ConnectionRegistry registry, IdentityCenterClientFactory clients, String operatorNamespace,
+        Duration checkInterval, ProvisioningStatusFactory statuses, EventRecorder events,
+        ToIntFunction<ConnectionKey> users) {
+      super(IdentityCenterConnection.class, registry, clients, operatorNamespace, checkInterval, statuses, events,
+          users);
+    }
+  }
+
+  /** The controller of ClusterIdentityCenterConnections. */
+  public static final class ClusterScoped extends ConnectionReconciler<ClusterIdentityCenterConnection> {
+
+    /** As {@link ConnectionReconciler#ConnectionReconciler}. */
+    public ClusterScoped(ConnectionRegistry registry, IdentityCenterClientFactory clients, String operatorNamespace,
+        Duration checkInterval, ProvisioningStatusFactory statuses, EventRecorder events,
+        ToIntFunction<ConnectionKey> users) {
+      super(ClusterIdentityCenterConnection.class, registry, clients, operatorNamespace, checkInterval, statuses,
+          events, users);
+    }
+  }
+
   /**
    * @param operatorNamespace where the Secrets of cluster connections are
    * @param users how many resources use a connection
    */
-  public ConnectionReconciler(Class<C> type, ConnectionRegistry registry, IdentityCenterClientFactory clients,
+  private ConnectionReconciler(Class<C> type, ConnectionRegistry registry, IdentityCenterClientFactory clients,
       String operatorNamespace, Duration checkInterval, ProvisioningStatusFactory statuses, EventRecorder events,
       ToIntFunction<ConnectionKey> users) {
     this.type = type;

@@ -1,7 +1,5 @@
 package dev.operators.permissionset.runtime;
 
-import dev.operators.permissionset.api.v1alpha1.ClusterIdentityCenterConnection;
-import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnection;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.config.LeaderElection;
 import dev.operators.permissionset.config.OperatorConfig;
@@ -117,10 +115,10 @@ public final class PermissionSetOperator implements AutoCloseable {
     Connections connections = new Connections();
     PermissionSetProvisioningReconciler reconciler = new PermissionSetProvisioningReconciler(metered, registry,
         connections::recount, statuses, new ProvisioningSchedule(config.timing()), observer);
-    connections.namespaced = new ConnectionReconciler<>(IdentityCenterConnection.class, registry, metered,
-        operatorNamespace, config.connectionCheckInterval(), statuses, events, reconciler::users);
-    connections.clusterScoped = new ConnectionReconciler<>(ClusterIdentityCenterConnection.class, registry, metered,
-        operatorNamespace, config.connectionCheckInterval(), statuses, events, reconciler::users);
+    connections.namespaced = new ConnectionReconciler.Namespaced(registry, metered, operatorNamespace,
+        config.connectionCheckInterval(), statuses, events, reconciler::users);
+    connections.clusterScoped = new ConnectionReconciler.ClusterScoped(registry, metered, operatorNamespace,
+        config.connectionCheckInterval(), statuses, events, reconciler::users);
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(kubernetes)
           // the reconciler writes status itself, with optimistic locking, and JOSDK writes nothing else (no
@@ -175,8 +173,8 @@ public final class PermissionSetOperator implements AutoCloseable {
 
   /** The controllers of the two connection kinds, which count the resources that use each connection. */
   private static final class Connections implements AutoCloseable {
-    private ConnectionReconciler<IdentityCenterConnection> namespaced;
-    private ConnectionReconciler<ClusterIdentityCenterConnection> clusterScoped;
+    private ConnectionReconciler.Namespaced namespaced;
+    private ConnectionReconciler.ClusterScoped clusterScoped;
 
     private void recount(ConnectionKey key) {
       if (key.namespace().isPresent()) {
