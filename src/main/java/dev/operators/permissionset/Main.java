@@ -90,8 +90,8 @@ public final class Main {
     try {
       operator.start();
     } catch (RuntimeException e) {
-      LOG.error("Cannot start the operator: {}. Check that the Kubernetes API is reachable, that the CRD is installed "
-          + "(kubectl apply -f crds/) and that the operator may list and watch permissionsetprovisionings",
+      LOG.error("Cannot start the operator: {}. Check that the Kubernetes API is reachable, that the CRDs are "
+          + "installed (kubectl apply -k crds/) and that the operator may list and watch permissionsetprovisionings",
           rootCause(e));
       return 1;
     }

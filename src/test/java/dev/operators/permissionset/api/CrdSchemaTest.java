@@ -84,7 +84,7 @@ class CrdSchemaTest {
   static Stream<String> validFixtures() throws IOException {
     try (Stream<Path> files = Files.list(FIXTURES.resolve("valid"))) {
       List<String> names = files.map(f -> f.getFileName().toString()).sorted().toList();
-      assertThat(names).hasSizeGreaterThanOrEqualTo(9);
+      assertThat(names).hasSizeGreaterThanOrEqualTo(10);
       return names.stream();
     }
   }
@@ -115,10 +115,14 @@ class CrdSchemaTest {
         rejected("lower-case-target-type", "spec.targetType enum"),
         rejected("target-id-with-leading-dash", "spec.targetId pattern"),
         rejected("misspelled-target-id", "spec.targetID additionalProperties", "spec: " + TARGET_ID_REQUIRED),
-        rejected("credentials-secret-ref-without-name", "spec.credentialsSecretRef.name required"),
-        rejected("credentials-secret-ref-upper-case-name", "spec.credentialsSecretRef.name pattern"),
-        rejected("credentials-secret-ref-as-string", "spec.credentialsSecretRef type",
-            "<root>: " + CrdValidator.RULES_NOT_CHECKED));
+        rejected("connection-ref-without-name", "spec.connectionRef.name required"),
+        rejected("connection-ref-without-kind", "spec.connectionRef.kind required"),
+        rejected("connection-ref-to-a-secret", "spec.connectionRef.kind enum"),
+        rejected("connection-ref-lower-case-kind", "spec.connectionRef.kind enum"),
+        rejected("connection-ref-upper-case-name", "spec.connectionRef.name pattern"),
+        rejected("connection-ref-as-string", "spec.connectionRef type", "<root>: " + CrdValidator.RULES_NOT_CHECKED),
+        // credentials come from a connection now; the field is gone, not ignored
+        rejected("credentials-secret-ref", "spec.credentialsSecretRef additionalProperties"));
   }
 
   private static Arguments rejected(String fixture, String... violations) {

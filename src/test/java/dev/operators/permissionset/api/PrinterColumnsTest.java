@@ -16,18 +16,26 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What {@code kubectl get} shows: the CRD's columns in reading order, each evaluated by kubectl's own JSONPath on
- * resources the operator wrote (deploy/argocd/testdata). The API server's table takes a column's first result.
+ * What {@code kubectl get} shows: the CRDs' columns in reading order, each evaluated by kubectl's own JSONPath on
+ * resources as the operator writes them (deploy/argocd/testdata, deploy/argocd/connections/testdata). The API
+ * server's table takes a column's first result.
  */
 class PrinterColumnsTest {
 
   private static final Path TESTDATA = Path.of("deploy/argocd/testdata");
+  private static final Path CONNECTION_TESTDATA = Path.of("deploy/argocd/connections/testdata");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static List<JsonNode> columns() throws IOException {
-    JsonNode crd = new ObjectMapper(new YAMLFactory()).readTree(CrdIsCommittedTest.COMMITTED.toFile());
+    return columns(CrdIsCommittedTest.FILE);
+  }
+
+  private static List<JsonNode> columns(String crdFile) throws IOException {
+    JsonNode crd = KubectlExplainTest.crd(crdFile);
     return StreamSupport.stream(crd.path("spec").path("versions").get(0).path("additionalPrinterColumns")
         .spliterator(), false).toList();
   }
@@ -72,11 +80,57 @@ class PrinterColumnsTest {
         null, null, metadata("no-status.yaml", "creationTimestamp"));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {CrdIsCommittedTest.CONNECTION_FILE, CrdIsCommittedTest.CLUSTER_CONNECTION_FILE})
+  void connectionsShowWhetherTheyWorkAndHowManyResourcesUseThem(String crdFile) throws IOException {
+    List<String> names = columns(crdFile).stream().map(column -> column.path("name").asText()).toList();
+    List<String> wide = columns(crdFile).stream().filter(column -> column.path("priority").asInt() > 0)
+        .map(column -> column.path("name").asText()).toList();
+
+    assertThat(names).containsExactly("Ready", "Reason", "Resources", "Message", "Age");
+    assertThat(wide).containsExactly("Message");
+  }
+
+  @Test
+  void aConnectionThatWorksShowsItsUsers() throws Exception {
+    assertThat(connectionRow(CrdIsCommittedTest.CLUSTER_CONNECTION_FILE, "valid.yaml")).containsExactly(
+        "True", "Valid", "4", "Identity Center at https://identitycenter.myhuaweicloud.com accepted the credentials "
+            + "of Secret permission-set-operator/identity-center.", "2026-11-23T08:46:14Z");
+  }
+
+  @Test
+  void aConnectionTheCloudRefusedShowsWhy() throws Exception {
+    List<String> row = connectionRow(CrdIsCommittedTest.CONNECTION_FILE, "invalid-credentials.yaml");
+
+    assertThat(row).startsWith("False", "InvalidCredentials", "2");
+    assertThat(row.get(3)).contains("rejected the credentials", "HTTP 401");
+  }
+
+  @Test
+  void aConnectionBeingCheckedShowsUnknown() throws Exception {
+    assertThat(connectionRow(CrdIsCommittedTest.CONNECTION_FILE, "checking.yaml")).startsWith("Unknown", "Checking",
+        "0");
+  }
+
+  @Test
+  void aConnectionWithoutStatusShowsItsAgeOnly() throws Exception {
+    assertThat(connectionRow(CrdIsCommittedTest.CONNECTION_FILE, "no-status.yaml"))
+        .containsExactly(null, null, null, null, "2026-11-23T08:46:14Z");
+  }
+
   /** Each column's first result, as kubectl's JSONPath finds it; null where there is none (an empty cell). */
   private static List<String> row(String file) throws Exception {
+    return row(columns(), TESTDATA.resolve(file));
+  }
+
+  private static List<String> connectionRow(String crdFile, String file) throws Exception {
+    return row(columns(crdFile), CONNECTION_TESTDATA.resolve(file));
+  }
+
+  private static List<String> row(List<JsonNode> columns, Path file) throws Exception {
     List<String> cells = new ArrayList<>();
-    for (JsonNode column : columns()) {
-      JsonNode results = JSON.readTree(kubectlJsonPath(TESTDATA.resolve(file), column.path("jsonPath").asText()));
+    for (JsonNode column : columns) {
+      JsonNode results = JSON.readTree(kubectlJsonPath(file, column.path("jsonPath").asText()));
       cells.add(results.isEmpty() ? null : results.get(0).asText());
     }
     return cells;

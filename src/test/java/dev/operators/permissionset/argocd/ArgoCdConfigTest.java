@@ -3,9 +3,12 @@ package dev.operators.permissionset.argocd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.operators.permissionset.api.v1alpha1.ClusterIdentityCenterConnection;
+import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnection;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.demo.Example;
 import dev.operators.permissionset.testing.KubernetesTestServer;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,18 +37,25 @@ class ArgoCdConfigTest {
         .map(JsonNode::asText).toList();
   }
 
+  private static String key(HasMetadata kind) {
+    return "resource.customizations.health." + PermissionSetProvisioning.GROUP + "_" + kind.getKind();
+  }
+
   @Test
-  void theArgoCdConfigMapPatchInstallsHealthLuaForOurKind() throws IOException {
+  void theArgoCdConfigMapPatchInstallsAHealthCheckForEachOfOurKinds() throws IOException {
     JsonNode patch = read(PATCH);
-    String key = "resource.customizations.health." + PermissionSetProvisioning.GROUP + "_"
-        + new PermissionSetProvisioning().getKind();
+    Map<String, Path> scripts = Map.of(
+        key(new PermissionSetProvisioning()), HealthScriptTest.FOLDER,
+        key(new IdentityCenterConnection()), HealthScriptTest.CONNECTIONS,
+        key(new ClusterIdentityCenterConnection()), HealthScriptTest.CONNECTIONS);
 
     assertThat(patch.path("kind").asText()).isEqualTo("ConfigMap");
     assertThat(patch.path("metadata").path("name").asText()).isEqualTo("argocd-cm");
-    assertThat(patch.path("data").properties()).extracting(Map.Entry::getKey).containsExactly(key);
-    assertThat(patch.path("data").path(key).asText())
-        .as("%s must carry %s unchanged", PATCH, HealthScriptTest.SCRIPT)
-        .isEqualTo(HealthScriptTest.script());
+    assertThat(patch.path("data").properties()).extracting(Map.Entry::getKey)
+        .containsExactlyInAnyOrderElementsOf(scripts.keySet());
+    scripts.forEach((key, folder) -> assertThat(patch.path("data").path(key).asText())
+        .as("%s must carry %s unchanged under %s", PATCH, folder.resolve("health.lua"), key)
+        .isEqualTo(HealthScriptTest.script(folder)));
   }
 
   @Test

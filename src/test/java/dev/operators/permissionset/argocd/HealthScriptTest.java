@@ -17,16 +17,20 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * deploy/argocd/health_test.yaml, run as Argo CD's own {@code util/lua/health_test.go} runs a bundled script's
- * health_test.yaml, but with only the libraries Argo CD opens for a health check configured in argocd-cm.
+ * deploy/argocd/health_test.yaml (PermissionSetProvisioning) and deploy/argocd/connections/health_test.yaml (both
+ * connection kinds), run as Argo CD's own {@code util/lua/health_test.go} runs a bundled script's health_test.yaml,
+ * but with only the libraries Argo CD opens for a health check configured in argocd-cm.
  */
 class HealthScriptTest {
 
+  /** The health check of PermissionSetProvisioning. */
   static final Path FOLDER = Path.of("deploy/argocd");
-  static final Path SCRIPT = FOLDER.resolve("health.lua");
-  static final Path TESTS = FOLDER.resolve("health_test.yaml");
+  /** The health check of IdentityCenterConnection and ClusterIdentityCenterConnection. */
+  static final Path CONNECTIONS = FOLDER.resolve("connections");
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper();
   static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
@@ -45,9 +49,13 @@ class HealthScriptTest {
       tests:
       """;
 
+  static List<Path> folders() {
+    return List.of(FOLDER, CONNECTIONS);
+  }
+
   /** Replaces the case for the same input, or adds it at the end, keeping the file's layout. */
-  static void writeCase(Case updated) throws IOException {
-    List<Case> cases = new ArrayList<>(cases());
+  static void writeCase(Path folder, Case updated) throws IOException {
+    List<Case> cases = new ArrayList<>(cases(folder));
     List<String> inputs = cases.stream().map(Case::inputPath).toList();
     if (inputs.contains(updated.inputPath())) {
       cases.set(inputs.indexOf(updated.inputPath()), updated);
@@ -61,12 +69,12 @@ class HealthScriptTest {
           .append("    message: ").append(JSON.writeValueAsString(test.healthStatus().message())).append('\n')
           .append("  inputPath: ").append(test.inputPath()).append('\n');
     }
-    Files.writeString(TESTS, file);
+    Files.writeString(folder.resolve("health_test.yaml"), file);
   }
 
-  static List<Case> cases() {
+  static List<Case> cases(Path folder) {
     try {
-      return YAML.readValue(TESTS.toFile(), Cases.class).tests();
+      return YAML.readValue(folder.resolve("health_test.yaml").toFile(), Cases.class).tests();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -80,9 +88,9 @@ class HealthScriptTest {
     }
   }
 
-  static String script() {
+  static String script(Path folder) {
     try {
-      return Files.readString(SCRIPT);
+      return Files.readString(folder.resolve("health.lua"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -90,24 +98,54 @@ class HealthScriptTest {
 
   @TestFactory
   Stream<DynamicTest> everyCaseGetsItsHealth() {
-    return cases().stream().map(test -> DynamicTest.dynamicTest(test.inputPath(), () ->
-        assertThat(ArgoCdLua.health(script(), resource(FOLDER.resolve(test.inputPath()))))
-            .isEqualTo(test.healthStatus())));
+    return folders().stream().flatMap(folder -> cases(folder).stream().map(test -> DynamicTest.dynamicTest(
+        folder.resolve(test.inputPath()).toString(), () ->
+            assertThat(ArgoCdLua.health(script(folder), resource(folder.resolve(test.inputPath()))))
+                .isEqualTo(test.healthStatus()))));
   }
 
-  @Test
-  void theScriptReadsNoGlobalArgoCdLeavesOut() {
-    assertThat(ArgoCdLua.undefinedGlobals(script())).isEmpty();
+  @ParameterizedTest
+  @MethodSource("folders")
+  void theScriptReadsNoGlobalArgoCdLeavesOut(Path folder) {
+    assertThat(ArgoCdLua.undefinedGlobals(script(folder))).isEmpty();
   }
 
-  @Test
-  void everyTestdataFileIsACaseAndEveryHealthIsCovered() throws IOException {
-    List<String> inputs = cases().stream().map(Case::inputPath).toList();
-    try (Stream<Path> files = Files.list(FOLDER.resolve("testdata"))) {
+  @ParameterizedTest
+  @MethodSource("folders")
+  void everyTestdataFileIsACaseAndEveryHealthIsCovered(Path folder) throws IOException {
+    List<String> inputs = cases(folder).stream().map(Case::inputPath).toList();
+    try (Stream<Path> files = Files.list(folder.resolve("testdata"))) {
       assertThat(files.map(file -> "testdata/" + file.getFileName()))
           .containsExactlyInAnyOrderElementsOf(inputs);
     }
-    assertThat(cases()).extracting(test -> test.healthStatus().status())
+    assertThat(cases(folder)).extracting(test -> test.healthStatus().status())
         .contains("Healthy", "Progressing", "Degraded");
+  }
+
+  @Test
+  void bothConnectionKindsAreCovered() {
+    assertThat(cases(CONNECTIONS)).extracting(test -> resource(CONNECTIONS.resolve(test.inputPath())).get("kind"))
+        .contains("IdentityCenterConnection", "ClusterIdentityCenterConnection");
+  }
+
+  @Test
+  void aConnectionThatFailedItsCheckIsDegradedWhateverTheReason() {
+    List<String> failedReasons = new ArrayList<>();
+    for (Case test : cases(CONNECTIONS)) {
+      if (test.healthStatus().status().equals("Degraded")) {
+        failedReasons.add(readyReason(resource(CONNECTIONS.resolve(test.inputPath()))));
+      }
+    }
+
+    assertThat(failedReasons).contains("CredentialsUnavailable", "InvalidCredentials", "AccessDenied",
+        "EndpointUnreachable");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String readyReason(Map<String, Object> connection) {
+    List<Map<String, Object>> conditions =
+        (List<Map<String, Object>>) ((Map<String, Object>) connection.get("status")).get("conditions");
+    return conditions.stream().filter(condition -> "Ready".equals(condition.get("type")))
+        .map(condition -> (String) condition.get("reason")).findFirst().orElseThrow();
   }
 }

@@ -44,15 +44,27 @@ class DeployManifestsTest {
   }
 
   @Test
-  void installsTheCrdNamespaceAccountRbacDeploymentAndMetricsService() throws IOException {
+  void installsTheCrdsNamespaceAccountRbacDeploymentAndMetricsService() throws IOException {
     assertThat(deploy.documents()).extracting(d -> d.path("kind").asText()).containsExactlyInAnyOrder("Namespace",
-        "CustomResourceDefinition", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding",
-        "Deployment", "Service");
-    JsonNode committedCrd = RenderedDeploy.YAML.readTree(Files.readString(
-        Path.of("crds/permissionsetprovisionings.identitycenter.operators.dev-v1.yml")));
-    assertThat(only("CustomResourceDefinition")).isEqualTo(committedCrd);
+        "CustomResourceDefinition", "CustomResourceDefinition", "CustomResourceDefinition", "ServiceAccount",
+        "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Deployment", "Service");
+    List<JsonNode> committedCrds = new ArrayList<>();
+    for (String file : List.of("permissionsetprovisionings", "identitycenterconnections",
+        "clusteridentitycenterconnections")) {
+      committedCrds.add(RenderedDeploy.YAML.readTree(Files.readString(
+          Path.of("crds/" + file + ".identitycenter.operators.dev-v1.yml"))));
+    }
+    assertThat(deploy.documents()).filteredOn(d -> d.path("kind").asText().equals("CustomResourceDefinition"))
+        .containsExactlyInAnyOrderElementsOf(committedCrds);
     assertThat(only("Namespace").path("metadata").path("labels").path("pod-security.kubernetes.io/enforce")
         .asText()).isEqualTo("restricted");
+  }
+
+  @Test
+  void secretsAreOnlyListedAndWatchedNeverReadByNameOrWritten() {
+    assertThat(deploy.grants()).filteredOn(g -> g.resource().equals("secrets"))
+        .extracting(RenderedDeploy.Grant::verb)
+        .containsExactlyInAnyOrder("list", "watch");
   }
 
   @Test
@@ -136,13 +148,12 @@ class DeployManifestsTest {
     assertThat(container.path("livenessProbe").path("httpGet").path("port").asText()).isEqualTo("http");
     List<String> variables = StreamSupport.stream(container.path("env").spliterator(), false)
         .map(e -> e.path("name").asText()).toList();
-    assertThat(variables).contains("IDENTITY_CENTER_ENDPOINT", "WATCH_NAMESPACES", "IDENTITY_CENTER_ACCESS_KEY",
-        "IDENTITY_CENTER_SECRET_KEY", "IDENTITY_CENTER_SECURITY_TOKEN", "IDENTITY_CENTER_DOMAIN_ID",
-        "RESOURCE_LABEL_SELECTOR", "LOG_FORMAT", "LEADER_ELECTION", "POD_NAME", "POD_NAMESPACE");
-    StreamSupport.stream(container.path("env").spliterator(), false)
-        .filter(e -> e.path("valueFrom").has("secretKeyRef"))
-        .forEach(e -> assertThat(e.path("valueFrom").path("secretKeyRef").path("optional").asBoolean())
-            .as(e.path("name").asText()).isTrue());
+    assertThat(variables).contains("WATCH_NAMESPACES", "RESOURCE_LABEL_SELECTOR", "LOG_FORMAT", "LEADER_ELECTION",
+        "POD_NAME", "POD_NAMESPACE");
+    // the cloud, its credentials and who may use them live in connections, not in the operator's environment
+    assertThat(variables).noneMatch(name -> name.startsWith("IDENTITY_CENTER_"));
+    assertThat(container.path("env")).noneMatch(e -> e.path("valueFrom").has("secretKeyRef"));
+    assertThat(container.has("envFrom")).isFalse();
     assertThat(container.path("resources").path("limits").path("memory").asText()).isNotEmpty();
   }
 

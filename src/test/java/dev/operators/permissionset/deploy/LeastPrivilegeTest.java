@@ -7,23 +7,20 @@ import static dev.operators.permissionset.testing.Provisionings.toAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.operators.permissionset.api.v1alpha1.ConnectionReference;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
-import dev.operators.permissionset.api.v1alpha1.SecretReference;
+import dev.operators.permissionset.connection.ConnectionKey;
 import dev.operators.permissionset.deploy.RenderedDeploy.Grant;
-import dev.operators.permissionset.reconciler.CredentialsResolver;
 import dev.operators.permissionset.testing.ApiAccessRecorder;
 import dev.operators.permissionset.testing.ApiAccessRecorder.Access;
 import dev.operators.permissionset.testing.AwaitStatus;
 import dev.operators.permissionset.testing.DemoWorld;
 import dev.operators.permissionset.testing.EndToEndEnvironment;
+import dev.operators.permissionset.testing.TestConnections;
 import dev.operators.permissionset.testing.TestOperators;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -31,8 +28,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The RBAC in deploy/ is exactly what the operator uses: every request it sends in a run that exercises every
- * feature (leader election, credentials from a Secret, status, events new and aggregated) is allowed, and every
- * permission granted is used. Expectations come from the rendered manifests, not from this test.
+ * feature (leader election, a cluster connection and a namespaced one with their Secrets, namespaces' labels,
+ * status of resources and connections, events new and aggregated) is allowed, and every permission granted is used.
+ * Expectations come from the rendered manifests, not from this test.
  */
 class LeastPrivilegeTest {
 
@@ -46,10 +44,6 @@ class LeastPrivilegeTest {
    */
   private static Set<Grant> requiredButUnused(String operatorNamespace) {
     return Set.of(new Grant("update", "coordination.k8s.io", "leases", Optional.of(operatorNamespace)));
-  }
-
-  private static String base64(String text) {
-    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private static void awaitReason(EndToEndEnvironment environment, String name, String reason) {
@@ -67,18 +61,20 @@ class LeastPrivilegeTest {
         TestOperators.leaderElection("permission-set-operator-0", operatorNamespace));
         KubernetesClient operatorClient = environment.kubernetesServer().newClient(recorder)) {
       KubernetesClient kubernetes = environment.kubernetes();
-      kubernetes.resource(new SecretBuilder()
-          .withNewMetadata().withName("identity-center").withNamespace(NAMESPACE).endMetadata()
-          .withData(Map.of(CredentialsResolver.ACCESS_KEY, base64(DemoWorld.ACCESS_KEY),
-              CredentialsResolver.SECRET_KEY, base64(DemoWorld.SECRET_KEY),
-              CredentialsResolver.DOMAIN_ID, base64(DemoWorld.DOMAIN_ID)))
-          .build()).create();
+      assertThat(operatorNamespace).isEqualTo(TestConnections.OPERATOR_NAMESPACE);
+      TestConnections.secret(kubernetes, NAMESPACE, "platform-team", EndToEndEnvironment.CREDENTIALS);
+      TestConnections.namespaced(kubernetes, NAMESPACE, "platform-team", environment.huaweiCloud("platform-team"));
       environment.startOperator(operatorClient);
+      TestConnections.awaitReady(kubernetes, ConnectionKey.cluster(ConnectionKey.DEFAULT_NAME));
+      TestConnections.awaitReady(kubernetes, ConnectionKey.namespaced(NAMESPACE, "platform-team"));
 
-      PermissionSetProvisioning withSecret = toAccount("with-secret", READ_ONLY, PAYMENTS);
-      withSecret.getSpec().setCredentialsSecretRef(new SecretReference("identity-center"));
-      kubernetes.resource(withSecret).create();
-      awaitReason(environment, "with-secret", "Provisioned");
+      kubernetes.resource(toAccount("through-default", READ_ONLY, PAYMENTS)).create();
+      awaitReason(environment, "through-default", "Provisioned");
+      PermissionSetProvisioning namespaced = toAccount("through-namespaced", READ_ONLY, PAYMENTS);
+      namespaced.getSpec().setConnectionRef(new ConnectionReference(ConnectionReference.Kind.IdentityCenterConnection,
+          "platform-team"));
+      kubernetes.resource(namespaced).create();
+      awaitReason(environment, "through-namespaced", "Provisioned");
       // invalid, fixed, then invalid the same way again: the second InvalidSpec event is an aggregated repeat
       kubernetes.resource(toAccount("flapping", READ_ONLY, null)).create();
       awaitReason(environment, "flapping", "InvalidSpec");
