@@ -34,15 +34,20 @@ public record ConnectionKey(Kind kind, Optional<String> namespace, String name) 
     return new ConnectionKey(Kind.IdentityCenterConnection, Optional.of(namespace), name);
   }
 
-  /** The connection the resource uses: the one it names, or the default cluster connection. */
+  /**
+   * The connection the resource uses: the one it names, or the default cluster connection. A reference without a
+   * name (which the schema refuses, and the spec validation stalls) names the connection with an empty name, which
+   * cannot exist.
+   */
   public static ConnectionKey of(PermissionSetProvisioning resource) {
     ConnectionReference reference = resource.getSpec() == null ? null : resource.getSpec().getConnectionRef();
     if (reference == null) {
       return cluster(DEFAULT_NAME);
     }
+    String name = Objects.requireNonNullElse(reference.getName(), "");
     return reference.getKind() == Kind.IdentityCenterConnection
-        ? namespaced(resource.getMetadata().getNamespace(), reference.getName())
-        : cluster(reference.getName());
+        ? namespaced(resource.getMetadata().getNamespace(), name)
+        : cluster(name);
   }
 
   /** The key of a connection object of either kind. */

@@ -1,26 +1,44 @@
 package dev.operators.permissionset.demo;
 
+import dev.operators.permissionset.api.v1alpha1.ClusterIdentityCenterConnection;
+import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnection;
+import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnectionSpec;
+import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnectionStatus;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.config.OperatorConfig;
+import dev.operators.permissionset.connection.ConnectionKey;
+import dev.operators.permissionset.connection.SecretCredentials;
 import dev.operators.permissionset.simulator.IdentityCenterSimulator;
 import dev.operators.permissionset.simulator.RequestCounters;
+import dev.operators.permissionset.simulator.SimulatorFixture;
+import dev.operators.permissionset.simulator.TlsIdentity;
+import dev.operators.permissionset.testing.DemoWorld;
 import dev.operators.permissionset.testing.EndToEndEnvironment;
 import dev.operators.permissionset.testing.Pause;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 
 /**
  * {@code mvn -q -Pdemo}: the real operator against an embedded Kubernetes API (the Fabric8 mock server) and the
- * embedded Identity Center simulator. It applies every file in {@code examples/}, shows a live table until every
- * example has settled, then a summary; the exit code says whether each reached the outcome it promises.
+ * embedded Identity Center simulator, served over TLS with a self-signed certificate. It applies every file in
+ * {@code examples/}, with the connections pointed at the simulator (its certificate as their CA bundle) and the
+ * credentials Secrets holding the simulator's keys, shows a live table of the resources and the connections until
+ * every example has settled, then a summary; the exit code says whether each reached the outcome it promises.
  */
 public final class Demo {
 
@@ -48,20 +66,57 @@ public final class Demo {
     }
     out.println("Starting an embedded Kubernetes API (Fabric8 mock server, CRUD mode), the Identity Center simulator"
         + " and the operator...");
-    try (EndToEndEnvironment environment = EndToEndEnvironment.start(Map.of(
-        OperatorConfig.POLL_INITIAL_INTERVAL, "1s", OperatorConfig.POLL_MAX_INTERVAL, "2s"))) {
+    TlsIdentity tls = TlsIdentity.selfSigned(List.of(), Clock.systemUTC());
+    try (EndToEndEnvironment environment = EndToEndEnvironment.start(SimulatorFixture.demo(),
+        IdentityCenterSimulator.Options.defaults().withTls(tls),
+        Map.of(OperatorConfig.POLL_INITIAL_INTERVAL, "1s", OperatorConfig.POLL_MAX_INTERVAL, "2s"))) {
       environment.simulator().provisioningLatency(provisioningLatency);
-      environment.startOperator();
+      environment.startOperatorWithoutDefaultConnection();
       List<Example> expected = Example.examples(examples, environment.kubernetes().getKubernetesSerialization());
-      Example.applyAll(examples, environment.kubernetes());
-      out.println("Applied " + expected.size() + " PermissionSetProvisioning examples from " + examples + " against "
-          + environment.simulator().endpoint() + ".");
+      Example.applyAll(examples, environment.kubernetes(), object -> forSimulator(object, environment));
+      out.println("Applied " + expected.size() + " PermissionSetProvisioning examples and " + connections(
+          environment).size() + " connections from " + examples + ", the connections pointed at "
+          + environment.simulator().endpoint() + " (TLS, its certificate as their caBundle).");
       List<PermissionSetProvisioning> current = follow(environment, expected, timeout, live, out);
-      return summarize(expected, current, environment.simulator(), out);
+      return summarize(expected, current, connections(environment), environment.simulator(), out);
     } catch (IOException | RuntimeException e) {
       out.println("The demo could not run: " + e.getMessage());
       return 1;
     }
+  }
+
+  /**
+   * The example as the demo applies it: a connection reaches the simulator and trusts its certificate, and a
+   * credentials Secret holds the simulator's keys instead of the placeholders.
+   */
+  private static HasMetadata forSimulator(HasMetadata object, EndToEndEnvironment environment) {
+    if (object instanceof IdentityCenterConnection connection) {
+      pointAtSimulator(connection.getSpec(), environment);
+    } else if (object instanceof ClusterIdentityCenterConnection connection) {
+      pointAtSimulator(connection.getSpec(), environment);
+    } else if (object instanceof Secret secret && secret.getMetadata().getLabels() != null
+        && SecretCredentials.LABEL_VALUE.equals(secret.getMetadata().getLabels().get(SecretCredentials.LABEL))) {
+      return new SecretBuilder(secret).withData(null).withStringData(Map.of(
+          SecretCredentials.ACCESS_KEY, DemoWorld.ACCESS_KEY,
+          SecretCredentials.SECRET_KEY, DemoWorld.SECRET_KEY)).build();
+    }
+    return object;
+  }
+
+  private static void pointAtSimulator(IdentityCenterConnectionSpec spec, EndToEndEnvironment environment) {
+    spec.getHuaweiCloud().setEndpoint(environment.simulator().endpoint().toString());
+    spec.getHuaweiCloud().setCaBundle(environment.caBundle().orElseThrow());
+  }
+
+  /** The connections of both kinds as the API has them now. */
+  private static List<StatusTable.Connection> connections(EndToEndEnvironment environment) {
+    KubernetesClient kubernetes = environment.kubernetes();
+    return Stream.concat(
+        kubernetes.resources(ClusterIdentityCenterConnection.class).list().getItems().stream()
+            .map(c -> new StatusTable.Connection(ConnectionKey.of(c), c.getStatus())),
+        kubernetes.resources(IdentityCenterConnection.class).inAnyNamespace().list().getItems().stream()
+            .map(c -> new StatusTable.Connection(ConnectionKey.of(c), c.getStatus())))
+        .toList();
   }
 
   private static List<PermissionSetProvisioning> follow(EndToEndEnvironment environment, List<Example> examples,
@@ -71,7 +126,7 @@ public final class Demo {
     while (true) {
       List<PermissionSetProvisioning> current = environment.kubernetes().resources(PermissionSetProvisioning.class)
           .inAnyNamespace().list().getItems();
-      String table = StatusTable.render(examples, current);
+      String table = StatusTable.render(examples, current, connections(environment));
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
       if (live) {
         out.print("\033[H\033[2J");
@@ -103,7 +158,7 @@ public final class Demo {
   }
 
   private static int summarize(List<Example> examples, List<PermissionSetProvisioning> current,
-      IdentityCenterSimulator simulator, PrintStream out) {
+      List<StatusTable.Connection> connections, IdentityCenterSimulator simulator, PrintStream out) {
     out.println();
     out.println("Summary");
     int failures = 0;
@@ -113,8 +168,18 @@ public final class Demo {
       failures += asExpected ? 0 : 1;
       String reason = resource.getStatus() == null ? "no status"
           : resource.getStatus().condition("Ready").map(c -> c.getReason() + ": " + c.getMessage()).orElse("-");
-      out.printf("  %-4s %-40s expected %-7s %s%n", asExpected ? "ok" : "FAIL", resource.getMetadata().getName(),
-          example.expected().name().toLowerCase(), reason);
+      out.printf("  %-4s %-40s expected %-7s via %-46s %s%n", asExpected ? "ok" : "FAIL",
+          resource.getMetadata().getName(), example.expected().name().toLowerCase(), ConnectionKey.of(resource),
+          reason);
+    }
+    out.println();
+    out.println("Connections");
+    for (StatusTable.Connection connection : connections) {
+      out.printf("  %-50s Ready=%s (%s), used by %s resource(s)%n", connection.key(),
+          connection.ready().map(Condition::getStatus).orElse("-"),
+          connection.ready().map(Condition::getReason).orElse("not checked"),
+          Optional.ofNullable(connection.status()).map(IdentityCenterConnectionStatus::getResources)
+              .map(String::valueOf).orElse("no"));
     }
     RequestCounters.Snapshot counts = simulator.counts();
     out.printf("%nThe simulator accepted %d provision(s) and answered %d call(s) in all: %s%n",

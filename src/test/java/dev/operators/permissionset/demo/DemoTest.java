@@ -35,7 +35,13 @@ class DemoTest {
         .contains("is suspended and cannot be provisioned")
         .contains("ok   unknown-permission-set-name")
         .contains("spec.permissionSetName")
-        .doesNotContainPattern("(?m)^ +FAIL ");
+        .doesNotContainPattern("(?m)^ +FAIL ")
+        .contains("pointed at https://127.0.0.1:")
+        .containsPattern("(?m)^  ok   readonly-to-payments .* via ClusterIdentityCenterConnection/default ")
+        .containsPattern("(?m)^  ok   admin-by-name-to-analytics .* via IdentityCenterConnection/platform/"
+            + "platform-team ")
+        .containsPattern("(?m)^  ClusterIdentityCenterConnection/default +Ready=True \\(Valid\\)")
+        .containsPattern("(?m)^  IdentityCenterConnection/platform/platform-team +Ready=True \\(Valid\\)");
   }
 
   @Test

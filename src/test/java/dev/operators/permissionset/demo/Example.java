@@ -1,5 +1,7 @@
 package dev.operators.permissionset.demo;
 
+import dev.operators.permissionset.api.v1alpha1.ClusterIdentityCenterConnection;
+import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnection;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -17,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -80,11 +83,15 @@ public record Example(Path file, PermissionSetProvisioning resource, Expected ex
     return examples;
   }
 
-  /** Applies every object in the folder, Secrets first so that no example looks for a Secret still to come. */
-  public static void applyAll(Path folder, KubernetesClient client) throws IOException {
+  /**
+   * Applies every object in the folder, each as {@code adapt} makes it: the namespace, Secrets and connections first,
+   * so that no example waits for a connection still to come.
+   */
+  public static void applyAll(Path folder, KubernetesClient client, UnaryOperator<HasMetadata> adapt)
+      throws IOException {
     List<Document> documents = documents(folder, client.getKubernetesSerialization());
     documents.stream().map(Document::object).filter(o -> !(o instanceof PermissionSetProvisioning))
-        .map(Example::asApiServerStores)
+        .map(adapt).map(Example::asApiServerStores)
         .forEach(o -> client.resource(o).create());
     documents.stream().map(Document::object).filter(o -> o instanceof PermissionSetProvisioning)
         .forEach(o -> client.resource(o).create());
@@ -103,6 +110,8 @@ public record Example(Path file, PermissionSetProvisioning resource, Expected ex
 
   private static List<Document> documents(Path folder, KubernetesSerialization serialization) throws IOException {
     serialization.registerKubernetesResource(PermissionSetProvisioning.class);
+    serialization.registerKubernetesResource(IdentityCenterConnection.class);
+    serialization.registerKubernetesResource(ClusterIdentityCenterConnection.class);
     List<Document> documents = new ArrayList<>();
     try (Stream<Path> files = Files.list(folder)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {

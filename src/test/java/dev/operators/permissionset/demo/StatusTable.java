@@ -1,22 +1,38 @@
 package dev.operators.permissionset.demo;
 
+import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnectionStatus;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
+import dev.operators.permissionset.connection.ConnectionKey;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The demo's table: one row a resource, as a person would want {@code kubectl get} to show it. */
+/**
+ * The demo's tables, as a person would want {@code kubectl get} to show them: one row a resource, with the
+ * connection it uses, then one row a connection.
+ */
 final class StatusTable {
 
-  private static final String[] HEADER = {"NAME", "EXPECTED", "READY", "STATUS", "REQUEST ID", "REASON"};
+  /** A connection of either kind as the API has it now. */
+  record Connection(ConnectionKey key, IdentityCenterConnectionStatus status) {
+
+    Optional<Condition> ready() {
+      return Optional.ofNullable(status).flatMap(s -> s.condition("Ready"));
+    }
+  }
+
+  private static final String[] HEADER = {"NAME", "EXPECTED", "CONNECTION", "READY", "STATUS", "REQUEST ID",
+      "REASON"};
+  private static final String[] CONNECTION_HEADER = {"CONNECTION", "READY", "REASON", "RESOURCES", "MESSAGE"};
   private static final int MAX_REASON = 90;
 
   private StatusTable() {
   }
 
-  static String render(List<Example> examples, List<PermissionSetProvisioning> current) {
+  static String render(List<Example> examples, List<PermissionSetProvisioning> current,
+      List<Connection> connections) {
     List<String[]> rows = new ArrayList<>();
     rows.add(HEADER);
     for (Example example : examples) {
@@ -25,7 +41,14 @@ final class StatusTable {
           .findFirst().orElse(example.resource());
       rows.add(row(example, resource));
     }
-    int[] widths = new int[HEADER.length];
+    List<String[]> connectionRows = new ArrayList<>();
+    connectionRows.add(CONNECTION_HEADER);
+    connections.forEach(connection -> connectionRows.add(row(connection)));
+    return format(rows) + System.lineSeparator() + format(connectionRows);
+  }
+
+  private static String format(List<String[]> rows) {
+    int[] widths = new int[rows.get(0).length];
     for (String[] row : rows) {
       for (int i = 0; i < row.length; i++) {
         widths[i] = Math.max(widths[i], row[i].length());
@@ -49,15 +72,29 @@ final class StatusTable {
     String detail = status.getFailureReason() != null ? status.getFailureReason()
         : ready.filter(c -> !"True".equals(c.getStatus())).map(Condition::getMessage).orElse("");
     String reasonColumn = detail.isEmpty() ? reason : reason + ": " + detail;
-    if (reasonColumn.length() > MAX_REASON) {
-      reasonColumn = reasonColumn.substring(0, MAX_REASON - 3) + "...";
-    }
     return new String[] {
         resource.getMetadata().getName(),
         example.expected().name().charAt(0) + example.expected().name().substring(1).toLowerCase(),
+        ConnectionKey.of(resource).toString(),
         ready.map(Condition::getStatus).orElse("-"),
         Optional.ofNullable(status.getProvisioningStatus()).orElse("-"),
         Optional.ofNullable(status.getRequestId()).orElse("-"),
-        reasonColumn.isEmpty() ? "-" : reasonColumn};
+        reasonColumn.isEmpty() ? "-" : capped(reasonColumn)};
+  }
+
+  private static String[] row(Connection connection) {
+    Optional<Condition> ready = connection.ready();
+    return new String[] {
+        connection.key().toString(),
+        ready.map(Condition::getStatus).orElse("-"),
+        ready.map(Condition::getReason).orElse("-"),
+        Optional.ofNullable(connection.status()).map(IdentityCenterConnectionStatus::getResources)
+            .map(String::valueOf).orElse("-"),
+        ready.filter(c -> !"True".equals(c.getStatus())).map(Condition::getMessage).map(StatusTable::capped)
+            .orElse("-")};
+  }
+
+  private static String capped(String text) {
+    return text.length() > MAX_REASON ? text.substring(0, MAX_REASON - 3) + "..." : text;
   }
 }

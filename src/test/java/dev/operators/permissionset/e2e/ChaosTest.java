@@ -1,34 +1,33 @@
 package dev.operators.permissionset.e2e;
 
+import dev.operators.permissionset.api.v1alpha1.ConnectionReference;
+import dev.operators.permissionset.api.v1alpha1.ConnectionReference.Kind;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
-import dev.operators.permissionset.api.v1alpha1.SecretReference;
 import dev.operators.permissionset.api.v1alpha1.TargetType;
 import dev.operators.permissionset.config.OperatorConfig;
+import dev.operators.permissionset.identitycenter.CloudCredentials;
 import dev.operators.permissionset.simulator.IdentityCenterSimulator;
 import dev.operators.permissionset.simulator.RequestCounters;
 import dev.operators.permissionset.simulator.SimulatorFixture;
 import dev.operators.permissionset.testing.DemoWorld;
 import dev.operators.permissionset.testing.KubernetesTestServer;
 import dev.operators.permissionset.testing.OperatorProcess;
+import dev.operators.permissionset.testing.TestConnections;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -55,7 +54,7 @@ import org.junit.jupiter.api.Test;
  * The operator runs as its own JVM and is killed with SIGKILL at random moments, some right after the simulator
  * accepted a provision, and replaced at once. Right after the simulator accepts their provision, some resources move
  * to another account, some to another permission set, and some are deleted and created again under the same name;
- * the Secret that some resources take their credentials from is deleted after they succeeded, then restored.
+ * the Secret of the IdentityCenterConnection that some resources use is deleted after they succeeded, then restored.
  *
  * <p>At the end every resource must be in its right state with conditions, the simulator must have accepted exactly
  * one provision per resource generation (a re-created resource is a new resource) and never two for one
@@ -79,7 +78,11 @@ class ChaosTest {
       "The account has reached its quota of permission sets.",
       "The account is being closed.");
   private static final String CREDENTIALS_SECRET = "chaos-credentials";
-  /** The resources of these permission sets' first accounts take their credentials from the Secret. */
+  /** An IdentityCenterConnection of the namespace, which reads {@link #CREDENTIALS_SECRET}. */
+  private static final String CONNECTION = "chaos-team";
+  private static final CloudCredentials CREDENTIALS = new CloudCredentials(DemoWorld.ACCESS_KEY,
+      DemoWorld.SECRET_KEY, Optional.empty(), Optional.of(DemoWorld.DOMAIN_ID));
+  /** The resources of these permission sets' first accounts use the connection {@link #CONNECTION}. */
   private static final int FIRST_SET_WITH_SECRET = 20;
   private static final int ACCOUNTS_WITH_SECRET = 2;
   private static final int KILLS = 8;
@@ -97,7 +100,7 @@ class ChaosTest {
   /** A kill waiting for an accepted provision comes at the latest this long after the operator was ready. */
   private static final Duration KILL_AFTER_ACCEPT_LIMIT = Duration.ofSeconds(10);
   private static final Duration LONGEST_RANDOM_LIFE = Duration.ofSeconds(3);
-  /** How long a running operator must see the Secret missing before it comes back. */
+  /** How long a running operator must see the connection's Secret missing before it comes back. */
   private static final Duration SECRET_ABSENCE = Duration.ofSeconds(2);
   private static final Path LOGS = Path.of("target", "chaos");
   private static final String PROVISIONED = "Provisioned";
@@ -270,7 +273,7 @@ class ChaosTest {
         PermissionSetProvisioningSpec spec = spec(set, account % 7 == 3, healthyAccount(AccountBlock.CREATED,
             account));
         if (set >= FIRST_SET_WITH_SECRET && account < ACCOUNTS_WITH_SECRET) {
-          spec.setCredentialsSecretRef(new SecretReference(CREDENTIALS_SECRET));
+          spec.setConnectionRef(new ConnectionReference(Kind.IdentityCenterConnection, CONNECTION));
         } else {
           churnable.add(name);
         }
@@ -375,7 +378,9 @@ class ChaosTest {
     }
 
     void converge() throws IOException {
-      client.resource(credentialsSecret()).create();
+      TestConnections.secret(client, NAMESPACE, CREDENTIALS_SECRET, CREDENTIALS);
+      TestConnections.namespaced(client, NAMESPACE, CONNECTION,
+          TestConnections.huaweiCloud(simulator.endpoint(), CREDENTIALS_SECRET, CREDENTIALS));
       startOperator();
       expected.forEach((name, e) -> {
         create(name, e.spec(), e.provisionKey());
@@ -399,7 +404,7 @@ class ChaosTest {
       }
     }
 
-    /** Reads the resources' progress and moves the Secret's phase on; true once the run is over. */
+    /** Reads the resources' progress and moves the connection's Secret's phase on; true once the run is over. */
     private boolean observe(Map<String, PermissionSetProvisioning> current, long now) {
       long settled = expected.keySet().stream().filter(name -> settled(current.get(name))).count();
       double progress = (double) settled / expected.size();
@@ -413,11 +418,11 @@ class ChaosTest {
       switch (secretPhase) {
         case PRESENT -> {
           boolean usersReady = expected.entrySet().stream()
-              .filter(e -> e.getValue().spec().getCredentialsSecretRef() != null)
+              .filter(e -> e.getValue().spec().getConnectionRef() != null)
               .allMatch(e -> settled(current.get(e.getKey())) && isTrue(current.get(e.getKey()).getStatus(),
                   "Ready"));
           if (usersReady) {
-            client.resource(credentialsSecret()).delete();
+            client.secrets().inNamespace(NAMESPACE).withName(CREDENTIALS_SECRET).delete();
             secretDeletedAt = now;
             secretPhase = SecretPhase.DELETED;
           }
@@ -425,7 +430,7 @@ class ChaosTest {
         case DELETED -> {
           long seenMissingSince = Math.max(secretDeletedAt, readyAt);
           if (readyAt >= 0 && now - seenMissingSince >= SECRET_ABSENCE.toNanos()) {
-            client.resource(credentialsSecret()).create();
+            TestConnections.secret(client, NAMESPACE, CREDENTIALS_SECRET, CREDENTIALS);
             tally.secretAbsent = Duration.ofNanos(now - secretDeletedAt);
             secretPhase = SecretPhase.RESTORED;
           }
@@ -658,7 +663,7 @@ class ChaosTest {
       invariants.assertThat(tally.targetChanges + tally.permissionSetChanges + tally.recreations)
           .as("resources churned right after their provision was accepted")
           .isEqualTo(TARGET_CHANGES + PERMISSION_SET_CHANGES + RECREATIONS);
-      invariants.assertThat(secretPhase).as("the credentials Secret deleted and restored")
+      invariants.assertThat(secretPhase).as("the connection's credentials Secret deleted and restored")
           .isEqualTo(SecretPhase.RESTORED);
       invariants.assertAll();
     }
@@ -708,16 +713,6 @@ class ChaosTest {
           "====================================================");
       System.out.println(figures);
     }
-  }
-
-  private static Secret credentialsSecret() {
-    Base64.Encoder base64 = Base64.getEncoder();
-    return new SecretBuilder()
-        .withNewMetadata().withName(CREDENTIALS_SECRET).withNamespace(NAMESPACE).endMetadata()
-        .addToData("accessKey", base64.encodeToString(DemoWorld.ACCESS_KEY.getBytes(StandardCharsets.UTF_8)))
-        .addToData("secretKey", base64.encodeToString(DemoWorld.SECRET_KEY.getBytes(StandardCharsets.UTF_8)))
-        .addToData("domainId", base64.encodeToString(DemoWorld.DOMAIN_ID.getBytes(StandardCharsets.UTF_8)))
-        .build();
   }
 
   private static boolean settled(PermissionSetProvisioning resource) {

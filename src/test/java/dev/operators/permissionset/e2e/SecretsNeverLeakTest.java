@@ -14,10 +14,14 @@ import static dev.operators.permissionset.testing.DemoWorld.SANDBOX;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.operators.permissionset.api.v1alpha1.ClusterIdentityCenterConnection;
+import dev.operators.permissionset.api.v1alpha1.ConnectionReference;
+import dev.operators.permissionset.api.v1alpha1.ConnectionReference.Kind;
+import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnection;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
-import dev.operators.permissionset.api.v1alpha1.SecretReference;
-import dev.operators.permissionset.config.OperatorConfig;
+import dev.operators.permissionset.connection.ConnectionKey;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
+import dev.operators.permissionset.identitycenter.CloudEndpoint;
 import dev.operators.permissionset.identitycenter.IdentityCenterClient;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import dev.operators.permissionset.identitycenter.ProvisioningTarget;
@@ -27,7 +31,7 @@ import dev.operators.permissionset.testing.AwaitStatus;
 import dev.operators.permissionset.testing.CapturedLogs;
 import dev.operators.permissionset.testing.EndToEndEnvironment;
 import dev.operators.permissionset.testing.Provisionings;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
+import dev.operators.permissionset.testing.TestConnections;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -47,10 +51,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The end-to-end scenarios with distinctive credentials, default and per resource, with security tokens; then
- * everything the operator wrote is searched for them: every log line at every level (with MDC and stack traces),
- * Kubernetes Events, the resources as stored, exception messages and the toString() of configuration and
- * credentials. Access keys count as secrets here too.
+ * The end-to-end scenarios with distinctive credentials, in the Secrets of the default cluster connection and of
+ * namespaced connections, with security tokens; then everything the operator wrote is searched for them: every log
+ * line at every level (with MDC and stack traces), Kubernetes Events, the resources and the connections of both
+ * kinds as stored, exception messages and the toString() of credentials. Access keys count as secrets here too.
  */
 class SecretsNeverLeakTest {
 
@@ -108,30 +112,50 @@ class SecretsNeverLeakTest {
     // capturing starts first: Fabric8 adds its TRACE logging of the API traffic when a client is built
     try (CapturedLogs logs = CapturedLogs.start("dev.operators.permissionset", "io.javaoperatorsdk", "io.fabric8",
         "okhttp3")) {
-      environment = EndToEndEnvironment.start(fixture(), Map.of(
-          OperatorConfig.ACCESS_KEY, DEFAULTS.accessKey(),
-          OperatorConfig.SECRET_KEY, DEFAULTS.secretKey(),
-          OperatorConfig.SECURITY_TOKEN, DEFAULTS.securityToken().orElseThrow(),
-          OperatorConfig.DOMAIN_ID, DEFAULTS.domainId().orElseThrow()));
-      secret("per-resource", PER_RESOURCE.accessKey(), PER_RESOURCE.secretKey(), PER_RESOURCE.securityToken());
-      secret("wrong-secret-key", WRONG_SECRET_KEY.accessKey(), WRONG_SECRET_KEY.secretKey(),
-          WRONG_SECRET_KEY.securityToken());
-      secret("unknown-access-key", UNKNOWN_ACCESS_KEY.accessKey(), UNKNOWN_ACCESS_KEY.secretKey(), Optional.empty());
-      secret("malformed", PER_RESOURCE.accessKey(), MALFORMED_SECRET_KEY, Optional.empty());
+      environment = EndToEndEnvironment.start(fixture(), Map.of());
+      KubernetesClient kubernetes = environment.kubernetes();
+      TestConnections.secret(kubernetes, TestConnections.OPERATOR_NAMESPACE, TestConnections.DEFAULT_SECRET,
+          DEFAULTS);
+      TestConnections.cluster(kubernetes, ConnectionKey.DEFAULT_NAME,
+          environment.huaweiCloud(TestConnections.DEFAULT_SECRET), List.of(NAMESPACE));
+      // the default connection's Secret, offered to a namespace it does not admit
+      TestConnections.cluster(kubernetes, "elsewhere", environment.huaweiCloud(TestConnections.DEFAULT_SECRET),
+          List.of("elsewhere"));
+      connection("per-resource", PER_RESOURCE);
+      connection("wrong-secret-key", WRONG_SECRET_KEY);
+      connection("unknown-access-key", UNKNOWN_ACCESS_KEY);
+      connection("malformed", new CloudCredentials(PER_RESOURCE.accessKey(), MALFORMED_SECRET_KEY, Optional.empty(),
+          Optional.empty()));
+      TestConnections.namespaced(kubernetes, NAMESPACE, "secret-missing", environment.huaweiCloud("does-not-exist"));
+
+      environment.startOperator();
+      Map<ConnectionKey, String> connections = new LinkedHashMap<>();
+      connections.put(ConnectionKey.cluster(ConnectionKey.DEFAULT_NAME), "Valid");
+      connections.put(ConnectionKey.cluster("elsewhere"), "Valid");
+      connections.put(ConnectionKey.namespaced(NAMESPACE, "per-resource"), "Valid");
+      connections.put(ConnectionKey.namespaced(NAMESPACE, "wrong-secret-key"), "InvalidCredentials");
+      connections.put(ConnectionKey.namespaced(NAMESPACE, "unknown-access-key"), "InvalidCredentials");
+      connections.put(ConnectionKey.namespaced(NAMESPACE, "malformed"), "CredentialsUnavailable");
+      connections.put(ConnectionKey.namespaced(NAMESPACE, "secret-missing"), "CredentialsUnavailable");
+      // the checks see no faults, so that each connection ends with the reason of its credentials at once
+      connections.forEach((key, reason) -> TestConnections.awaitReason(kubernetes, key, reason));
       environment.simulator().faults().serverErrorRate(0.1).throttleRate(0.05).dropRate(0.05)
           .dropAcceptedProvisionRate(0.3);
 
-      environment.startOperator();
       create(expected, resource("defaults-provisioned", READ_ONLY, PAYMENTS, null), "Provisioned");
       create(expected, resource("defaults-failed", READ_ONLY, LEGACY, null), "ProvisioningFailed");
       create(expected, resource("secret-provisioned", ADMINISTRATOR, ANALYTICS, "per-resource"),
           "Provisioned");
       create(expected, resource("secret-wrong-secret-key", READ_ONLY, SANDBOX, "wrong-secret-key"),
-          "AuthenticationFailed");
+          "ConnectionNotReady");
       create(expected, resource("secret-unknown-access-key", BILLING_VIEWER, SANDBOX, "unknown-access-key"),
-          "AuthenticationFailed");
-      create(expected, resource("secret-malformed", READ_ONLY, ANALYTICS, "malformed"), "CredentialsUnavailable");
-      create(expected, resource("secret-missing", READ_ONLY, ANALYTICS, "does-not-exist"), "CredentialsUnavailable");
+          "ConnectionNotReady");
+      create(expected, resource("secret-malformed", READ_ONLY, ANALYTICS, "malformed"), "ConnectionNotReady");
+      create(expected, resource("secret-missing", READ_ONLY, ANALYTICS, "secret-missing"), "ConnectionNotReady");
+      PermissionSetProvisioning notAdmitted = resource("not-admitted", READ_ONLY, SANDBOX, null);
+      notAdmitted.getSpec().setConnectionRef(new ConnectionReference(Kind.ClusterIdentityCenterConnection,
+          "elsewhere"));
+      create(expected, notAdmitted, "NamespaceNotAllowed");
       create(expected, resource("unknown-permission-set", "ps-0000000000000000", PAYMENTS, "per-resource"),
           "PermissionSetNotFound");
       PermissionSetProvisioning byName = resource("secret-by-name", null, PAYMENTS, "per-resource");
@@ -164,15 +188,15 @@ class SecretsNeverLeakTest {
     KubernetesClient kubernetes = environment.kubernetes();
     kubernetes.resources(PermissionSetProvisioning.class).inAnyNamespace().list().getItems()
         .forEach(resource -> written.add("resource " + kubernetes.getKubernetesSerialization().asJson(resource)));
+    kubernetes.resources(IdentityCenterConnection.class).inAnyNamespace().list().getItems()
+        .forEach(connection -> written.add("connection " + kubernetes.getKubernetesSerialization().asJson(connection)));
+    kubernetes.resources(ClusterIdentityCenterConnection.class).list().getItems()
+        .forEach(connection -> written.add("connection " + kubernetes.getKubernetesSerialization().asJson(connection)));
     kubernetes.v1().events().inAnyNamespace().list().getItems()
         .forEach(event -> written.add("event " + kubernetes.getKubernetesSerialization().asJson(event)));
     kubernetes.events().v1().events().inAnyNamespace().list().getItems()
         .forEach(event -> written.add("event " + kubernetes.getKubernetesSerialization().asJson(event)));
     written.addAll(exceptionsOfFailingCalls());
-    written.add(OperatorConfig.fromEnvironment(Map.of(
-        OperatorConfig.ACCESS_KEY, DEFAULTS.accessKey(),
-        OperatorConfig.SECRET_KEY, DEFAULTS.secretKey(),
-        OperatorConfig.SECURITY_TOKEN, DEFAULTS.securityToken().orElseThrow())).toString());
     for (CloudCredentials credentials : List.of(DEFAULTS, PER_RESOURCE, WRONG_SECRET_KEY)) {
       written.add(credentials.toString());
     }
@@ -199,51 +223,49 @@ class SecretsNeverLeakTest {
   private List<String> exceptionsOfFailingCalls() {
     List<String> texts = new ArrayList<>();
     environment.simulator().faults().clear();
-    try (HuaweiIdentityCenterClientFactory factory = new HuaweiIdentityCenterClientFactory(
-        environment.simulator().endpoint().toString(), Clock.systemUTC())) {
-      List<IdentityCenterClient> clients = List.of(factory.forCredentials(WRONG_SECRET_KEY),
-          factory.forCredentials(UNKNOWN_ACCESS_KEY),
-          factory.forCredentials(new CloudCredentials(PER_RESOURCE.accessKey(), MALFORMED_SECRET_KEY,
+    CloudEndpoint simulator = new CloudEndpoint(environment.simulator().endpoint(), Optional.empty(), true);
+    try (HuaweiIdentityCenterClientFactory factory = new HuaweiIdentityCenterClientFactory(Clock.systemUTC())) {
+      List<IdentityCenterClient> clients = List.of(factory.forConnection(simulator, WRONG_SECRET_KEY),
+          factory.forConnection(simulator, UNKNOWN_ACCESS_KEY),
+          factory.forConnection(simulator, new CloudCredentials(PER_RESOURCE.accessKey(), MALFORMED_SECRET_KEY,
               Optional.empty(), Optional.empty())),
-          factory.forCredentials(new CloudCredentials(DEFAULTS.accessKey(), DEFAULTS.secretKey(),
+          factory.forConnection(simulator, new CloudCredentials(DEFAULTS.accessKey(), DEFAULTS.secretKey(),
               Optional.of(DEFAULTS.securityToken().orElseThrow() + " with a space"), Optional.empty())));
       for (IdentityCenterClient client : clients) {
         texts.add(client.toString());
-        try {
-          client.provision(INSTANCE, READ_ONLY, ProvisioningTarget.account(PAYMENTS));
-          texts.add("no failure with " + client);
-        } catch (IdentityCenterException e) {
-          StringWriter trace = new StringWriter();
-          e.printStackTrace(new PrintWriter(trace));
-          texts.add(trace.toString());
-          texts.add(e.summary());
-          texts.add(e.cloudMessage());
-        }
+        texts.add(failureOf(client, () -> client.provision(INSTANCE, READ_ONLY,
+            ProvisioningTarget.account(PAYMENTS))));
+        texts.add(failureOf(client, client::checkAccess));
       }
     }
     assertThat(texts).as("every call failed").noneMatch(text -> text.startsWith("no failure"));
     return texts;
   }
 
-  private void secret(String name, String accessKey, String secretKey, Optional<String> securityToken) {
-    SecretBuilder secret = new SecretBuilder().withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata()
-        .addToStringData("accessKey", accessKey)
-        .addToStringData("secretKey", secretKey);
-    securityToken.ifPresent(token -> secret.addToStringData("securityToken", token));
-    // stringData is write-only on a real API server; the mock server keeps what it is given, so send data
-    var built = secret.build();
-    Map<String, String> data = new LinkedHashMap<>();
-    built.getStringData().forEach((key, value) -> data.put(key, base64(value)));
-    built.setStringData(null);
-    built.setData(data);
-    environment.kubernetes().resource(built).create();
+  /** The failure's stack trace, summary and the cloud's message; "no failure" when the call succeeded. */
+  private static String failureOf(IdentityCenterClient client, Runnable call) {
+    try {
+      call.run();
+      return "no failure with " + client;
+    } catch (IdentityCenterException e) {
+      StringWriter trace = new StringWriter();
+      e.printStackTrace(new PrintWriter(trace));
+      return trace + "\n" + e.summary() + "\n" + e.cloudMessage();
+    }
   }
 
+  /** An IdentityCenterConnection of the resources' namespace, and its Secret of the same name. */
+  private void connection(String name, CloudCredentials credentials) {
+    TestConnections.secret(environment.kubernetes(), NAMESPACE, name, credentials);
+    TestConnections.namespaced(environment.kubernetes(), NAMESPACE, name, environment.huaweiCloud(name));
+  }
+
+  /** A resource that uses the IdentityCenterConnection {@code connection}, or, when null, the default one. */
   private static PermissionSetProvisioning resource(String name, String permissionSetId, String account,
-      String secretName) {
+      String connection) {
     PermissionSetProvisioning resource = Provisionings.toAccount(name, permissionSetId, account);
-    if (secretName != null) {
-      resource.getSpec().setCredentialsSecretRef(new SecretReference(secretName));
+    if (connection != null) {
+      resource.getSpec().setConnectionRef(new ConnectionReference(Kind.IdentityCenterConnection, connection));
     }
     return resource;
   }

@@ -18,6 +18,7 @@ import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import dev.operators.permissionset.runtime.PermissionSetOperator;
 import dev.operators.permissionset.testing.FakeIdentityCenter;
 import dev.operators.permissionset.testing.KubernetesTestServer;
+import dev.operators.permissionset.testing.TestConnections;
 import dev.operators.permissionset.testing.TestOperators;
 import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;
@@ -56,6 +57,8 @@ class ProvisioningEventsTest {
         ErrorCategory.THROTTLED, 429, "IIC.429", "Too Many Requests", null, null);
     cloud.onProvision(error(throttled), error(throttled), error(throttled), status(IN_PROGRESS));
     operator = TestOperators.start(kubernetes.client(), cloud, Map.of());
+    // a resource that came first would wait for the connection's check, and tell that too
+    TestConnections.awaitReady(kubernetes.client(), TestConnections.DEFAULT);
 
     PermissionSetProvisioning created = kubernetes.client().resource(toAccount("readonly", READ_ONLY,
         PAYMENTS)).create();

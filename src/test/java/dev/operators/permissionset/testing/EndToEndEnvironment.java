@@ -112,6 +112,15 @@ public final class EndToEndEnvironment implements AutoCloseable {
         .get() == null) {
       defaultConnection(TestConnections.TEST_NAMESPACES);
     }
+    launch(operatorClient);
+  }
+
+  /** Starts the operator with the connections there are, and none of its own: the caller makes them. */
+  public void startOperatorWithoutDefaultConnection() {
+    launch(kubernetes.client());
+  }
+
+  private void launch(KubernetesClient operatorClient) {
     operator = PermissionSetOperator.create(operatorClient, OperatorConfig.fromEnvironment(environment), clients,
         Clock.systemUTC(), LostLease.KEEP_RUNNING);
     operator.start();
@@ -126,6 +135,11 @@ public final class EndToEndEnvironment implements AutoCloseable {
       operator.close();
       operator = null;
     }
+  }
+
+  /** The simulator's certificate (PEM), what a connection's caBundle needs; empty when it serves plain http. */
+  public Optional<String> caBundle() {
+    return caBundle;
   }
 
   public KubernetesTestServer kubernetesServer() {

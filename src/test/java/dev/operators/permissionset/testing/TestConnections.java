@@ -35,10 +35,13 @@ public final class TestConnections {
 
   /** The operator's namespace in tests (POD_NAMESPACE), where the Secrets of cluster connections are. */
   public static final String OPERATOR_NAMESPACE = "permission-set-operator";
+  /** The ClusterIdentityCenterConnection that resources naming no connection use. */
+  public static final ConnectionKey DEFAULT = ConnectionKey.cluster(ConnectionKey.DEFAULT_NAME);
   /** The Secret of the default connection, in {@link #OPERATOR_NAMESPACE}. */
   public static final String DEFAULT_SECRET = "identity-center";
   /** The namespaces tests put their resources in: the default connection of the start helpers admits them. */
-  public static final List<String> TEST_NAMESPACES = List.of(DemoWorld.NAMESPACE, "fuzz", "chaos", "benchmark");
+  public static final List<String> TEST_NAMESPACES = List.of(DemoWorld.NAMESPACE, "fuzz", "chaos", "benchmark",
+      "team-a", "team-b");
 
   private static final Duration TIMEOUT = AwaitStatus.TIMEOUT;
 
