@@ -13,11 +13,15 @@ import static dev.operators.permissionset.testing.Provisionings.toAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.operators.permissionset.api.v1alpha1.ClusterIdentityCenterConnection;
+import dev.operators.permissionset.api.v1alpha1.ConnectionReference;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
-import dev.operators.permissionset.api.v1alpha1.SecretReference;
 import dev.operators.permissionset.argocd.ArgoCdLua.HealthStatus;
+import dev.operators.permissionset.connection.ConnectionKey;
+import dev.operators.permissionset.identitycenter.CloudCredentials;
 import dev.operators.permissionset.testing.AwaitStatus;
 import dev.operators.permissionset.testing.EndToEndEnvironment;
+import dev.operators.permissionset.testing.TestConnections;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -114,15 +118,67 @@ class HealthOfOperatorWrittenResourcesTest {
   }
 
   @Test
-  void missingCredentialsAreDegraded() throws IOException {
+  void aResourceWhoseConnectionTheCloudRejectedIsDegraded() throws IOException {
     start();
-    PermissionSetProvisioning withoutSecret = toAccount("without-secret", READ_ONLY, PAYMENTS);
-    withoutSecret.getSpec().setCredentialsSecretRef(new SecretReference("identity-center"));
-    create(withoutSecret);
+    TestConnections.secret(environment.kubernetes(), NAMESPACE, "platform-team",
+        CloudCredentials.of("AKUNKNOWN0000000000", "not-the-secret-key"));
+    TestConnections.namespaced(environment.kubernetes(), NAMESPACE, "platform-team",
+        environment.huaweiCloud("platform-team"));
+    PermissionSetProvisioning throughTeam = toAccount("readonly-to-payments", READ_ONLY, PAYMENTS);
+    throughTeam.getSpec().setConnectionRef(new ConnectionReference(ConnectionReference.Kind.IdentityCenterConnection,
+        "platform-team"));
+    create(throughTeam);
 
-    PermissionSetProvisioning stalled = awaitReason("without-secret", "CredentialsUnavailable");
+    // while the connection is checked the resource is Reconciling; the cloud's verdict stalls it
+    PermissionSetProvisioning stalled = awaitResource("readonly-to-payments", resource ->
+        "ConnectionNotReady".equals(AwaitStatus.readyReason(resource))
+            && message(resource, "Stalled").contains("(InvalidCredentials)"));
 
-    check("credentials-unavailable", stalled, new HealthStatus("Degraded", message(stalled, "Stalled")));
+    check("connection-not-ready", stalled, new HealthStatus("Degraded", message(stalled, "Stalled")));
+  }
+
+  @Test
+  void aResourceWhoseConnectionCannotReachTheCloudIsProgressing() throws IOException {
+    environment = EndToEndEnvironment.start(Map.of());
+    // before the operator starts, so that the first check of the default connection fails too
+    environment.simulator().faults().serverErrorRate(1);
+    environment.startOperator();
+    create(toAccount("readonly-to-payments", READ_ONLY, PAYMENTS));
+
+    PermissionSetProvisioning waiting = awaitResource("readonly-to-payments", resource ->
+        "ConnectionNotReady".equals(AwaitStatus.readyReason(resource))
+            && message(resource, "Reconciling").contains("EndpointUnreachable"));
+
+    check("connection-unreachable", waiting, new HealthStatus("Progressing", message(waiting, "Reconciling")));
+  }
+
+  @Test
+  void aResourceWithoutConnectionOrDefaultIsDegraded() throws IOException {
+    start();
+    environment.kubernetes().resources(ClusterIdentityCenterConnection.class).withName(ConnectionKey.DEFAULT_NAME)
+        .delete();
+    create(toAccount("readonly-to-payments", READ_ONLY, PAYMENTS));
+
+    PermissionSetProvisioning stalled = awaitResource("readonly-to-payments", resource ->
+        "ConnectionNotReady".equals(AwaitStatus.readyReason(resource))
+            && message(resource, "Stalled").contains("no ClusterIdentityCenterConnection named default"));
+
+    check("no-default-connection", stalled, new HealthStatus("Degraded", message(stalled, "Stalled")));
+  }
+
+  @Test
+  void aResourceInANamespaceTheClusterConnectionDoesNotAdmitIsDegraded() throws IOException {
+    start();
+    TestConnections.cluster(environment.kubernetes(), "finance",
+        environment.huaweiCloud(TestConnections.DEFAULT_SECRET), List.of("finance"));
+    PermissionSetProvisioning throughFinance = toAccount("readonly-to-payments", READ_ONLY, PAYMENTS);
+    throughFinance.getSpec().setConnectionRef(new ConnectionReference(
+        ConnectionReference.Kind.ClusterIdentityCenterConnection, "finance"));
+    create(throughFinance);
+
+    PermissionSetProvisioning stalled = awaitReason("readonly-to-payments", "NamespaceNotAllowed");
+
+    check("namespace-not-allowed", stalled, new HealthStatus("Degraded", message(stalled, "Stalled")));
   }
 
   @Test
@@ -177,9 +233,11 @@ class HealthOfOperatorWrittenResourcesTest {
         "Waiting for the operator to act on generation 2 (status describes generation 1)"));
   }
 
+  /** Starts the operator and waits until it found the default connection Ready, before a test breaks the cloud. */
   private void start() {
     environment = EndToEndEnvironment.start(Map.of());
     environment.startOperator();
+    TestConnections.awaitReady(environment.kubernetes(), ConnectionKey.cluster(ConnectionKey.DEFAULT_NAME));
   }
 
   private void create(PermissionSetProvisioning resource) {
@@ -207,16 +265,16 @@ class HealthOfOperatorWrittenResourcesTest {
     Path file = HealthScriptTest.FOLDER.resolve("testdata").resolve(state + ".yaml");
     Map<String, Object> written = HealthScriptTest.YAML.readValue(yaml, HealthScriptTest.MAP);
 
-    assertThat(ArgoCdLua.health(HealthScriptTest.script(), written)).isEqualTo(expected);
+    assertThat(ArgoCdLua.health(HealthScriptTest.script(HealthScriptTest.FOLDER), written)).isEqualTo(expected);
 
     if (WRITE_TESTDATA) {
       Files.writeString(file, yaml);
-      HealthScriptTest.writeCase(new HealthScriptTest.Case(expected, "testdata/" + state + ".yaml"));
+      HealthScriptTest.writeCase(HealthScriptTest.FOLDER, new HealthScriptTest.Case(expected, "testdata/" + state + ".yaml"));
     }
     assertThat(shape(HealthScriptTest.resource(file)))
         .as("%s has drifted from what the operator writes; rerun with -Dargocd.testdata.write=true", file)
         .isEqualTo(shape(written));
-    assertThat(HealthScriptTest.cases()).filteredOn(test -> test.inputPath().equals("testdata/" + state + ".yaml"))
+    assertThat(HealthScriptTest.cases(HealthScriptTest.FOLDER)).filteredOn(test -> test.inputPath().equals("testdata/" + state + ".yaml"))
         .extracting(test -> test.healthStatus().status())
         .as("health_test.yaml expects %s for testdata/%s.yaml", expected.status(), state)
         .containsExactly(expected.status());
