@@ -23,8 +23,13 @@ final class ConnectionChecks implements AutoCloseable {
 
   /**
    * @param fingerprint what was checked: the connection's generation and its Secret's version
+   * @param failuresInARow checks of the connection that failed on something passing, this one the last
    */
-  record Check(String fingerprint, ConnectionState state, Instant at) {
+  record Check(String fingerprint, ConnectionState state, Instant at, int failuresInARow) {
+
+    private static boolean passing(ConnectionState state) {
+      return state instanceof ConnectionState.Unusable unusable && !unusable.personMustAct();
+    }
   }
 
   private final Map<ConnectionKey, Check> done = new HashMap<>();
@@ -60,7 +65,9 @@ final class ConnectionChecks implements AutoCloseable {
           if (!running.remove(key)) {
             return;
           }
-          done.put(key, new Check(fingerprint, state, clock.instant()));
+          Check before = done.get(key);
+          int failures = !Check.passing(state) ? 0 : before == null ? 1 : before.failuresInARow() + 1;
+          done.put(key, new Check(fingerprint, state, clock.instant(), failures));
         }
         wakeUp.accept(key.resourceId());
       });

@@ -55,15 +55,12 @@ public abstract class ConnectionReconciler<C extends CustomResource<IdentityCent
     IdentityCenterConnectionStatus>> implements Reconciler<C>, AutoCloseable {
 
   public static final String READY = ProvisioningStatusFactory.READY;
-  /** How soon a check that failed on something passing (the endpoint unreachable, throttled) is made again. */
-  static final Duration RETRY_UNREACHABLE = Duration.ofSeconds(30);
   private static final String SECRET_INDEX = "by-credentials-secret";
 
   private final Class<C> type;
   private final ConnectionRegistry registry;
   private final IdentityCenterClientFactory clients;
-  private final String operatorNamespace;
-  private final Duration checkInterval;
+  private final ConnectionSettings settings;
   private final ProvisioningStatusFactory statuses;
   private final EventRecorder events;
   private final ToIntFunction<ConnectionKey> users;
@@ -80,11 +77,9 @@ public abstract class ConnectionReconciler<C extends CustomResource<IdentityCent
   public static final class Namespaced extends ConnectionReconciler<IdentityCenterConnection> {
 
     /** As {@link ConnectionReconciler#ConnectionReconciler}. */
-    public Namespaced(ConnectionRegistry registry, IdentityCenterClientFactory clients, String operatorNamespace,
-        Duration checkInterval, ProvisioningStatusFactory statuses, EventRecorder events,
-        ToIntFunction<ConnectionKey> users) {
-      super(IdentityCenterConnection.class, registry, clients, operatorNamespace, checkInterval, statuses, events,
-          users);
+    public Namespaced(ConnectionRegistry registry, IdentityCenterClientFactory clients, ConnectionSettings settings,
+        ProvisioningStatusFactory statuses, EventRecorder events, ToIntFunction<ConnectionKey> users) {
+      super(IdentityCenterConnection.class, registry, clients, settings, statuses, events, users);
     }
   }
 
@@ -92,26 +87,21 @@ public abstract class ConnectionReconciler<C extends CustomResource<IdentityCent
   public static final class ClusterScoped extends ConnectionReconciler<ClusterIdentityCenterConnection> {
 
     /** As {@link ConnectionReconciler#ConnectionReconciler}. */
-    public ClusterScoped(ConnectionRegistry registry, IdentityCenterClientFactory clients, String operatorNamespace,
-        Duration checkInterval, ProvisioningStatusFactory statuses, EventRecorder events,
+    public ClusterScoped(ConnectionRegistry registry, IdentityCenterClientFactory clients,
+        ConnectionSettings settings, ProvisioningStatusFactory statuses, EventRecorder events,
         ToIntFunction<ConnectionKey> users) {
-      super(ClusterIdentityCenterConnection.class, registry, clients, operatorNamespace, checkInterval, statuses,
-          events, users);
+      super(ClusterIdentityCenterConnection.class, registry, clients, settings, statuses, events, users);
     }
   }
 
-  /**
-   * @param operatorNamespace where the Secrets of cluster connections are
-   * @param users how many resources use a connection
-   */
+  /** @param users how many resources use a connection */
   private ConnectionReconciler(Class<C> type, ConnectionRegistry registry, IdentityCenterClientFactory clients,
-      String operatorNamespace, Duration checkInterval, ProvisioningStatusFactory statuses, EventRecorder events,
+      ConnectionSettings settings, ProvisioningStatusFactory statuses, EventRecorder events,
       ToIntFunction<ConnectionKey> users) {
     this.type = type;
     this.registry = registry;
     this.clients = clients;
-    this.operatorNamespace = operatorNamespace;
-    this.checkInterval = checkInterval;
+    this.settings = settings;
     this.statuses = statuses;
     this.events = events;
     this.users = users;
@@ -151,7 +141,7 @@ public abstract class ConnectionReconciler<C extends CustomResource<IdentityCent
             .byIndex(SECRET_INDEX, secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName())
             .stream().map(ResourceID::fromResource).collect(Collectors.toSet()));
     if (clusterScoped()) {
-      secretsConfiguration.withNamespaces(Set.of(operatorNamespace));
+      secretsConfiguration.withNamespaces(Set.of(settings.operatorNamespace()));
     } else {
       secretsConfiguration.withNamespacesInheritedFromController();
     }
@@ -165,7 +155,7 @@ public abstract class ConnectionReconciler<C extends CustomResource<IdentityCent
     if (spec == null || spec.getHuaweiCloud() == null || spec.getHuaweiCloud().getCredentialsSecretRef() == null) {
       return Optional.empty();
     }
-    String namespace = clusterScoped() ? operatorNamespace : connection.getMetadata().getNamespace();
+    String namespace = clusterScoped() ? settings.operatorNamespace() : connection.getMetadata().getNamespace();
     return Optional.of(new ResourceID(spec.getHuaweiCloud().getCredentialsSecretRef().getName(), namespace));
   }
 
@@ -229,12 +219,11 @@ public abstract class ConnectionReconciler<C extends CustomResource<IdentityCent
   }
 
   private boolean due(ConnectionChecks.Check check) {
-    return !statuses.exactNow().isBefore(check.at().plus(retryAfter(check.state())));
+    return !statuses.exactNow().isBefore(check.at().plus(retryAfter(check)));
   }
 
-  private Duration retryAfter(ConnectionState state) {
-    return state instanceof ConnectionState.Unusable unusable && !unusable.personMustAct() ? RETRY_UNREACHABLE
-        : checkInterval;
+  private Duration retryAfter(ConnectionChecks.Check check) {
+    return check.failuresInARow() > 0 ? settings.retryAfter(check.failuresInARow()) : settings.checkInterval();
   }
 
   /** The read-only call, on a check thread. */
@@ -262,9 +251,9 @@ public abstract class ConnectionReconciler<C extends CustomResource<IdentityCent
 
   private Duration nextLook(ConnectionKey key, Optional<ConnectionState> state, Instant now) {
     return checks.last(key)
-        .map(check -> Duration.between(now, check.at().plus(retryAfter(check.state()))))
+        .map(check -> Duration.between(now, check.at().plus(retryAfter(check))))
         .filter(wait -> !wait.isNegative() && !wait.isZero())
-        .orElse(state.isEmpty() ? RETRY_UNREACHABLE : checkInterval);
+        .orElse(state.isEmpty() ? settings.retryAfter(1) : settings.checkInterval());
   }
 
   private void report(C connection, ConnectionKey key, Optional<ConnectionState> state, Context<C> context) {

@@ -113,14 +113,17 @@ final class ProvisioningDecisions {
   /**
    * The intent's call may be made once the resource has its turn. An intent for a generation the spec has left is
    * only looked for: if an earlier attempt made a request, it is followed (it goes first); if not, the intent goes.
-   * Without a usable connection nothing can be found or sent, and the turn passes on, so that a resource whose
-   * connection broke does not hold up the others of its permission set.
+   * Without a usable connection nothing can be found or sent. The resource keeps its turn: an earlier attempt may be
+   * in flight, and the others in its line reach the cloud through the same connection.
    */
   private Decision carryOutIntent(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
       Facts facts) {
     if (facts.connectionProblem().isPresent()) {
-      return cloudErrors.connectionUnusable(resource, next, facts.connectionProblem().get())
-          .with(new Action.LeaveTurn());
+      Facts.ConnectionProblem problem = facts.connectionProblem().get();
+      Decision waits = cloudErrors.connectionUnusable(resource, next, problem);
+      // the others in line share the connection and wait with it; a namespace the connection no longer admits is
+      // this resource's alone, and must not hold the permission set up for them
+      return problem.reason() == ConditionReason.NAMESPACE_NOT_ALLOWED ? waits.with(new Action.LeaveTurn()) : waits;
     }
     Turn turn = facts.turn().orElseThrow();
     if (!turn.granted()) {
@@ -134,8 +137,8 @@ final class ProvisioningDecisions {
 
   private Decision follow(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next, Facts facts) {
     if (facts.connectionProblem().isPresent()) {
-      return cloudErrors.connectionUnusable(resource, next, facts.connectionProblem().get())
-          .with(new Action.LeaveTurn());
+      // the cloud works on the request whatever the connection: the permission set stays busy until it finishes
+      return cloudErrors.connectionUnusable(resource, next, facts.connectionProblem().get());
     }
     Cloud said = facts.cloud().orElseThrow();
     if (said instanceof Cloud.RequestFinished finished) {

@@ -6,6 +6,7 @@ import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.connection.ConnectionKey;
 import dev.operators.permissionset.connection.ConnectionReconciler;
 import dev.operators.permissionset.connection.ConnectionRegistry;
+import dev.operators.permissionset.connection.ConnectionSettings;
 import dev.operators.permissionset.events.EventRecorder;
 import dev.operators.permissionset.events.ProvisioningEvents;
 import dev.operators.permissionset.identitycenter.IdentityCenterClientFactory;
@@ -115,10 +116,12 @@ public final class PermissionSetOperator implements AutoCloseable {
     Connections connections = new Connections();
     PermissionSetProvisioningReconciler reconciler = new PermissionSetProvisioningReconciler(metered, registry,
         connections::recount, statuses, new ProvisioningSchedule(config.timing()), observer);
-    connections.namespaced = new ConnectionReconciler.Namespaced(registry, metered, operatorNamespace,
-        config.connectionCheckInterval(), statuses, events, reconciler::users);
-    connections.clusterScoped = new ConnectionReconciler.ClusterScoped(registry, metered, operatorNamespace,
-        config.connectionCheckInterval(), statuses, events, reconciler::users);
+    ConnectionSettings connectionSettings = new ConnectionSettings(operatorNamespace,
+        config.connectionCheckInterval(), config.timing().retryInitial());
+    connections.namespaced = new ConnectionReconciler.Namespaced(registry, metered, connectionSettings, statuses,
+        events, reconciler::users);
+    connections.clusterScoped = new ConnectionReconciler.ClusterScoped(registry, metered, connectionSettings,
+        statuses, events, reconciler::users);
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(kubernetes)
           // the reconciler writes status itself, with optimistic locking, and JOSDK writes nothing else (no

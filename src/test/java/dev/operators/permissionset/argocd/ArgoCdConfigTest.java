@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
@@ -87,7 +88,7 @@ class ArgoCdConfigTest {
         Stream<Path> argoCdExamples = Files.list(APPLICATIONS)) {
       assertThat(argoCdExamples).isNotEmpty();
 
-      Example.applyAll(Path.of("examples"), kubernetes.client());
+      Example.applyAll(Path.of("examples"), kubernetes.client(), UnaryOperator.identity());
 
       assertThat(kubernetes.client().genericKubernetesResources(ARGO_CD_APPLICATION)
           .inAnyNamespace().list().getItems()).isEmpty();

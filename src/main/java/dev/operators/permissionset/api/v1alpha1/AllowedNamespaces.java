@@ -11,6 +11,22 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class AllowedNamespaces {
 
+  /** Descriptions for the label selector's fields (Fabric8's LabelSelector has none), for kubectl explain. */
+  static final String DESCRIPTIONS = """
+      {"properties": {"spec": {"properties": {"allowedNamespaces": {"properties": {
+        "names": {"items": {"description": "The name of a namespace."}},
+        "selector": {"properties": {
+          "matchLabels": {"description": "Labels the namespace must carry, each with this value."},
+          "matchExpressions": {"description": "Requirements on the namespace's labels, all of which must hold.",
+            "items": {"description": "A requirement on one label.", "properties": {
+              "key": {"description": "The label's key."},
+              "operator": {"description": "In, NotIn, Exists or DoesNotExist."},
+              "values": {"description": "The values for In and NotIn; empty for Exists and DoesNotExist.",
+                "items": {"description": "A label value."}}
+            }}}
+        }}
+      }}}}}}""";
+
   @JsonPropertyDescription("Namespaces admitted by name.")
   private List<String> names = new ArrayList<>();
 

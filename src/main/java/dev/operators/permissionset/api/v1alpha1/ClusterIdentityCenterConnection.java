@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @SchemaCustomizer(value = SchemaCustomizer.MergePatchCustomizer.class, input = "{\"description\":"
     + "\"ClusterIdentityCenterConnection holds which IAM Identity Center PermissionSetProvisionings reach and the credentials (a Secret in the operator's namespace). It serves the namespaces spec.allowedNamespaces admits; the one named default serves resources that name no connection.\"}")
 @SchemaCustomizer(value = JsonMergePatchCustomizer.class, input = IdentityCenterConnectionStatus.CONDITION_DESCRIPTIONS)
+@SchemaCustomizer(value = JsonMergePatchCustomizer.class, input = AllowedNamespaces.DESCRIPTIONS)
 @AdditionalPrinterColumn(name = "Ready", type = AdditionalPrinterColumn.Type.STRING,
     jsonPath = "..conditions[?(@.type==\"Ready\")].status",
     getDescription = "True when the cloud accepted the credentials and resources may use the connection.")

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @SchemaCustomizer(value = SchemaCustomizer.MergePatchCustomizer.class, input = "{\"description\":"
     + "\"IdentityCenterConnection holds which IAM Identity Center a namespace's PermissionSetProvisionings reach and the credentials to reach it with (a Secret in the same namespace). Only resources of its own namespace may use it.\"}")
 @SchemaCustomizer(value = JsonMergePatchCustomizer.class, input = IdentityCenterConnectionStatus.CONDITION_DESCRIPTIONS)
+@SchemaCustomizer(value = JsonMergePatchCustomizer.class, input = AllowedNamespaces.DESCRIPTIONS)
 @AdditionalPrinterColumn(name = "Ready", type = AdditionalPrinterColumn.Type.STRING,
     jsonPath = "..conditions[?(@.type==\"Ready\")].status",
     getDescription = "True when the cloud accepted the credentials and resources may use the connection.")
