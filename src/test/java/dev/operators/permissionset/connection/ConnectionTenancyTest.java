@@ -19,10 +19,12 @@ import dev.operators.permissionset.api.v1alpha1.SecretReference;
 import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
+import dev.operators.permissionset.identitycenter.ProvisioningStatus;
 import dev.operators.permissionset.runtime.PermissionSetOperator;
 import dev.operators.permissionset.runtime.PermissionSetOperator.LostLease;
 import dev.operators.permissionset.testing.AwaitStatus;
 import dev.operators.permissionset.testing.FakeIdentityCenter;
+import dev.operators.permissionset.testing.FakeIdentityCenter.Outcome;
 import dev.operators.permissionset.testing.KubernetesTestServer;
 import dev.operators.permissionset.testing.Provisionings;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -185,6 +187,7 @@ class ConnectionTenancyTest {
 
   @Test
   void aChangedSecretIsUsedAtTheNextCallWithoutARestart() {
+    cloud.onProvision(Outcome.status(ProvisioningStatus.SUCCEEDED), Outcome.status(ProvisioningStatus.SUCCEEDED));
     secret(TEAM_A, "keys", "AKFIRST", true);
     client.resource(namespaced(TEAM_A, "team", "keys")).create();
     create(TEAM_A, "first", new ConnectionReference(Kind.IdentityCenterConnection, "team"));

@@ -3,6 +3,7 @@ package dev.operators.permissionset.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.operators.permissionset.api.v1alpha1.ClusterIdentityCenterConnection;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.events.EventRecorder.Type;
 import dev.operators.permissionset.testing.KubernetesTestServer;
@@ -72,6 +73,21 @@ class EventRecorderTest {
     assertThat(event.getSource().getComponent()).isEqualTo("permission-set-operator");
     assertThat(event.getReportingComponent()).isEqualTo("identitycenter.operators.dev/permission-set-operator");
     assertThat(event.getReportingInstance()).isEqualTo("operator-7d9f-abcde");
+  }
+
+  @Test
+  void anEventAboutAClusterScopedObjectGoesToTheDefaultNamespace() {
+    ClusterIdentityCenterConnection connection = new ClusterIdentityCenterConnection();
+    connection.setMetadata(new ObjectMetaBuilder().withName("default").withUid("c0").build());
+
+    recorder.record(connection, Type.WARNING, "InvalidCredentials", "Identity Center rejected the credentials.");
+    recorder.record(connection, Type.WARNING, "InvalidCredentials", "Identity Center rejected the credentials.");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> kubernetes.client().v1().events().inNamespace("default")
+        .list().getItems().stream().anyMatch(event -> event.getCount() == 2));
+    assertThat(kubernetes.client().v1().events().inNamespace("default").list().getItems()).singleElement()
+        .satisfies(event -> assertThat(event.getInvolvedObject().getKind()).isEqualTo(
+            "ClusterIdentityCenterConnection"));
   }
 
   @Test
