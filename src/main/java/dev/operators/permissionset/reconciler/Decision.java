@@ -31,6 +31,10 @@ record Decision(PermissionSetProvisioningStatus status, List<Action> actions, Op
     record ReleaseAnswer() implements Action {
     }
 
+    /** The intent's call failed on something passing: it is not made again for this long, whatever wakes the resource. */
+    record BackOff(Duration duration) implements Action {
+    }
+
     /** The intent is written and nothing was sent for it: the call may go without asking the cloud first. */
     record IntentRecorded(long generation) implements Action {
     }

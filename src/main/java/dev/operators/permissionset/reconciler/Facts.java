@@ -12,11 +12,13 @@ import java.util.Set;
  * only where its {@link Stage} needs them, the connection, what the cloud said and the resource's turn.
  *
  * @param connectionProblem why the resource's connection cannot be used now
+ * @param backOffUntil when a failed provision call of the recorded intent may be made again
  * @param requestsOfDeleted requests for the permission set and target being provisioned that deleted resources made:
  *     a new intent lists them, so that no recovery takes one for its own
  */
 record Facts(Instant now, Optional<String> specProblem, Optional<ProvisionCalls.Answer> answer, boolean callRunning,
-    Optional<ConnectionProblem> connectionProblem, Optional<Cloud> cloud, Optional<Turn> turn, Set<String> requestsOfDeleted) {
+    Optional<ConnectionProblem> connectionProblem, Optional<Cloud> cloud, Optional<Turn> turn,
+    Set<String> requestsOfDeleted, Optional<Instant> backOffUntil) {
 
   /** Why the resource's connection cannot be used, as its condition will say. */
   record ConnectionProblem(ConditionReason reason, String message) {
@@ -49,24 +51,30 @@ record Facts(Instant now, Optional<String> specProblem, Optional<ProvisionCalls.
   static Facts of(Instant now, Optional<String> specProblem, Optional<ProvisionCalls.Answer> answer,
       boolean callRunning) {
     return new Facts(now, specProblem, answer, callRunning, Optional.empty(), Optional.empty(), Optional.empty(),
-        Set.of());
+        Set.of(), Optional.empty());
   }
 
   Facts withConnectionProblem(ConnectionProblem problem) {
-    return new Facts(now, specProblem, answer, callRunning, Optional.of(problem), cloud, turn, requestsOfDeleted);
+    return new Facts(now, specProblem, answer, callRunning, Optional.of(problem), cloud, turn, requestsOfDeleted,
+        backOffUntil);
   }
 
   Facts with(Cloud said) {
     return new Facts(now, specProblem, answer, callRunning, connectionProblem, Optional.of(said), turn,
-        requestsOfDeleted);
+        requestsOfDeleted, backOffUntil);
   }
 
   Facts with(Turn taken) {
     return new Facts(now, specProblem, answer, callRunning, connectionProblem, cloud, Optional.of(taken),
-        requestsOfDeleted);
+        requestsOfDeleted, backOffUntil);
+  }
+
+  Facts withBackOffUntil(Optional<Instant> until) {
+    return new Facts(now, specProblem, answer, callRunning, connectionProblem, cloud, turn, requestsOfDeleted, until);
   }
 
   Facts withRequestsOfDeleted(Set<String> requests) {
-    return new Facts(now, specProblem, answer, callRunning, connectionProblem, cloud, turn, Set.copyOf(requests));
+    return new Facts(now, specProblem, answer, callRunning, connectionProblem, cloud, turn, Set.copyOf(requests),
+        backOffUntil);
   }
 }

@@ -3,7 +3,6 @@ package dev.operators.permissionset.reconciler;
 import dev.operators.permissionset.api.v1alpha1.PendingProvision;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
-import dev.operators.permissionset.connection.ConnectionKey;
 import dev.operators.permissionset.identitycenter.ProvisioningStatus;
 import dev.operators.permissionset.reconciler.PermissionSetTurns.Key;
 import dev.operators.permissionset.reconciler.PermissionSetTurns.Member;
@@ -48,8 +47,7 @@ final class InFlightIndex implements PermissionSetTurns.ResourceView {
     if (permissionSetId == null || (pending == null && !hasRequestInFlight(status))) {
       return Optional.empty();
     }
-    return Optional.of(new Key(ConnectionKey.of(resource).toString(), resource.getSpec().getInstanceId(),
-        permissionSetId));
+    return Optional.of(new Key(resource.getSpec().getInstanceId(), permissionSetId));
   }
 
   static Member member(PermissionSetProvisioning resource) {

@@ -4,10 +4,10 @@ import dev.operators.permissionset.api.v1alpha1.PendingProvision;
 import dev.operators.permissionset.api.v1alpha1.ClusterIdentityCenterConnection;
 import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnection;
 import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnectionSpec;
+import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnectionStatus;
 import dev.operators.permissionset.connection.ConnectionKey;
 import dev.operators.permissionset.connection.ConnectionRegistry;
 import dev.operators.permissionset.connection.ReadyConnection;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -242,12 +242,18 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     return List.of(wakeUps, namespaced, clusterScoped, namespaces);
   }
 
-  /** Connections of one kind; a change wakes the resources that use the connection. */
-  private <C extends HasMetadata> InformerEventSource<C, PermissionSetProvisioning> connectionSource(Class<C> kind,
+  /**
+   * Connections of one kind. A change that matters to the resources that use the connection wakes them: its spec
+   * (who it admits), or its Ready condition; not the rest of its status, such as when it was last checked.
+   */
+  private <C extends CustomResource<IdentityCenterConnectionSpec, IdentityCenterConnectionStatus>>
+      InformerEventSource<C, PermissionSetProvisioning> connectionSource(Class<C> kind,
       EventSourceContext<PermissionSetProvisioning> context, boolean namespaced) {
     InformerEventSourceConfiguration.Builder<C> configuration = InformerEventSourceConfiguration
         .from(kind, PermissionSetProvisioning.class)
         .withName(kind.getSimpleName())
+        .withOnUpdateFilter((now, before) -> !Objects.equals(now.getMetadata().getGeneration(),
+            before.getMetadata().getGeneration()) || !Objects.equals(readiness(now), readiness(before)))
         .withSecondaryToPrimaryMapper(connection -> resources.byIndex(CONNECTION_INDEX,
                 ConnectionKey.of(connection).toString()).stream()
             .map(ResourceID::fromResource).collect(Collectors.toSet()));
@@ -293,7 +299,8 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   private Observed observe(PermissionSetProvisioning resource, Context<PermissionSetProvisioning> context) {
     String uid = resource.getMetadata().getUid();
     Facts facts = Facts.of(statuses.now(), SpecValidator.problem(resource.getSpec()), calls.answer(uid),
-        calls.running(uid));
+        calls.running(uid))
+        .withBackOffUntil(calls.backOffUntil(uid));
     Stage stage = Stage.of(resource, facts, schedule);
     if (!stage.needsCloud()) {
       return new Observed(facts, Optional.empty());
@@ -330,6 +337,8 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
         turns.leave(uid);
       } else if (action instanceof Action.ReleaseAnswer) {
         calls.release(uid);
+      } else if (action instanceof Action.BackOff backOff) {
+        calls.backOff(uid, statuses.exactNow().plus(backOff.duration()));
       } else if (action instanceof Action.IntentRecorded intent) {
         provisioning.intentRecorded(uid, intent.generation());
       } else if (action instanceof Action.StartCall start) {
@@ -381,6 +390,13 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     }
   }
 
+  private static Optional<List<String>> readiness(
+      CustomResource<IdentityCenterConnectionSpec, IdentityCenterConnectionStatus> connection) {
+    return Optional.ofNullable(connection.getStatus())
+        .flatMap(status -> status.condition(ProvisioningStatusFactory.READY))
+        .map(ready -> List.of(String.valueOf(ready.getStatus()), String.valueOf(ready.getReason())));
+  }
+
   /** Resources that reach an instance through the same connection share what the tracker lists. */
   private static String trackingKey(PermissionSetProvisioning resource) {
     return ConnectionKey.of(resource) + "|" + resource.getSpec().getInstanceId();
@@ -410,7 +426,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   }
 
   private Turn turn(PermissionSetProvisioning resource, String permissionSetId, boolean heldBefore) {
-    Key key = new Key(ConnectionKey.of(resource).toString(), resource.getSpec().getInstanceId(), permissionSetId);
+    Key key = new Key(resource.getSpec().getInstanceId(), permissionSetId);
     return turns.take(key, InFlightIndex.member(resource), waitingSince(resource).orElseGet(statuses::exactNow),
         heldBefore);
   }

@@ -30,11 +30,14 @@ import java.util.function.Consumer;
  */
 final class PermissionSetTurns {
 
-  /** One line: a permission set of an instance, reached through a connection. */
-  record Key(String connection, String instanceId, String permissionSetId) {
+  /**
+   * One line: a permission set of an instance, whichever connection the resources reach it through, since the
+   * cloud's one-at-a-time rule is the instance's. Instance IDs are unique across clouds.
+   */
+  record Key(String instanceId, String permissionSetId) {
 
     String indexValue() {
-      return connection + "|" + instanceId + "/" + permissionSetId;
+      return instanceId + "/" + permissionSetId;
     }
   }
 

@@ -3,6 +3,7 @@ package dev.operators.permissionset.reconciler;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -41,6 +42,7 @@ final class ProvisionCalls implements AutoCloseable {
 
   private final Set<String> running = new HashSet<>();
   private final Map<String, Answer> answers = new HashMap<>();
+  private final Map<String, Instant> backOffs = new HashMap<>();
   private final ExecutorService callers;
   private final Consumer<ResourceID> wakeUp;
   private final BiConsumer<String, CallOutcome> answeredAfterDelete;
@@ -91,6 +93,7 @@ final class ProvisionCalls implements AutoCloseable {
     if (answers.containsKey(uid) || !running.add(uid)) {
       return;
     }
+    backOffs.remove(uid);
     Map<String, String> logContext = MDC.getCopyOfContextMap();
     try {
       callers.execute(() -> {
@@ -109,6 +112,16 @@ final class ProvisionCalls implements AutoCloseable {
     }
   }
 
+  /** The resource's last call failed on something passing: the next is not made before {@code until}. */
+  synchronized void backOff(String uid, Instant until) {
+    backOffs.put(uid, until);
+  }
+
+  /** Until when the resource's next call waits, if its last one failed on something passing. */
+  synchronized Optional<Instant> backOffUntil(String uid) {
+    return Optional.ofNullable(backOffs.get(uid));
+  }
+
   /** The status read back records the answer (or no longer needs it): it need not be kept any longer. */
   synchronized void release(String uid) {
     answers.remove(uid);
@@ -122,12 +135,13 @@ final class ProvisionCalls implements AutoCloseable {
    */
   synchronized boolean forget(String uid) {
     answers.remove(uid);
+    backOffs.remove(uid);
     return running.remove(uid);
   }
 
   /** Calls running or answered and not yet released: what this holds, for tests of its bounds. */
   synchronized int size() {
-    return running.size() + answers.size();
+    return running.size() + answers.size() + backOffs.size();
   }
 
   /**

@@ -43,6 +43,7 @@ final class ProvisioningDecisions {
       case INVALID_SPEC -> invalidSpec(resource, next, facts);
       case RECORD_ANSWER -> recordAnswer(resource, next, facts.answer().orElseThrow().outcome());
       case AWAIT_CALL -> Decision.comeBack(calling(resource, next), schedule.nextBackstopCheck());
+      case BACK_OFF -> Decision.comeBack(next, schedule.until(facts.backOffUntil().orElseThrow(), facts.now()));
       case CARRY_OUT_INTENT -> carryOutIntent(resource, next, facts);
       case FOLLOW -> follow(resource, next, facts);
       case SETTLED -> Decision.settled(next);
@@ -91,8 +92,9 @@ final class ProvisioningDecisions {
       return Decision.comeBack(next, schedule.until(notYet.lookAgainAt(), statuses.exactNow()))
           .with(new Action.ReleaseAnswer());
     }
-    return failedToProvision(resource, next, ((CallOutcome.Failed) outcome).error())
-        .with(new Action.ReleaseAnswer());
+    Decision failed = failedToProvision(resource, next, ((CallOutcome.Failed) outcome).error());
+    return (next.getPendingProvision() == null ? failed
+        : failed.with(new Action.BackOff(failed.comeBackAfter().orElseThrow()))).with(new Action.ReleaseAnswer());
   }
 
   /**
@@ -113,17 +115,17 @@ final class ProvisioningDecisions {
   /**
    * The intent's call may be made once the resource has its turn. An intent for a generation the spec has left is
    * only looked for: if an earlier attempt made a request, it is followed (it goes first); if not, the intent goes.
-   * Without a usable connection nothing can be found or sent. The resource keeps its turn: an earlier attempt may be
-   * in flight, and the others in its line reach the cloud through the same connection.
+   * Without a usable connection nothing can be found or sent. The resource keeps its turn while the connection is
+   * only being checked or unreachable (an earlier attempt may be in flight), and gives it up when a person must act.
    */
   private Decision carryOutIntent(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next,
       Facts facts) {
     if (facts.connectionProblem().isPresent()) {
       Facts.ConnectionProblem problem = facts.connectionProblem().get();
       Decision waits = cloudErrors.connectionUnusable(resource, next, problem);
-      // the others in line share the connection and wait with it; a namespace the connection no longer admits is
-      // this resource's alone, and must not hold the permission set up for them
-      return problem.reason() == ConditionReason.NAMESPACE_NOT_ALLOWED ? waits.with(new Action.LeaveTurn()) : waits;
+      // a connection being checked comes back in moments; one that needs a person must not hold the permission set
+      // up for the resources that reach it through other connections
+      return problem.reason().stalled() ? waits.with(new Action.LeaveTurn()) : waits;
     }
     Turn turn = facts.turn().orElseThrow();
     if (!turn.granted()) {

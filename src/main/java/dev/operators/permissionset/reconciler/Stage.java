@@ -20,6 +20,8 @@ enum Stage {
   RECORD_ANSWER,
   /** An intent is recorded and its call is on its way: wait to be woken. */
   AWAIT_CALL,
+  /** An intent is recorded and its last call failed on something passing: not again before its backoff ends. */
+  BACK_OFF,
   /** An intent is recorded and no call of this process runs for it: find its request, or send it. */
   CARRY_OUT_INTENT,
   /** A request is in flight, for this generation or an earlier one (which goes first): follow it. */
@@ -42,7 +44,10 @@ enum Stage {
       if (facts.answer().filter(answer -> Objects.equals(answer.generation(), pending.getGeneration())).isPresent()) {
         return RECORD_ANSWER;
       }
-      return facts.callRunning() ? AWAIT_CALL : CARRY_OUT_INTENT;
+      if (facts.callRunning()) {
+        return AWAIT_CALL;
+      }
+      return facts.backOffUntil().filter(facts.now()::isBefore).isPresent() ? BACK_OFF : CARRY_OUT_INTENT;
     }
     long generation = resource.getMetadata().getGeneration();
     if (InFlightIndex.hasRequestInFlight(status) && (Objects.equals(status.getRequestGeneration(), generation)

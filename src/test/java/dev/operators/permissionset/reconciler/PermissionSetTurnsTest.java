@@ -20,7 +20,7 @@ import org.junit.jupiter.api.TestInfo;
 
 class PermissionSetTurnsTest {
 
-  private static final Key KEY = new Key("ClusterIdentityCenterConnection/default", "ins-1", "ps-1");
+  private static final Key KEY = new Key("ins-1", "ps-1");
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   private static final Member A = member("a", "uid-a");
   private static final Member B = member("b", "uid-b");
@@ -179,7 +179,7 @@ class PermissionSetTurnsTest {
 
   @Test
   void aResourceThatMovesToAnotherPermissionSetLeavesItsFirstLine() {
-    Key other = new Key("ClusterIdentityCenterConnection/default", "ins-1", "ps-2");
+    Key other = new Key("ins-1", "ps-2");
     take(A, T0);
     take(B, T0.plusSeconds(1));
 

@@ -82,9 +82,13 @@ class ProvisioningDecisionsTest {
         new Row("a recorded intent with its turn starts the call",
             resource(s -> pending(s, 2)), facts().with(Turn.grant()),
             Stage.CARRY_OUT_INTENT, List.of(Action.StartCall.class), "Provisioning", false),
-        new Row("an uncertain intent whose connection broke keeps the intent and the turn: its line shares the "
-            + "connection, and the earlier attempt may be in flight",
+        new Row("an uncertain intent whose connection needs a person keeps the intent and gives up the turn",
             resource(s -> pending(s, 2)), facts().withConnectionProblem(CONNECTION_BROKEN),
+            Stage.CARRY_OUT_INTENT, List.of(Action.LeaveTurn.class), "ConnectionNotReady", false),
+        new Row("an uncertain intent whose connection is being checked keeps the turn: the earlier attempt may be "
+            + "in flight",
+            resource(s -> pending(s, 2)), facts().withConnectionProblem(new Facts.ConnectionProblem(
+                ConditionReason.CONNECTION_NOT_READY, "being checked")),
             Stage.CARRY_OUT_INTENT, List.of(), "ConnectionNotReady", false),
         new Row("an uncertain intent whose namespace the connection no longer admits gives up the turn",
             resource(s -> pending(s, 2)), facts().withConnectionProblem(new Facts.ConnectionProblem(
@@ -126,7 +130,16 @@ class ProvisioningDecisionsTest {
         new Row("a lost answer keeps the intent (uncertain) and the turn",
             resource(s -> pending(s, 2)), facts(false, answer(2, new CallOutcome.Failed(error(
                 ErrorCategory.UNAVAILABLE)))),
-            Stage.RECORD_ANSWER, List.of(Action.ReleaseAnswer.class), "CloudUnavailable", false),
+            Stage.RECORD_ANSWER, List.of(Action.BackOff.class, Action.ReleaseAnswer.class), "CloudUnavailable",
+            false),
+        new Row("an intent whose call failed on something passing is not called again before its backoff ends, "
+            + "whatever wakes the resource",
+            resource(s -> pending(s, 2)), facts().withBackOffUntil(Optional.of(NOW.plusSeconds(3))),
+            Stage.BACK_OFF, List.of(), null, false),
+        new Row("once the backoff ended the intent is called again",
+            resource(s -> pending(s, 2)), facts().withBackOffUntil(Optional.of(NOW.minusSeconds(1)))
+                .with(Turn.grant()),
+            Stage.CARRY_OUT_INTENT, List.of(Action.StartCall.class), "Provisioning", false),
         new Row("a request that finished is recorded and the turn passes on",
             resource(s -> inFlight(s, 2)), facts().with(new Cloud.RequestFinished(request(ProvisioningStatus.SUCCEEDED))),
             Stage.FOLLOW, List.of(Action.LeaveTurn.class), "Provisioned", false),
