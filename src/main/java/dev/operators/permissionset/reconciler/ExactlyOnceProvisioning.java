@@ -78,6 +78,11 @@ final class ExactlyOnceProvisioning {
     return requests;
   }
 
+  /** Whether no call can be in flight for the intent: there is none, or no call was made, or the cloud refused it. */
+  boolean certainlyUnsent(String uid, PendingProvision pending) {
+    return pending == null || unsent.contains(uid, pending.getGeneration());
+  }
+
   /** The resource was deleted. */
   void forget(String uid) {
     unsent.forget(uid);

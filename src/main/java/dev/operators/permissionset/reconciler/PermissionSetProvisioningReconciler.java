@@ -163,20 +163,41 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
    */
   private void forget(PermissionSetProvisioning deleted) {
     String uid = deleted.getMetadata().getUid();
-    provisioning.forget(uid);
     PermissionSetProvisioningStatus status = deleted.getStatus();
+    boolean uncertain = status != null && !provisioning.certainlyUnsent(uid, status.getPendingProvision());
+    provisioning.forget(uid);
     if (status != null && status.getRequestId() != null && status.getPermissionSetId() != null) {
       provisioning.requestOfDeletedResource(status.getRequestId(), status.getPermissionSetId(),
           Optional.ofNullable(status.getAccountId()));
     }
     calls.answer(uid).map(ProvisionCalls.Answer::outcome).ifPresent(this::madeByDeletedResource);
     boolean callRunning = calls.forget(uid);
-    if (callRunning || tracker.follows(uid)) {
+    if (callRunning || tracker.follows(uid) || lookForTheRequestOf(deleted, uncertain)) {
       turns.deletedWhileBusy(uid);
     } else {
       tracker.forget(uid);
       turns.leave(uid);
     }
+  }
+
+  /**
+   * A resource deleted with an intent whose call may have reached the cloud (an earlier process made it, or its
+   * answer got lost) may have a request in flight that nobody knows of: it is looked for, so that the permission set
+   * stays busy while it runs, and so that the next resource of the same name never takes it for its own.
+   *
+   * @return whether the search started: its answer ends the deleted resource's turn
+   */
+  private boolean lookForTheRequestOf(PermissionSetProvisioning deleted, boolean uncertain) {
+    if (!uncertain || resources == null) {
+      return false;
+    }
+    ConnectionLookup.Found connection = connectionLookup.find(deleted);
+    if (!(connection instanceof ConnectionLookup.Found.Usable usable)) {
+      return false;
+    }
+    ReadyConnection ready = usable.connection();
+    startCall(deleted, clients.forConnection(ready.endpoint(), ready.credentials()), false);
+    return calls.forget(deleted.getMetadata().getUid());
   }
 
   /** A request made by the call of a deleted resource is followed by the tracker, which ends the turn with it. */
@@ -342,13 +363,12 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
       } else if (action instanceof Action.IntentRecorded intent) {
         provisioning.intentRecorded(uid, intent.generation());
       } else if (action instanceof Action.StartCall start) {
-        startCall(resource, observed.client().orElseThrow(), start.sendIfAbsent(), context);
+        startCall(resource, observed.client().orElseThrow(), start.sendIfAbsent());
       }
     }
   }
 
-  private void startCall(PermissionSetProvisioning resource, IdentityCenterClient client, boolean sendIfAbsent,
-      Context<PermissionSetProvisioning> context) {
+  private void startCall(PermissionSetProvisioning resource, IdentityCenterClient client, boolean sendIfAbsent) {
     String uid = resource.getMetadata().getUid();
     PendingProvision pending = resource.getStatus().getPendingProvision();
     String instanceId = resource.getSpec().getInstanceId();
@@ -357,7 +377,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     ResourceID id = ResourceID.fromResource(resource);
     calls.start(uid, pending.getGeneration(), id, () -> {
       CallOutcome outcome = provisioning.findOrSend(client, uid, pending, instanceId, target,
-          () -> requestsOfOtherChanges(resource, context), sendIfAbsent);
+          () -> requestsOfOtherChanges(resource), sendIfAbsent);
       // followed from the moment it exists, so that the permission set stays busy until it finishes, also when the
       // resource is deleted before the answer is recorded
       if (outcome instanceof CallOutcome.Requested requested && !requested.request().status().finished()) {
@@ -458,10 +478,9 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
    * The requests other resources recorded, and this one's request of an earlier generation: none of them can be
    * what the current intent's call made.
    */
-  private static Set<String> requestsOfOtherChanges(PermissionSetProvisioning resource,
-      Context<PermissionSetProvisioning> context) {
+  private Set<String> requestsOfOtherChanges(PermissionSetProvisioning resource) {
     ResourceID self = ResourceID.fromResource(resource);
-    return Stream.concat(Stream.of(resource), context.getPrimaryCache().list()
+    return Stream.concat(Stream.of(resource), resources.list()
             .filter(other -> !ResourceID.fromResource(other).equals(self)))
         .map(PermissionSetProvisioning::getStatus)
         .filter(Objects::nonNull)

@@ -150,13 +150,21 @@ final class PermissionSetTurns {
   }
 
   /**
-   * The resource was deleted while a request it made may still be in flight: it keeps its turn, though it no longer
-   * exists, until it {@link #leave leaves} when the request finishes.
+   * The resource was deleted while a request it made may still be in flight: it holds the turn, though it no longer
+   * exists (also when it was waiting: its request may have been made before a restart), until it {@link #leave
+   * leaves} when the request finishes or none is found.
    */
   synchronized void deletedWhileBusy(String uid) {
-    if (lineOf.containsKey(uid)) {
-      deletedButBusy.add(uid);
+    Key key = lineOf.get(uid);
+    if (key == null) {
+      return;
     }
+    deletedButBusy.add(uid);
+    Line line = lines.get(key);
+    line.waiting.keySet().stream().filter(waiter -> waiter.uid().equals(uid)).findFirst().ifPresent(waiter -> {
+      line.waiting.remove(waiter);
+      line.holders.put(waiter, false);
+    });
   }
 
   /**

@@ -21,6 +21,11 @@ final class UnsentProvisions {
     return unsent.remove(key(uid, generation));
   }
 
+  /** Whether the call is known not to be in flight: recorded and not sent, or certainly refused. */
+  boolean contains(String uid, long generation) {
+    return unsent.contains(key(uid, generation));
+  }
+
   /** Every intent of the resource, which was deleted. */
   void forget(String uid) {
     unsent.removeIf(key -> key.startsWith(uid + "@"));

@@ -38,6 +38,7 @@ import dev.operators.permissionset.testing.KubernetesTestServer;
 import dev.operators.permissionset.testing.TestConnections;
 import dev.operators.permissionset.testing.TestOperators;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -460,6 +461,45 @@ class PermissionSetProvisioningReconcilerTest {
         resource.getSpec().getTargetId()).excluding(List.of(excludedRequestIds)));
     created.setStatus(recorded);
     return client.resource(created).updateStatus();
+  }
+
+  @Test
+  void aResourceDeletedWithAnUncertainIntentKeepsThePermissionSetBusyWhileTheRequestItMayHaveMadeRuns() {
+    // B provisions the permission set; A waits behind it with an intent an earlier run may have sent: it did
+    String ofB = cloud.existingRequest(READ_ONLY, ProvisioningTarget.account(OTHER_ACCOUNT), IN_PROGRESS);
+    PermissionSetProvisioning b = create(toAccount("b", READ_ONLY, OTHER_ACCOUNT));
+    PermissionSetProvisioningStatus inFlight = new PermissionSetProvisioningStatus();
+    inFlight.setRequestId(ofB);
+    inFlight.setRequestGeneration(b.getMetadata().getGeneration());
+    inFlight.setProvisioningStatus("IN_PROGRESS");
+    inFlight.setPermissionSetId(READ_ONLY);
+    inFlight.setRequestedAt(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    b.setStatus(inFlight);
+    client.resource(b).updateStatus();
+    String ofA = cloud.existingRequest(READ_ONLY, ProvisioningTarget.account(ACCOUNT), IN_PROGRESS);
+    PermissionSetProvisioning a = crashedAfterRecordingIntent(toAccount("a", READ_ONLY, ACCOUNT),
+        Instant.now().minusSeconds(5));
+    a.getStatus().setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus("False")
+        .withReason("WaitingForPermissionSet").withMessage("waits").withObservedGeneration(1L)
+        .withLastTransitionTime(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()).build()));
+    client.resource(a).updateStatus();
+    startOperator();
+    awaitStatus("a", reason("WaitingForPermissionSet"));
+
+    client.resource(current("a")).delete();
+    create(toAccount("a", READ_ONLY, ACCOUNT));
+    cloud.finish(ofB, SUCCEEDED);
+    awaitStatus("b", reason("Provisioned"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> cloud.describeCalls().contains(ofA)
+        || cloud.listCalls() > 10);
+    cloud.finish(ofA, SUCCEEDED);
+
+    PermissionSetProvisioning again = awaitStatus("a", status -> status.getRequestId() != null);
+    assertThat(again.getStatus().getRequestId()).as("the deleted resource's request is not the new one's")
+        .isNotEqualTo(ofA);
+    assertThat(cloud.provisionCalls()).hasSize(1);
+    assertThat(cloud.mostInFlightAtProvision()).as("provisioned while the deleted resource's request ran")
+        .isZero();
   }
 
   @Test

@@ -161,6 +161,21 @@ class PermissionSetTurnsTest {
   }
 
   @Test
+  void aWaiterDeletedWithARequestThatMayBeInFlightHoldsTheTurnUntilItIsKnown() {
+    take(A, T0);
+    assertThat(take(B, T0).granted()).isFalse();
+    assertThat(take(C, T0.plusSeconds(1)).granted()).isFalse();
+
+    cache.existing.remove(B);
+    turns.deletedWhileBusy(B.uid());
+    turns.leave(A.uid());
+
+    assertThat(take(C, T0.plusSeconds(1)).granted()).as("B's request may be running").isFalse();
+    turns.leave(B.uid());
+    assertThat(take(C, T0.plusSeconds(1)).granted()).isTrue();
+  }
+
+  @Test
   void aResourceCreatedAgainUnderTheSameNameIsAnotherResource() {
     take(A, T0);
     Member again = member("a", "uid-a-2");
