@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.ResourceEventAware;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
@@ -80,6 +81,8 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   static final int PROVISION_CALL_THREADS = 4;
   /** Passes in one reconcile: a write that records an intent or an answer, and conflicts decided again. */
   static final int MAX_PASSES = 8;
+  /** How often the request of a deleted resource's uncertain intent is looked for before its turn passes on. */
+  static final int MAX_SEARCHES_FOR_DELETED = 5;
 
   private static final String CONNECTION_INDEX = "by-connection";
 
@@ -96,6 +99,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
       this::answeredAfterDelete);
   private final RequestTracker tracker;
   private final ExactlyOnceProvisioning provisioning;
+  private final Map<String, DeletedIntent> deletedWithCallRunning = new ConcurrentHashMap<>();
   private IndexerResourceCache<PermissionSetProvisioning> resources;
   private ConnectionLookup connectionLookup;
 
@@ -172,12 +176,21 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     }
     calls.answer(uid).map(ProvisionCalls.Answer::outcome).ifPresent(this::madeByDeletedResource);
     boolean callRunning = calls.forget(uid);
-    if (callRunning || tracker.follows(uid) || lookForTheRequestOf(deleted, uncertain)) {
+    if (callRunning) {
+      deletedWithCallRunning.put(uid, new DeletedIntent(deleted, 0));
+    }
+    if (callRunning || tracker.follows(uid) || (uncertain && lookForTheRequestOf(new DeletedIntent(deleted, 0)))) {
       turns.deletedWhileBusy(uid);
     } else {
       tracker.forget(uid);
       turns.leave(uid);
     }
+  }
+
+  /**
+   * A deleted resource whose intent's call may have reached the cloud, and how often its request has been looked for.
+   */
+  private record DeletedIntent(PermissionSetProvisioning resource, int searches) {
   }
 
   /**
@@ -187,27 +200,42 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
    *
    * @return whether the search started: its answer ends the deleted resource's turn
    */
-  private boolean lookForTheRequestOf(PermissionSetProvisioning deleted, boolean uncertain) {
-    if (!uncertain || resources == null) {
+  private boolean lookForTheRequestOf(DeletedIntent deleted) {
+    if (resources == null || deleted.searches() >= MAX_SEARCHES_FOR_DELETED) {
       return false;
     }
-    ConnectionLookup.Found connection = connectionLookup.find(deleted);
+    ConnectionLookup.Found connection = connectionLookup.find(deleted.resource());
     if (!(connection instanceof ConnectionLookup.Found.Usable usable)) {
       return false;
     }
+    String uid = deleted.resource().getMetadata().getUid();
+    deletedWithCallRunning.put(uid, new DeletedIntent(deleted.resource(), deleted.searches() + 1));
     ReadyConnection ready = usable.connection();
-    startCall(deleted, clients.forConnection(ready.endpoint(), ready.credentials()), false);
-    return calls.forget(deleted.getMetadata().getUid());
+    startCall(deleted.resource(), clients.forConnection(ready.endpoint(), ready.credentials()), false);
+    if (!calls.forget(uid)) {
+      deletedWithCallRunning.remove(uid);
+      return false;
+    }
+    return true;
   }
 
-  /** A request made by the call of a deleted resource is followed by the tracker, which ends the turn with it. */
+  /**
+   * A call of a deleted resource answered: a request in flight is followed by the tracker, which ends the turn with
+   * it; a call whose answer got lost is looked for; anything else ends the turn now.
+   */
   private void answeredAfterDelete(String uid, CallOutcome outcome) {
     madeByDeletedResource(outcome);
-    boolean requestInFlight = outcome instanceof CallOutcome.Requested requested
-        && !requested.request().status().finished() && tracker.follows(uid);
-    if (!requestInFlight) {
-      turns.leave(uid);
+    DeletedIntent deleted = deletedWithCallRunning.remove(uid);
+    if (outcome instanceof CallOutcome.Requested requested && !requested.request().status().finished()
+        && tracker.follows(uid)) {
+      return;
     }
+    boolean uncertain = outcome instanceof CallOutcome.NotListedYet
+        || (outcome instanceof CallOutcome.Failed failed && failed.error().category().mayHaveTakenEffect());
+    if (uncertain && deleted != null && lookForTheRequestOf(deleted)) {
+      return;
+    }
+    turns.leave(uid);
   }
 
   private void madeByDeletedResource(CallOutcome outcome) {

@@ -50,6 +50,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import okhttp3.MediaType;
@@ -498,6 +499,31 @@ class PermissionSetProvisioningReconcilerTest {
     assertThat(again.getStatus().getRequestId()).as("the deleted resource's request is not the new one's")
         .isNotEqualTo(ofA);
     assertThat(cloud.provisionCalls()).hasSize(1);
+    assertThat(cloud.mostInFlightAtProvision()).as("provisioned while the deleted resource's request ran")
+        .isZero();
+  }
+
+  @Test
+  void aResourceDeletedWhileItsCallRunsKeepsThePermissionSetBusyWhenTheAnswerIsLost() throws InterruptedException {
+    CountDownLatch answers = new CountDownLatch(1);
+    cloud.holdProvisionAnswersUntil(answers).onProvision(FakeIdentityCenter.Outcome.acceptedButAnswerLost(),
+        status(SUCCEEDED));
+    startOperator();
+    create(toAccount("deleted", READ_ONLY, ACCOUNT));
+    await().atMost(Duration.ofSeconds(20)).until(() -> cloud.provisionCalls().size() == 1);
+    create(toAccount("next", READ_ONLY, OTHER_ACCOUNT));
+    awaitStatus("next", reason("WaitingForPermissionSet"));
+
+    client.resource(current("deleted")).delete();
+    // the answer comes after the delete notification, as it does when the call waits for the rate limit; the other
+    // order is guarded too (the deleted resource's lost answer is then recorded, and looked for on delete)
+    Thread.sleep(300);
+    answers.countDown();
+
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+        .until(() -> cloud.provisionCalls().size() == 1);
+    cloud.finish(cloud.requestOf(READ_ONLY, ProvisioningTarget.account(ACCOUNT)).orElseThrow(), SUCCEEDED);
+    awaitStatus("next", reason("Provisioned"));
     assertThat(cloud.mostInFlightAtProvision()).as("provisioned while the deleted resource's request ran")
         .isZero();
   }

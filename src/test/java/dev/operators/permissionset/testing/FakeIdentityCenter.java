@@ -17,8 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -84,6 +86,7 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
   private final AtomicInteger accessChecks = new AtomicInteger();
   private final AtomicInteger mostInFlightAtProvision = new AtomicInteger();
   private volatile Duration listLag = Duration.ZERO;
+  private volatile CountDownLatch answersHeld = new CountDownLatch(0);
   private volatile IdentityCenterException accessFailure;
 
   public FakeIdentityCenter withPermissionSet(String id, String name) {
@@ -101,6 +104,19 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
   public FakeIdentityCenter onCheckAccess(IdentityCenterException failure) {
     accessFailure = failure;
     return this;
+  }
+
+  /** Provision calls take effect at once but answer only once {@code release} is counted down. */
+  public FakeIdentityCenter holdProvisionAnswersUntil(CountDownLatch release) {
+    answersHeld = release;
+    return this;
+  }
+
+  /** The request the fake holds for this permission set and target, the latest if several. */
+  public Optional<String> requestOf(String permissionSetId, ProvisioningTarget target) {
+    return requests.values().stream()
+        .filter(request -> request.permissionSetId().equals(permissionSetId) && request.target().equals(target))
+        .max(Comparator.comparing(Request::createdAt)).map(Request::requestId);
   }
 
   public synchronized FakeIdentityCenter onProvision(Outcome... outcomes) {
@@ -215,6 +231,12 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
     Outcome taken = new Outcome(outcome.status(), outcome.reportedStatus(), outcome.failureReason(), null);
     Request request = new Request(UUID.randomUUID().toString(), permissionSetId, target, taken, Instant.now());
     requests.put(request.requestId(), request);
+    try {
+      answersHeld.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while holding the answer", e);
+    }
     if (outcome.failure() != null) {
       throw outcome.failure();
     }
