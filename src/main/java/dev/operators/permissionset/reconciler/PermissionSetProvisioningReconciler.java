@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
+import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterClient;
 import dev.operators.permissionset.identitycenter.IdentityCenterClientFactory;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
@@ -42,6 +43,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -169,7 +171,6 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     String uid = deleted.getMetadata().getUid();
     PermissionSetProvisioningStatus status = deleted.getStatus();
     boolean uncertain = status != null && !provisioning.certainlyUnsent(uid, status.getPendingProvision());
-    provisioning.forget(uid);
     if (status != null && status.getRequestId() != null && status.getPermissionSetId() != null) {
       provisioning.requestOfDeletedResource(status.getRequestId(), status.getPermissionSetId(),
           Optional.ofNullable(status.getAccountId()));
@@ -182,9 +183,15 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     if (callRunning || tracker.follows(uid) || (uncertain && lookForTheRequestOf(new DeletedIntent(deleted, 0)))) {
       turns.deletedWhileBusy(uid);
     } else {
-      tracker.forget(uid);
-      turns.leave(uid);
+      letGo(uid);
     }
+  }
+
+  /** Nothing of the deleted resource can be in flight any more: its turn passes on, and nothing of it is kept. */
+  private void letGo(String uid) {
+    provisioning.forget(uid);
+    tracker.forget(uid);
+    turns.leave(uid);
   }
 
   /**
@@ -208,10 +215,28 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     if (!(connection instanceof ConnectionLookup.Found.Usable usable)) {
       return false;
     }
-    String uid = deleted.resource().getMetadata().getUid();
-    deletedWithCallRunning.put(uid, new DeletedIntent(deleted.resource(), deleted.searches() + 1));
+    PermissionSetProvisioning resource = deleted.resource();
+    String uid = resource.getMetadata().getUid();
+    deletedWithCallRunning.put(uid, new DeletedIntent(resource, deleted.searches() + 1));
     ReadyConnection ready = usable.connection();
-    startCall(deleted.resource(), clients.forConnection(ready.endpoint(), ready.credentials()), false);
+    IdentityCenterClient client = clients.forConnection(ready.endpoint(), ready.credentials());
+    PendingProvision pending = resource.getStatus().getPendingProvision();
+    String instanceId = resource.getSpec().getInstanceId();
+    calls.start(uid, pending.getGeneration(), ResourceID.fromResource(resource), () -> {
+      CallOutcome outcome = provisioning.findOrSend(client, uid, pending, instanceId, target(pending),
+          () -> requestsOfOtherChanges(resource), false);
+      // the lists may not show the request yet: this search is all that keeps the permission set busy, so it waits
+      while (outcome instanceof CallOutcome.NotListedYet notYet) {
+        sleepUntil(notYet.lookAgainAt());
+        outcome = provisioning.findOrSend(client, uid, pending, instanceId, target(pending),
+            () -> requestsOfOtherChanges(resource), false);
+      }
+      if (outcome instanceof CallOutcome.Requested requested && !requested.request().status().finished()) {
+        tracker.follow(client, trackingKey(resource), instanceId, requested.request().requestId(),
+            ResourceID.fromResource(resource), uid);
+      }
+      return outcome;
+    });
     if (!calls.forget(uid)) {
       deletedWithCallRunning.remove(uid);
       return false;
@@ -235,7 +260,26 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     if (uncertain && deleted != null && lookForTheRequestOf(deleted)) {
       return;
     }
-    turns.leave(uid);
+    letGo(uid);
+  }
+
+  private void sleepUntil(Instant at) {
+    Duration wait = Duration.between(statuses.exactNow(), at);
+    if (wait.isNegative()) {
+      return;
+    }
+    try {
+      Thread.sleep(wait.toMillis() + 1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IdentityCenterException("ListPermissionSetProvisioningStatus", ErrorCategory.UNAVAILABLE, 0, null,
+          "interrupted while waiting for the cloud's lists", null, e);
+    }
+  }
+
+  private static ProvisioningTarget target(PendingProvision pending) {
+    return pending.getAccountId() == null ? ProvisioningTarget.allProvisionedAccounts()
+        : ProvisioningTarget.account(pending.getAccountId());
   }
 
   private void madeByDeletedResource(CallOutcome outcome) {
@@ -400,8 +444,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     String uid = resource.getMetadata().getUid();
     PendingProvision pending = resource.getStatus().getPendingProvision();
     String instanceId = resource.getSpec().getInstanceId();
-    ProvisioningTarget target = pending.getAccountId() == null ? ProvisioningTarget.allProvisionedAccounts()
-        : ProvisioningTarget.account(pending.getAccountId());
+    ProvisioningTarget target = target(pending);
     ResourceID id = ResourceID.fromResource(resource);
     calls.start(uid, pending.getGeneration(), id, () -> {
       CallOutcome outcome = provisioning.findOrSend(client, uid, pending, instanceId, target,
