@@ -505,22 +505,41 @@ class PermissionSetProvisioningReconcilerTest {
 
   @Test
   void aResourceDeletedWhileItsCallRunsKeepsThePermissionSetBusyWhenTheAnswerIsLost() throws InterruptedException {
+    resourceWithALostAnswerIsDeleted(false);
+  }
+
+  @Test
+  void aResourceDeletedAfterItsAnswerWasLostKeepsThePermissionSetBusy() throws InterruptedException {
+    resourceWithALostAnswerIsDeleted(true);
+  }
+
+  /**
+   * A resource's provision call is taken by the cloud, its answer lost, and the resource deleted (before or after the
+   * answer came back) while another waits for the permission set: the other must not provision while the deleted
+   * one's request runs, though the cloud's lists show that request only after a while.
+   */
+  private void resourceWithALostAnswerIsDeleted(boolean answerFirst) throws InterruptedException {
     CountDownLatch answers = new CountDownLatch(1);
-    cloud.holdProvisionAnswersUntil(answers).onProvision(FakeIdentityCenter.Outcome.acceptedButAnswerLost(),
-        status(SUCCEEDED));
-    startOperator();
+    cloud.withListLag(Duration.ofSeconds(3)).holdProvisionAnswersUntil(answers)
+        .onProvision(FakeIdentityCenter.Outcome.acceptedButAnswerLost(), status(SUCCEEDED));
+    startOperator(Map.of(OperatorConfig.CLOUD_LIST_LAG, "4s"));
     create(toAccount("deleted", READ_ONLY, ACCOUNT));
     await().atMost(Duration.ofSeconds(20)).until(() -> cloud.provisionCalls().size() == 1);
     create(toAccount("next", READ_ONLY, OTHER_ACCOUNT));
     awaitStatus("next", reason("WaitingForPermissionSet"));
 
-    client.resource(current("deleted")).delete();
-    // the answer comes after the delete notification, as it does when the call waits for the rate limit; the other
-    // order is guarded too (the deleted resource's lost answer is then recorded, and looked for on delete)
-    Thread.sleep(300);
-    answers.countDown();
+    if (answerFirst) {
+      answers.countDown();
+      awaitStatus("deleted", reason("CloudUnavailable"));
+      client.resource(current("deleted")).delete();
+    } else {
+      client.resource(current("deleted")).delete();
+      // the answer comes after the delete notification, as when the call waited for the rate limit
+      Thread.sleep(300);
+      answers.countDown();
+    }
 
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+    await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8))
         .until(() -> cloud.provisionCalls().size() == 1);
     cloud.finish(cloud.requestOf(READ_ONLY, ProvisioningTarget.account(ACCOUNT)).orElseThrow(), SUCCEEDED);
     awaitStatus("next", reason("Provisioned"));
