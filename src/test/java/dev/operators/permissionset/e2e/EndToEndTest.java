@@ -18,6 +18,7 @@ import dev.operators.permissionset.simulator.IdentityCenterSimulator;
 import dev.operators.permissionset.simulator.RequestCounters;
 import dev.operators.permissionset.testing.AwaitStatus;
 import dev.operators.permissionset.testing.EndToEndEnvironment;
+import dev.operators.permissionset.testing.TestConnections;
 import dev.operators.permissionset.testing.Provisionings;
 import java.time.Duration;
 import java.util.Map;
@@ -38,6 +39,8 @@ class EndToEndTest {
     simulator = environment.simulator();
     simulator.provisioningLatency(Duration.ofMillis(600));
     environment.startOperator();
+    // faults a test sets must meet resources, not the connection's first check
+    TestConnections.awaitReady(environment.kubernetes(), TestConnections.DEFAULT);
   }
 
   @AfterEach
