@@ -321,14 +321,7 @@ class PermissionSetProvisioningReconcilerTest {
   @Test
   void recordedRequestIsFollowedAfterARestartNotProvisionedAgain() {
     String requestId = cloud.existingRequest(READ_ONLY, ProvisioningTarget.account(ACCOUNT), IN_PROGRESS);
-    PermissionSetProvisioning created = create(toAccount("resumed", READ_ONLY, ACCOUNT));
-    PermissionSetProvisioningStatus recorded = new PermissionSetProvisioningStatus();
-    recorded.setRequestId(requestId);
-    recorded.setRequestGeneration(created.getMetadata().getGeneration());
-    recorded.setProvisioningStatus("IN_PROGRESS");
-    recorded.setRequestedAt(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    created.setStatus(recorded);
-    client.resource(created).updateStatus();
+    recordedInFlight(toAccount("resumed", READ_ONLY, ACCOUNT), requestId);
 
     startOperator();
     await().atMost(Duration.ofSeconds(20)).until(() -> cloud.listCalls() >= 2);
@@ -451,6 +444,19 @@ class PermissionSetProvisioningReconcilerTest {
         .containsExactly(ProvisioningTarget.allProvisionedAccounts());
   }
 
+  /** Writes status as an earlier run of the operator left it: the request it made is in flight. */
+  private void recordedInFlight(PermissionSetProvisioning resource, String requestId) {
+    PermissionSetProvisioning created = create(resource);
+    PermissionSetProvisioningStatus recorded = new PermissionSetProvisioningStatus();
+    recorded.setRequestId(requestId);
+    recorded.setRequestGeneration(created.getMetadata().getGeneration());
+    recorded.setProvisioningStatus("IN_PROGRESS");
+    recorded.setPermissionSetId(resource.getSpec().getPermissionSetId());
+    recorded.setRequestedAt(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    created.setStatus(recorded);
+    client.resource(created).updateStatus();
+  }
+
   /** Writes status as an earlier run of the operator left it: it recorded the intent, and then died. */
   private PermissionSetProvisioning crashedAfterRecordingIntent(PermissionSetProvisioning resource,
       Instant recordedAt, String... excludedRequestIds) {
@@ -468,15 +474,7 @@ class PermissionSetProvisioningReconcilerTest {
   void aResourceDeletedWithAnUncertainIntentKeepsThePermissionSetBusyWhileTheRequestItMayHaveMadeRuns() {
     // B provisions the permission set; A waits behind it with an intent an earlier run may have sent: it did
     String ofB = cloud.existingRequest(READ_ONLY, ProvisioningTarget.account(OTHER_ACCOUNT), IN_PROGRESS);
-    PermissionSetProvisioning b = create(toAccount("b", READ_ONLY, OTHER_ACCOUNT));
-    PermissionSetProvisioningStatus inFlight = new PermissionSetProvisioningStatus();
-    inFlight.setRequestId(ofB);
-    inFlight.setRequestGeneration(b.getMetadata().getGeneration());
-    inFlight.setProvisioningStatus("IN_PROGRESS");
-    inFlight.setPermissionSetId(READ_ONLY);
-    inFlight.setRequestedAt(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    b.setStatus(inFlight);
-    client.resource(b).updateStatus();
+    recordedInFlight(toAccount("b", READ_ONLY, OTHER_ACCOUNT), ofB);
     String ofA = cloud.existingRequest(READ_ONLY, ProvisioningTarget.account(ACCOUNT), IN_PROGRESS);
     PermissionSetProvisioning a = crashedAfterRecordingIntent(toAccount("a", READ_ONLY, ACCOUNT),
         Instant.now().minusSeconds(5));
