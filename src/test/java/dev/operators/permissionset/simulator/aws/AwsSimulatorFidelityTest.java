@@ -13,13 +13,16 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.operators.permissionset.simulator.IdentityCenterSimulator;
 import dev.operators.permissionset.simulator.SimulatorFixture;
+import dev.operators.permissionset.simulator.TlsIdentity;
 import dev.operators.permissionset.testing.AwsDemoWorld;
 import dev.operators.permissionset.testing.MutableClock;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -404,5 +407,30 @@ class AwsSimulatorFidelityTest {
     assertThat(before).hasSize(3).doesNotContain(requestId);
     assertThat(after).hasSize(4).endsWith(requestId);
     assertThat(describe(sdk, requestId).requestId()).isEqualTo(requestId);
+  }
+
+  @Test
+  void speaksOverTls() throws Exception {
+    TlsIdentity identity = TlsIdentity.selfSigned(List.of("127.0.0.1"), clock);
+    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+    store.load(null, null);
+    store.setCertificateEntry("simulator", identity.chain().get(0));
+    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(store);
+    try (IdentityCenterSimulator secure = IdentityCenterSimulator.start(SimulatorFixture.demoAws(),
+        IdentityCenterSimulator.Options.defaults().withClock(clock).withTls(identity));
+        SsoAdminClient sdk = SsoAdminClient.builder()
+            .endpointOverride(secure.endpoint())
+            .region(Region.of(AwsDemoWorld.REGION))
+            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(AwsDemoWorld.ACCESS_KEY,
+                AwsDemoWorld.SECRET_KEY)))
+            .httpClient(UrlConnectionHttpClient.builder().tlsTrustManagersProvider(trust::getTrustManagers).build())
+            .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+            .build()) {
+      assertThat(secure.endpoint().getScheme()).isEqualTo("https");
+      PermissionSetProvisioningStatus accepted = provision(sdk, READ_ONLY, SANDBOX);
+      assertThat(accepted.status()).isEqualTo(StatusValues.IN_PROGRESS);
+      assertThat(describe(sdk, accepted.requestId()).requestId()).isEqualTo(accepted.requestId());
+    }
   }
 }
