@@ -21,7 +21,7 @@ import javax.net.ssl.SSLSocket;
  * a client that sent {@code Expect: 100-continue} is told to go on only when the body is first read, so a call
  * answered without its body never has it sent.
  */
-final class HttpCall {
+public final class HttpCall {
 
   private static final int MAX_LINE = 16 * 1024;
   private static final int MAX_HEADERS = 200;
@@ -42,7 +42,7 @@ final class HttpCall {
   private boolean dropped;
 
   /** Request headers by case-insensitive name, in the order sent. */
-  static final class Headers {
+  public static final class Headers {
 
     private final Map<String, List<String>> values = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
@@ -51,7 +51,7 @@ final class HttpCall {
     }
 
     /** The first value of the header, or null when it was not sent. */
-    String first(String name) {
+    public String first(String name) {
       List<String> list = values.get(name);
       return list == null ? null : list.get(0);
     }
@@ -134,28 +134,28 @@ final class HttpCall {
         expectContinue, keepAlive));
   }
 
-  String method() {
+  public String method() {
     return method;
   }
 
   /** The path as sent, percent-encoding and all. */
-  String rawPath() {
+  public String rawPath() {
     int query = target.indexOf('?');
     return query < 0 ? target : target.substring(0, query);
   }
 
   /** The query as sent, or null when there is none. */
-  String rawQuery() {
+  public String rawQuery() {
     int query = target.indexOf('?');
     return query < 0 ? null : target.substring(query + 1);
   }
 
   /** Whether the request line, headers and body framing could be read as HTTP/1.1. */
-  boolean wellFormed() {
+  public boolean wellFormed() {
     return wellFormed;
   }
 
-  Headers headers() {
+  public Headers headers() {
     return headers;
   }
 

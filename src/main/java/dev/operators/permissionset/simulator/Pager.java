@@ -13,20 +13,16 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Pages listings as the simulator's paging mode says. A marker is 24 hex characters, as the API documents: 16 of a
- * position and 8 of a check that this simulator issued it for this listing, so a marker it never issued is
- * rejected instead of read as a position.
+ * Pages listings as the simulator's paging mode says. A marker is 24 hex characters, as Huawei's API documents (AWS's
+ * NextToken pattern admits them too): 16 of a position and 8 of a check that this simulator issued it for this
+ * listing, so a marker it never issued is rejected instead of read as a position.
  */
-final class Pager {
+public final class Pager {
 
   private static final Pattern MARKER = Pattern.compile("^[0-9a-f]{24}$");
 
   private final Paging paging;
   private final SecretKeySpec key;
-
-  /** One page of a listing and the marker of the next, when there is one. */
-  record Page<T>(List<T> items, String nextMarker) {
-  }
 
   Pager(Paging paging, long seed) {
     this.paging = paging;
@@ -34,10 +30,9 @@ final class Pager {
         "HmacSHA256");
   }
 
-  static void requireWellFormed(String marker) {
-    if (!MARKER.matcher(marker).matches()) {
-      throw SimulatorError.badRequest("marker must be the 24-character next_marker of an earlier page.");
-    }
+  /** Whether the marker has the form of one this simulator issues; it may still be no marker of a listing. */
+  public static boolean wellFormed(String marker) {
+    return MARKER.matcher(marker).matches();
   }
 
   /**
@@ -85,10 +80,12 @@ final class Pager {
   }
 
   private long read(String scope, String marker) {
-    requireWellFormed(marker);
+    if (!wellFormed(marker)) {
+      throw new ServiceFault(ServiceFault.Kind.MARKER_MALFORMED, null);
+    }
     String value = marker.substring(8);
     if (!check(scope, value).equals(marker.substring(0, 8))) {
-      throw SimulatorError.badRequest("marker is not a next_marker this listing returned.");
+      throw new ServiceFault(ServiceFault.Kind.MARKER_FOREIGN, null);
     }
     return Long.parseUnsignedLong(value, 16);
   }

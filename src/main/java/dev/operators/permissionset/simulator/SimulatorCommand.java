@@ -4,6 +4,7 @@ import dev.operators.permissionset.config.ConfigurationException;
 import dev.operators.permissionset.config.Durations;
 import dev.operators.permissionset.simulator.IdentityCenterSimulator.ListOrder;
 import dev.operators.permissionset.simulator.IdentityCenterSimulator.Paging;
+import dev.operators.permissionset.simulator.SimulatorFixture.Cloud;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -37,13 +38,18 @@ public final class SimulatorCommand {
                                     convert others with: openssl pkcs8 -topk8 -nocrypt -in key.pem
         --tls-ca-out FILE           write the certificate(s) clients must trust to FILE as PEM (default: a new
                                     file in the temporary directory); its path is printed at start
-        --fixture FILE              instances, permission sets, accounts and key pairs (default: the demo world)
+        --cloud huawei|aws          the protocol to speak when no --fixture is given: Huawei Cloud's (default) or
+                                    AWS's SSO Admin API, each with its demo world; a fixture names its own cloud
+        --fixture FILE              instances, permission sets, accounts and key pairs (default: the demo world
+                                    of --cloud)
         --provisioning-latency D    how long a provisioning stays IN_PROGRESS (default: the fixture's)
         --latency D                 delay every answer by D
-        --rate-limit N              answer 429 past N calls a second, all endpoints together
+        --rate-limit N              answer 429 (AWS: ThrottlingException) past N calls a second, all endpoints
+                                    together
         --error-rate R              answer this share (0..1) of calls with a 5xx
         --drop-rate R               close this share (0..1) of connections without an answer
-        --conflicts                 answer 409 to a provision while the permission set has one in progress
+        --conflicts                 answer 409 (AWS: ConflictException) to a provision while the permission set has
+                                    one in progress
         --seed N                    seed of the random faults and the history (default 42)
         --history N                 start each instance with N finished requests, one in ten FAILED (default 0)
         --paging keyset|offset      markers name the next item (keyset, default) or an offset into the listing
@@ -73,7 +79,7 @@ public final class SimulatorCommand {
     }
     SimulatorFixture fixture;
     try {
-      fixture = settings.fixture() == null ? SimulatorFixture.demo() : SimulatorFixture.load(settings.fixture());
+      fixture = fixture(settings);
     } catch (RuntimeException e) {
       err.println(e.getMessage());
       return 2;
@@ -90,14 +96,29 @@ public final class SimulatorCommand {
       simulator.close();
       stopped.countDown();
     }, "simulator-shutdown"));
-    out.println("Identity Center simulator listening on " + settings.host() + ", endpoint " + simulator.endpoint()
-        + " (" + fixture.instances().size() + " instance(s)); stop with Ctrl-C");
+    out.println("Identity Center simulator (" + fixture.cloud().name().toLowerCase(Locale.ROOT)
+        + (fixture.cloud() == Cloud.AWS ? ", region " + fixture.region() : "") + ") listening on " + settings.host()
+        + ", endpoint " + simulator.endpoint() + " (" + fixture.instances().size() + " instance(s)); stop with "
+        + "Ctrl-C");
     try {
       stopped.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /** The fixture file, or the demo world of the cloud asked for; a fixture of another cloud than asked is refused. */
+  static SimulatorFixture fixture(Settings settings) {
+    if (settings.fixture() == null) {
+      return settings.cloud() == Cloud.AWS ? SimulatorFixture.demoAws() : SimulatorFixture.demo();
+    }
+    SimulatorFixture fixture = SimulatorFixture.load(settings.fixture());
+    if (settings.cloud() != null && settings.cloud() != fixture.cloud()) {
+      throw new IllegalArgumentException("--cloud " + settings.cloud().name().toLowerCase(Locale.ROOT) + ", but "
+          + settings.fixture() + " is a fixture of cloud: " + fixture.cloud().name().toLowerCase(Locale.ROOT));
+    }
+    return fixture;
   }
 
   /** Starts the simulator the settings describe; prints where the certificate to trust is, when it speaks TLS. */
@@ -141,9 +162,10 @@ public final class SimulatorCommand {
   /**
    * The command line.
    *
+   * @param cloud the cloud asked for with --cloud, or null
    * @param tlsCertificate with {@code tlsKey}, the certificates to serve; null for a self-signed one
    */
-  record Settings(String host, int port, Path fixture, Duration provisioningLatency, Duration latency,
+  record Settings(String host, int port, Cloud cloud, Path fixture, Duration provisioningLatency, Duration latency,
       int rateLimit, double errorRate, double dropRate, boolean conflicts, long seed, boolean tls,
       List<String> tlsNames, Path tlsCertificate, Path tlsKey, Path tlsCaOut, int history, Paging paging,
       ListOrder listOrder, Duration listLag, boolean help) {
@@ -151,6 +173,7 @@ public final class SimulatorCommand {
     static Settings parse(String[] args) {
       String host = "127.0.0.1";
       int port = 8443;
+      Cloud cloud = null;
       Path fixture = null;
       Duration provisioningLatency = null;
       Duration latency = Duration.ZERO;
@@ -192,6 +215,7 @@ public final class SimulatorCommand {
               case "--paging" -> paging = choice(flag, value, Paging.class);
               case "--list-order" -> listOrder = choice(flag, value, ListOrder.class);
               case "--list-lag" -> listLag = duration(flag, value);
+              case "--cloud" -> cloud = choice(flag, value, Cloud.class);
               case "--fixture" -> fixture = Path.of(value);
               case "--provisioning-latency" -> provisioningLatency = duration(flag, value);
               case "--latency" -> latency = duration(flag, value);
@@ -207,7 +231,7 @@ public final class SimulatorCommand {
       if ((tlsCertificate == null) != (tlsKey == null)) {
         throw new IllegalArgumentException("--tls-cert and --tls-key go together");
       }
-      return new Settings(host, port, fixture, provisioningLatency, latency, rateLimit, errorRate, dropRate,
+      return new Settings(host, port, cloud, fixture, provisioningLatency, latency, rateLimit, errorRate, dropRate,
           conflicts, seed, tls || tlsCertificate != null, List.copyOf(tlsNames), tlsCertificate, tlsKey, tlsCaOut,
           history, paging, listOrder, listLag, help);
     }

@@ -1,5 +1,7 @@
 package dev.operators.permissionset.simulator;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
@@ -14,15 +16,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
- * What the simulated Identity Center holds at start: instances with their permission sets and accounts, the key
- * pairs it accepts, and how long a provisioning takes. Read from YAML or JSON.
+ * What the simulated Identity Center holds at start: which cloud's protocol it speaks, instances with their permission
+ * sets and accounts, the key pairs it accepts, and how long a provisioning takes. Read from YAML or JSON.
  *
  * <pre>
+ * cloud: huawei                            # or aws: instance and permission set ARNs, 12-digit accounts
+ * region: us-east-1                        # aws only: the region SigV4 signatures must be scoped to
  * provisioningLatency: 3s
  * credentials:
  *   - {accessKey: AK..., secretKey: SK..., domainId: d..., securityToken: optional, instances: [ins-...]}
+ *   - {accessKey: ASIA..., secretKey: ..., securityToken: ..., expired: true}   # aws: an expired session
  * instances:
  *   - id: ins-...
  *     permissionSets: [{id: ps-..., name: ReadOnlyAccess, description: ...}]
@@ -31,25 +37,61 @@ import java.util.Objects;
  *     provisioned: {ps-...: [5146...]}      # accounts a permission set is already provisioned to
  * </pre>
  */
-public record SimulatorFixture(
-    @JsonDeserialize(using = FlexibleDurationDeserializer.class) Duration provisioningLatency, List<Credential> credentials, List<Instance> instances) {
+public record SimulatorFixture(Cloud cloud, String region,
+    @JsonDeserialize(using = FlexibleDurationDeserializer.class) Duration provisioningLatency,
+    List<Credential> credentials, List<Instance> instances) {
 
   private static final String DEMO_RESOURCE = "/simulator/demo-fixture.yaml";
+  private static final String AWS_DEMO_RESOURCE = "/simulator/demo-fixture-aws.yaml";
+  public static final String DEFAULT_AWS_REGION = "us-east-1";
+  private static final Pattern AWS_REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
 
+  /** Whose protocol the simulator speaks. */
+  public enum Cloud {
+    @JsonProperty("huawei") HUAWEI,
+    @JsonProperty("aws") AWS
+  }
+
+  @JsonCreator
   public SimulatorFixture {
+    cloud = cloud == null ? Cloud.HUAWEI : cloud;
+    if (cloud == Cloud.AWS) {
+      region = region == null ? DEFAULT_AWS_REGION : region;
+      if (!AWS_REGION.matcher(region).matches()) {
+        throw new IllegalArgumentException("region '" + region + "' is no AWS region, such as us-east-1");
+      }
+    } else if (region != null) {
+      throw new IllegalArgumentException("region is for cloud: aws only");
+    }
     provisioningLatency = provisioningLatency == null ? Duration.ofSeconds(3) : provisioningLatency;
     credentials = credentials == null ? List.of() : List.copyOf(credentials);
     instances = instances == null ? List.of() : List.copyOf(instances);
+    FixtureIds.validate(cloud, credentials, instances);
   }
 
-  /** A key pair, and the instances it may act on (it gets 403 on every other). */
+  /** A Huawei Cloud fixture. */
+  public SimulatorFixture(Duration provisioningLatency, List<Credential> credentials, List<Instance> instances) {
+    this(Cloud.HUAWEI, null, provisioningLatency, credentials, instances);
+  }
+
+  /**
+   * A key pair, and the instances it may act on (it gets 403, on AWS AccessDeniedException, on every other).
+   *
+   * @param securityToken the session token temporary credentials must send, or null for a long-term key pair
+   * @param expired AWS only: the session has expired, every call answers ExpiredTokenException
+   */
   public record Credential(String accessKey, String secretKey, String securityToken, String domainId,
-      List<String> instances) {
+      List<String> instances, boolean expired) {
 
     public Credential {
       Objects.requireNonNull(accessKey, "credentials[].accessKey");
       Objects.requireNonNull(secretKey, "credentials[].secretKey");
       instances = instances == null ? List.of() : List.copyOf(instances);
+    }
+
+    public Credential(String accessKey, String secretKey, String securityToken, String domainId,
+        List<String> instances) {
+      this(accessKey, secretKey, securityToken, domainId, instances, false);
     }
 
     @Override
@@ -58,14 +100,19 @@ public record SimulatorFixture(
     }
   }
 
+  /**
+   * An instance. Its generated permission sets ({@code Team-001} ...) have IDs of the instance's form: {@code ps-f...}
+   * beside a Huawei instance ID, a permission set ARN beside an AWS instance ARN.
+   */
   public record Instance(String id, List<PermissionSet> permissionSets, int generatedPermissionSets,
       List<Account> accounts, Map<String, List<String>> provisioned) {
 
     public Instance {
       Objects.requireNonNull(id, "instances[].id");
       List<PermissionSet> sets = new ArrayList<>(permissionSets == null ? List.of() : permissionSets);
+      String prefix = FixtureIds.isAwsInstanceArn(id) ? FixtureIds.permissionSetArnPrefix(id) : "";
       for (int i = 1; i <= generatedPermissionSets; i++) {
-        sets.add(new PermissionSet(String.format("ps-f%015x", i), String.format("Team-%03d", i),
+        sets.add(new PermissionSet(prefix + String.format("ps-f%015x", i), String.format("Team-%03d", i),
             "Generated permission set " + i, null));
       }
       permissionSets = List.copyOf(sets);
@@ -105,8 +152,17 @@ public record SimulatorFixture(
 
   /** The demo world of the README and {@code examples/}. */
   public static SimulatorFixture demo() {
-    try (InputStream in = SimulatorFixture.class.getResourceAsStream(DEMO_RESOURCE)) {
-      return read(Objects.requireNonNull(in, DEMO_RESOURCE), DEMO_RESOURCE);
+    return resource(DEMO_RESOURCE);
+  }
+
+  /** The AWS demo world, {@code cloud: aws}: the Huawei one's counterpart with ARNs and 12-digit accounts. */
+  public static SimulatorFixture demoAws() {
+    return resource(AWS_DEMO_RESOURCE);
+  }
+
+  private static SimulatorFixture resource(String name) {
+    try (InputStream in = SimulatorFixture.class.getResourceAsStream(name)) {
+      return read(Objects.requireNonNull(in, name), name);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

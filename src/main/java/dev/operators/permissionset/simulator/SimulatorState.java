@@ -1,5 +1,9 @@
 package dev.operators.permissionset.simulator;
 
+import static dev.operators.permissionset.simulator.ProvisioningRequest.ACCOUNT;
+import static dev.operators.permissionset.simulator.ProvisioningRequest.IN_PROGRESS;
+import static dev.operators.permissionset.simulator.ProvisioningRequest.SUCCEEDED;
+
 import dev.operators.permissionset.simulator.SimulatorFixture.Account;
 import dev.operators.permissionset.simulator.SimulatorFixture.PermissionSet;
 import java.time.Clock;
@@ -23,11 +27,6 @@ import java.util.UUID;
  */
 final class SimulatorState {
 
-  static final String IN_PROGRESS = "IN_PROGRESS";
-  static final String SUCCEEDED = "SUCCEEDED";
-  static final String FAILED = "FAILED";
-  static final String ACCOUNT = "ACCOUNT";
-  static final String ALL_PROVISIONED_ACCOUNTS = "ALL_PROVISIONED_ACCOUNTS";
   /** How far apart the requests of a starting history were created. */
   static final Duration HISTORY_SPACING = Duration.ofMinutes(1);
   /**
@@ -39,8 +38,8 @@ final class SimulatorState {
   /** Every tenth request of a starting history FAILED. */
   static final int HISTORY_FAILED_EVERY = 10;
 
-  static final Comparator<Request> OLDEST_FIRST =
-      Comparator.comparing(Request::createdAt).thenComparingLong(Request::seq);
+  static final Comparator<ProvisioningRequest> OLDEST_FIRST =
+      Comparator.comparing(ProvisioningRequest::createdAt).thenComparingLong(ProvisioningRequest::seq);
 
   private final Clock clock;
   private final Map<String, InstanceState> instances = new HashMap<>();
@@ -63,22 +62,6 @@ final class SimulatorState {
     });
   }
 
-  /**
-   * A provisioning request; its status is a function of the time.
-   *
-   * @param inFlight how many requests for its permission set were in progress when it was accepted, itself included
-   */
-  record Request(long seq, String requestId, String instanceId, String permissionSetId, String targetType,
-      String accountId, Instant createdAt, Instant completesAt, String failureReason, int inFlight) {
-
-    String status(Instant now) {
-      if (now.isBefore(completesAt)) {
-        return IN_PROGRESS;
-      }
-      return failureReason == null ? SUCCEEDED : FAILED;
-    }
-  }
-
   void provisioningLatency(Duration latency) {
     this.provisioningLatency = latency;
   }
@@ -95,11 +78,11 @@ final class SimulatorState {
     return instance(instanceId).permissionSets;
   }
 
-  void requirePermissionSet(String instanceId, String permissionSetId) {
-    instance(instanceId).permissionSet(permissionSetId);
+  PermissionSet permissionSet(String instanceId, String permissionSetId) {
+    return instance(instanceId).permissionSet(permissionSetId);
   }
 
-  Request provision(String instanceId, String permissionSetId, String targetType, String targetId,
+  ProvisioningRequest provision(String instanceId, String permissionSetId, String targetType, String targetId,
       boolean conflictWhenBusy) {
     InstanceState instance = instance(instanceId);
     instance.permissionSet(permissionSetId);
@@ -108,13 +91,13 @@ final class SimulatorState {
       int inProgress = (int) instance.requests.stream()
           .filter(r -> r.permissionSetId().equals(permissionSetId) && IN_PROGRESS.equals(r.status(now))).count();
       if (conflictWhenBusy && inProgress > 0) {
-        throw SimulatorError.service(409, "IIC.1006", "Concurrency conflicts. Try again later.");
+        throw new ServiceFault(ServiceFault.Kind.CONFLICT, permissionSetId);
       }
       String failureReason;
       if (ACCOUNT.equals(targetType)) {
         Account account = instance.accounts.get(targetId);
         if (account == null) {
-          throw SimulatorError.service(400, "IIC.1210", "Account not found.");
+          throw new ServiceFault(ServiceFault.Kind.ACCOUNT_NOT_FOUND, targetId);
         }
         failureReason = account.failureReason();
       } else {
@@ -122,26 +105,27 @@ final class SimulatorState {
             .map(instance.accounts::get).map(Account::failureReason)
             .filter(reason -> reason != null).findFirst().orElse(null);
       }
-      Request request = new Request(instance.nextSeq++, UUID.randomUUID().toString(), instanceId, permissionSetId,
-          targetType, targetId, now, now.plus(provisioningLatency), failureReason, inProgress + 1);
+      ProvisioningRequest request = new ProvisioningRequest(instance.nextSeq++, UUID.randomUUID().toString(),
+          instanceId, permissionSetId, targetType, targetId, now, now.plus(provisioningLatency), failureReason,
+          inProgress + 1);
       instance.requests.add(request);
       instance.requestsById.put(request.requestId(), request);
       return request;
     }
   }
 
-  Request describe(String instanceId, String requestId) {
+  ProvisioningRequest describe(String instanceId, String requestId) {
     InstanceState instance = instance(instanceId);
     synchronized (instance) {
-      Request request = instance.requestsById.get(requestId);
+      ProvisioningRequest request = instance.requestsById.get(requestId);
       if (request == null) {
-        throw SimulatorError.notFound("provisioning request " + requestId + ".");
+        throw new ServiceFault(ServiceFault.Kind.REQUEST_NOT_FOUND, requestId);
       }
       return request;
     }
   }
 
-  List<Request> requests(String instanceId) {
+  List<ProvisioningRequest> requests(String instanceId) {
     InstanceState instance = instance(instanceId);
     synchronized (instance) {
       return List.copyOf(instance.requests);
@@ -149,7 +133,7 @@ final class SimulatorState {
   }
 
   /** The requests created at least {@code lag} ago: the ones a listing shows. */
-  List<Request> listedRequests(String instanceId, Duration lag) {
+  List<ProvisioningRequest> listedRequests(String instanceId, Duration lag) {
     Instant createdBy = now().minus(lag);
     return requests(instanceId).stream().filter(request -> !request.createdAt().isAfter(createdBy)).toList();
   }
@@ -164,7 +148,7 @@ final class SimulatorState {
   }
 
   /** The request with this creation sequence number. */
-  Request request(String instanceId, long seq) {
+  ProvisioningRequest request(String instanceId, long seq) {
     InstanceState instance = instance(instanceId);
     synchronized (instance) {
       return instance.requests.get((int) seq);
@@ -174,7 +158,7 @@ final class SimulatorState {
   private InstanceState instance(String instanceId) {
     InstanceState instance = instances.get(instanceId);
     if (instance == null) {
-      throw SimulatorError.notFound("instance " + instanceId + ".");
+      throw new ServiceFault(ServiceFault.Kind.INSTANCE_NOT_FOUND, instanceId);
     }
     return instance;
   }
@@ -186,8 +170,8 @@ final class SimulatorState {
     private final Map<String, PermissionSet> permissionSetsById = new HashMap<>();
     private final Map<String, Account> accounts = new LinkedHashMap<>();
     private final Map<String, List<String>> provisionedAtStart;
-    private final List<Request> requests = new ArrayList<>();
-    private final Map<String, Request> requestsById = new HashMap<>();
+    private final List<ProvisioningRequest> requests = new ArrayList<>();
+    private final Map<String, ProvisioningRequest> requestsById = new HashMap<>();
     private long nextSeq;
 
     InstanceState(SimulatorFixture.Instance fixture) {
@@ -214,8 +198,9 @@ final class SimulatorState {
             ? Objects.requireNonNullElse(account.failureReason(), "The permission set could not be provisioned to "
                 + "account " + account.id() + ".")
             : null;
-        Request request = new Request(nextSeq++, new UUID(random.nextLong(), random.nextLong()).toString(),
-            id, set.id(), ACCOUNT, account.id(), created, created.plus(HISTORY_PROVISIONING_TIME), failureReason, 1);
+        ProvisioningRequest request = new ProvisioningRequest(nextSeq++,
+            new UUID(random.nextLong(), random.nextLong()).toString(), id, set.id(), ACCOUNT, account.id(), created,
+            created.plus(HISTORY_PROVISIONING_TIME), failureReason, 1);
         requests.add(request);
         requestsById.put(request.requestId(), request);
       }
@@ -224,7 +209,7 @@ final class SimulatorState {
     PermissionSet permissionSet(String permissionSetId) {
       PermissionSet set = permissionSetsById.get(permissionSetId);
       if (set == null) {
-        throw SimulatorError.service(404, "IIC.1205", "The permission set does not exist.");
+        throw new ServiceFault(ServiceFault.Kind.PERMISSION_SET_NOT_FOUND, permissionSetId);
       }
       return set;
     }
@@ -232,7 +217,7 @@ final class SimulatorState {
     /** Callers hold the instance's lock. */
     Set<String> provisionedAccounts(String permissionSetId, Instant now) {
       Set<String> provisioned = new LinkedHashSet<>(provisionedAtStart.getOrDefault(permissionSetId, List.of()));
-      for (Request request : requests) {
+      for (ProvisioningRequest request : requests) {
         if (request.permissionSetId().equals(permissionSetId) && ACCOUNT.equals(request.targetType())
             && SUCCEEDED.equals(request.status(now))) {
           provisioned.add(request.accountId());

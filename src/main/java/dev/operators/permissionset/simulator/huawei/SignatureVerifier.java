@@ -1,4 +1,4 @@
-package dev.operators.permissionset.simulator;
+package dev.operators.permissionset.simulator.huawei;
 
 import dev.operators.permissionset.identitycenter.huawei.AkSkSigner;
 import dev.operators.permissionset.identitycenter.huawei.AkSkSigner.Authorization;
@@ -77,13 +77,13 @@ final class SignatureVerifier {
     }
     Instant now = clock.instant();
     if (Duration.between(signedAt, now).abs().compareTo(MAX_CLOCK_SKEW) > 0) {
-      throw SimulatorError.gateway(401, "APIGW.0301", "Incorrect IAM authentication information: calc aksk "
+      throw HuaweiError.gateway(401, "APIGW.0301", "Incorrect IAM authentication information: calc aksk "
           + "signature fail:signature expired, signature time:" + date + ",server time:"
           + AkSkSigner.formatDate(now));
     }
   }
 
-  private static SimulatorError unauthorized(String why) {
-    return SimulatorError.gateway(401, "APIGW.0301", "Incorrect IAM authentication information: " + why);
+  private static HuaweiError unauthorized(String why) {
+    return HuaweiError.gateway(401, "APIGW.0301", "Incorrect IAM authentication information: " + why);
   }
 }

@@ -1,5 +1,6 @@
-package dev.operators.permissionset.simulator;
+package dev.operators.permissionset.simulator.huawei;
 
+import dev.operators.permissionset.simulator.Pager;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ final class Wire {
       return Optional.empty();
     }
     if (values.size() > 1) {
-      throw SimulatorError.badRequest(name + " must be given once.");
+      throw HuaweiError.badRequest(name + " must be given once.");
     }
     return Optional.of(values.get(0));
   }
@@ -69,18 +70,20 @@ final class Wire {
     } catch (NumberFormatException e) {
       // falls through to the documented error
     }
-    throw SimulatorError.badRequest("limit must be an integer from 1 to 100.");
+    throw HuaweiError.badRequest("limit must be an integer from 1 to 100.");
   }
 
   static Optional<String> marker(Map<String, List<String>> query) {
     Optional<String> marker = single(query, "marker");
-    marker.ifPresent(Pager::requireWellFormed);
+    marker.filter(m -> !Pager.wellFormed(m)).ifPresent(m -> {
+      throw HuaweiError.badRequest(HuaweiError.MALFORMED_MARKER);
+    });
     return marker;
   }
 
   static void requireEnum(String name, String value, Set<String> allowed) {
     if (!allowed.contains(value)) {
-      throw SimulatorError.badRequest(name + " must be one of " + String.join(", ", allowed.stream().sorted()
+      throw HuaweiError.badRequest(name + " must be one of " + String.join(", ", allowed.stream().sorted()
           .toList()) + ".");
     }
   }
@@ -94,12 +97,12 @@ final class Wire {
       char c = text.charAt(i);
       if (c == '%') {
         if (i + 2 >= text.length()) {
-          throw SimulatorError.badRequest("the " + part + " has a broken percent-encoding.");
+          throw HuaweiError.badRequest("the " + part + " has a broken percent-encoding.");
         }
         int high = Character.digit(text.charAt(i + 1), 16);
         int low = Character.digit(text.charAt(i + 2), 16);
         if (high < 0 || low < 0) {
-          throw SimulatorError.badRequest("the " + part + " has a broken percent-encoding.");
+          throw HuaweiError.badRequest("the " + part + " has a broken percent-encoding.");
         }
         bytes.write(high * 16 + low);
         i += 2;
