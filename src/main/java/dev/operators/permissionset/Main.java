@@ -3,6 +3,7 @@ package dev.operators.permissionset;
 import dev.operators.permissionset.config.ConfigurationException;
 import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.identitycenter.EnvironmentProxySelector;
+import dev.operators.permissionset.identitycenter.CloudClients;
 import dev.operators.permissionset.identitycenter.huawei.HuaweiIdentityCenterClientFactory;
 import dev.operators.permissionset.runtime.HealthServer;
 import dev.operators.permissionset.runtime.PermissionSetOperator;
@@ -67,8 +68,7 @@ public final class Main {
     }
     Clock clock = Clock.systemUTC();
     KubernetesClient kubernetes = new KubernetesClientBuilder().build();
-    HuaweiIdentityCenterClientFactory clients = HuaweiIdentityCenterClientFactory.forOperator(config, proxies,
-        clock);
+    CloudClients clients = new CloudClients(HuaweiIdentityCenterClientFactory.forOperator(config, proxies, clock));
     PermissionSetOperator operator = PermissionSetOperator.create(kubernetes, config, clients, clock);
     HealthServer health;
     try {

@@ -5,9 +5,10 @@ import dev.operators.permissionset.api.v1alpha1.HuaweiCloudConnection;
 import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnection;
 import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnectionSpec;
 import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnectionStatus;
+import dev.operators.permissionset.api.v1alpha1.SecretReference;
 import dev.operators.permissionset.events.EventRecorder;
+import dev.operators.permissionset.identitycenter.CloudAccess;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
-import dev.operators.permissionset.identitycenter.CloudEndpoint;
 import dev.operators.permissionset.identitycenter.IdentityCenterClientFactory;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import dev.operators.permissionset.reconciler.ProvisioningStatusFactory;
@@ -26,7 +27,6 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.ResourceEventAware;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -114,7 +114,7 @@ public abstract class ConnectionReconciler<C extends CustomResource<IdentityCent
 
   private void forget(C deleted) {
     ConnectionKey key = ConnectionKey.of(deleted);
-    registry.remove(key);
+    registry.remove(key).ifPresent(clients::release);
     checks.forget(key);
   }
 
@@ -149,14 +149,15 @@ public abstract class ConnectionReconciler<C extends CustomResource<IdentityCent
     return List.of(wakeUps, secrets);
   }
 
-  /** The connection's Secret: in its own namespace, or, for a cluster connection, in the operator's. */
+  /**
+   * The connection's Secret: in its own namespace, or, for a cluster connection, in the operator's; none when an
+   * AWS connection calls as the operator's own identity.
+   */
   private Optional<ResourceID> secretId(C connection) {
-    IdentityCenterConnectionSpec spec = connection.getSpec();
-    if (spec == null || spec.getHuaweiCloud() == null || spec.getHuaweiCloud().getCredentialsSecretRef() == null) {
-      return Optional.empty();
-    }
+    Optional<SecretReference> reference = CloudBlock.of(connection.getSpec()).flatMap(CloudBlock::secret)
+        .filter(secret -> secret.getName() != null);
     String namespace = clusterScoped() ? settings.operatorNamespace() : connection.getMetadata().getNamespace();
-    return Optional.of(new ResourceID(spec.getHuaweiCloud().getCredentialsSecretRef().getName(), namespace));
+    return reference.map(secret -> new ResourceID(secret.getName(), namespace));
   }
 
   private static String name(ResourceID secret) {
@@ -168,7 +169,7 @@ public abstract class ConnectionReconciler<C extends CustomResource<IdentityCent
     ConnectionKey key = ConnectionKey.of(connection);
     Optional<ConnectionState> state = observe(connection, key);
     Instant now = statuses.exactNow();
-    state.ifPresentOrElse(found -> registry.put(key, found), () -> registry.remove(key));
+    state.map(found -> registry.put(key, found)).orElseGet(() -> registry.remove(key)).ifPresent(clients::release);
     report(connection, key, state, context);
     UpdateControl<C> control = UpdateControl.noUpdate();
     return control.rescheduleAfter(nextLook(key, state, now));
@@ -180,36 +181,33 @@ public abstract class ConnectionReconciler<C extends CustomResource<IdentityCent
     if (problem.isPresent()) {
       return Optional.of(new ConnectionState.Unusable("InvalidSpec", problem.get() + ".", true));
     }
-    HuaweiCloudConnection huawei = connection.getSpec().getHuaweiCloud();
-    ResourceID secretId = secretId(connection).orElseThrow();
-    String secretName = name(secretId);
-    Optional<Secret> secret = secrets.get(secretId);
-    if (secret.isEmpty()) {
-      return Optional.of(new ConnectionState.Unusable("CredentialsUnavailable", "Secret " + secretName
-          + " named in spec.huaweiCloud.credentialsSecretRef is not there, or lacks the label " + SecretCredentials.LABEL
-          + "=" + SecretCredentials.LABEL_VALUE + " (the operator sees no other Secret): create it with the keys "
-          + SecretCredentials.ACCESS_KEY + " and " + SecretCredentials.SECRET_KEY + ", and label it with kubectl label "
-          + "secret -n " + secretId.getNamespace().orElse("") + " " + secretId.getName() + " "
-          + SecretCredentials.LABEL + "="
-          + SecretCredentials.LABEL_VALUE + ".", true));
+    IdentityCenterConnectionSpec spec = connection.getSpec();
+    CloudBlock block = CloudBlock.of(spec).orElseThrow();
+    Optional<ResourceID> secretId = secretId(connection);
+    Optional<Secret> secret = secretId.flatMap(secrets::get);
+    if (secretId.isPresent() && secret.isEmpty()) {
+      ResourceID id = secretId.get();
+      return Optional.of(new ConnectionState.Unusable("CredentialsUnavailable", "Secret " + name(id)
+          + " named in " + block.field() + ".credentialsSecretRef is not there, or lacks the label "
+          + SecretCredentials.LABEL + "=" + SecretCredentials.LABEL_VALUE + " (the operator sees no other Secret): "
+          + "create it with the keys " + SecretCredentials.ACCESS_KEY + " and " + SecretCredentials.SECRET_KEY
+          + ", and label it with kubectl label secret -n " + id.getNamespace().orElse("") + " " + id.getName() + " "
+          + SecretCredentials.LABEL + "=" + SecretCredentials.LABEL_VALUE + ".", true));
     }
-    CloudCredentials credentials;
+    CloudAccess access;
     try {
-      credentials = SecretCredentials.read(secret.get(), secretName, Optional.ofNullable(huawei.getDomainId()));
+      Optional<String> domainId = Optional.ofNullable(spec.getHuaweiCloud()).map(HuaweiCloudConnection::getDomainId);
+      Optional<CloudCredentials> credentials = secret.map(found -> SecretCredentials.read(found,
+          name(secretId.get()), domainId));
+      access = CloudBlock.access(spec, block, credentials, key);
     } catch (CredentialsException e) {
       return Optional.of(new ConnectionState.Unusable("CredentialsUnavailable", e.getMessage() + ".", true));
-    }
-    CloudEndpoint endpoint;
-    try {
-      endpoint = new CloudEndpoint(URI.create(huawei.effectiveEndpoint()), Optional.ofNullable(huawei.getCaBundle()),
-          Boolean.TRUE.equals(huawei.getAllowInsecureHttp()));
     } catch (IllegalArgumentException e) {
-      return Optional.of(new ConnectionState.Unusable("InvalidSpec", "spec.huaweiCloud." + e.getMessage() + ".",
-          true));
+      return Optional.of(new ConnectionState.Unusable("InvalidSpec", e.getMessage() + ".", true));
     }
-    ReadyConnection ready = new ReadyConnection(key, endpoint, credentials);
-    String fingerprint = connection.getMetadata().getGeneration() + "/" + secret.get().getMetadata()
-        .getResourceVersion();
+    ReadyConnection ready = new ReadyConnection(key, access);
+    String fingerprint = connection.getMetadata().getGeneration() + "/" + secret.map(found -> found.getMetadata()
+        .getResourceVersion()).orElse("own-identity");
     Optional<ConnectionChecks.Check> last = checks.last(key).filter(check -> check.fingerprint().equals(fingerprint));
     if (last.isEmpty() || due(last.get())) {
       checks.start(key, fingerprint, () -> check(ready));
@@ -229,19 +227,20 @@ public abstract class ConnectionReconciler<C extends CustomResource<IdentityCent
   /** The read-only call, on a check thread. */
   private ConnectionState check(ReadyConnection connection) {
     try {
-      clients.forConnection(connection.endpoint(), connection.credentials()).checkAccess();
+      clients.forConnection(connection.access()).checkAccess();
       return new ConnectionState.Usable(connection);
     } catch (IdentityCenterException e) {
       return switch (e.category()) {
         case AUTHENTICATION_FAILED -> new ConnectionState.Unusable("InvalidCredentials", "Identity Center at "
-            + connection.endpoint().url() + " rejected the credentials: " + e.summary() + " Fix the access key pair "
-            + "in the Secret.", true);
+            + connection.access().endpoint().url() + " rejected the credentials: " + e.summary() + " Fix the credentials "
+            + "in the Secret" + (connection.access() instanceof CloudAccess.Aws ? ", the operator's own AWS identity "
+            + "or the role's trust policy." : "."), true);
         case ACCESS_DENIED -> new ConnectionState.Unusable("AccessDenied", "The credentials may not read "
             + "Identity Center: " + e.summary() + " Grant the IAM Identity Center permissions (see the README).",
             true);
         case INVALID_REQUEST -> new ConnectionState.Unusable("InvalidSpec", e.summary(), true);
         default -> new ConnectionState.Unusable("EndpointUnreachable", "Identity Center at "
-            + connection.endpoint().url() + " did not answer the check: " + e.summary()
+            + connection.access().endpoint().url() + " did not answer the check: " + e.summary()
             + " The operator checks again on its own.", false);
       };
     } catch (IllegalArgumentException e) {
@@ -283,17 +282,13 @@ public abstract class ConnectionReconciler<C extends CustomResource<IdentityCent
       events.record(connection, "True".equals(status) ? EventRecorder.Type.NORMAL : EventRecorder.Type.WARNING,
           reason, message);
     }
-    if (!Objects.equals(observed.getObservedGeneration(), generation) && insecure(connection)) {
-      events.record(connection, EventRecorder.Type.WARNING, "InsecureEndpoint", "spec.huaweiCloud.endpoint is "
+    Optional<CloudBlock> block = CloudBlock.of(connection.getSpec());
+    if (!Objects.equals(observed.getObservedGeneration(), generation) && block.filter(CloudBlock::insecure)
+        .isPresent()) {
+      events.record(connection, EventRecorder.Type.WARNING, "InsecureEndpoint", block.get().field() + ".endpoint is "
           + "plain http (allowInsecureHttp): signatures and requests cross the network in the clear. Use it for "
           + "simulators only.");
     }
-  }
-
-  private static boolean insecure(CustomResource<IdentityCenterConnectionSpec, ?> connection) {
-    HuaweiCloudConnection huawei = connection.getSpec() == null ? null : connection.getSpec().getHuaweiCloud();
-    return huawei != null && Boolean.TRUE.equals(huawei.getAllowInsecureHttp())
-        && huawei.effectiveEndpoint().regionMatches(true, 0, "http:", 0, 5);
   }
 
   private static String reason(ConnectionState state) {
@@ -304,7 +299,9 @@ public abstract class ConnectionReconciler<C extends CustomResource<IdentityCent
     if (state instanceof ConnectionState.Unusable unusable) {
       return unusable.message();
     }
-    return "Identity Center at " + connection.getSpec().getHuaweiCloud().effectiveEndpoint() + " accepted the "
-        + "credentials of Secret " + secretId(connection).map(ConnectionReconciler::name).orElseThrow() + ".";
+    CloudBlock block = CloudBlock.of(connection.getSpec()).orElseThrow();
+    return block.cloud() + " Identity Center at " + block.endpoint() + " accepted the credentials of "
+        + secretId(connection).map(secret -> "Secret " + name(secret)).orElse("the operator's own AWS identity")
+        + ".";
   }
 }

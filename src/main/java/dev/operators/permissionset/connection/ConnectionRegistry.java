@@ -1,5 +1,6 @@
 package dev.operators.permissionset.connection;
 
+import dev.operators.permissionset.identitycenter.CloudAccess;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,12 +18,24 @@ public final class ConnectionRegistry {
     return Optional.ofNullable(states.get(key));
   }
 
-  void put(ConnectionKey key, ConnectionState state) {
-    states.put(key, state);
+  /** @return the access the connection was usable with before, when no connection is usable with it any more */
+  synchronized Optional<CloudAccess> put(ConnectionKey key, ConnectionState state) {
+    return unused(states.put(key, state));
   }
 
-  void remove(ConnectionKey key) {
-    states.remove(key);
+  /** @return as {@link #put} */
+  synchronized Optional<CloudAccess> remove(ConnectionKey key) {
+    return unused(states.remove(key));
+  }
+
+  private Optional<CloudAccess> unused(ConnectionState before) {
+    return access(before).filter(access -> states.values().stream().map(ConnectionRegistry::access)
+        .noneMatch(used -> used.equals(Optional.of(access))));
+  }
+
+  private static Optional<CloudAccess> access(ConnectionState state) {
+    return state instanceof ConnectionState.Usable usable ? Optional.of(usable.connection().access())
+        : Optional.empty();
   }
 
   /** Connections known: for tests of its bounds. */

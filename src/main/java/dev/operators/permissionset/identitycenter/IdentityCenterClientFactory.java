@@ -1,13 +1,19 @@
 package dev.operators.permissionset.identitycenter;
 
-/** Makes clients for an endpoint and a set of credentials; clients share the factory's connection pool. */
-@FunctionalInterface
+/** Makes clients for the connections' clouds; clients share the factory's connection pool. */
 public interface IdentityCenterClientFactory {
 
   /**
-   * A client for the endpoint that signs with the credentials.
+   * A client that calls the cloud as the access says: cheap, so it may be asked for on every reconcile.
    *
    * @throws IllegalArgumentException when the endpoint's CA bundle cannot be trusted
    */
-  IdentityCenterClient forConnection(CloudEndpoint endpoint, CloudCredentials credentials);
+  IdentityCenterClient forConnection(CloudAccess access);
+
+  /**
+   * No connection reaches the cloud this way any more: what the factory keeps for it (an assumed role's session,
+   * refreshed in the background) is closed. A later {@link #forConnection} makes it again.
+   */
+  default void release(CloudAccess access) {
+  }
 }

@@ -1,7 +1,6 @@
 package dev.operators.permissionset.metrics;
 
-import dev.operators.permissionset.identitycenter.CloudCredentials;
-import dev.operators.permissionset.identitycenter.CloudEndpoint;
+import dev.operators.permissionset.identitycenter.CloudAccess;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterClient;
 import dev.operators.permissionset.identitycenter.IdentityCenterClientFactory;
@@ -46,8 +45,13 @@ public final class MeteredIdentityCenterClientFactory implements IdentityCenterC
   }
 
   @Override
-  public IdentityCenterClient forConnection(CloudEndpoint endpoint, CloudCredentials credentials) {
-    return new MeteredClient(delegate.forConnection(endpoint, credentials));
+  public IdentityCenterClient forConnection(CloudAccess access) {
+    return new MeteredClient(delegate.forConnection(access));
+  }
+
+  @Override
+  public void release(CloudAccess access) {
+    delegate.release(access);
   }
 
   private <T> T metered(String operation, Supplier<T> call) {

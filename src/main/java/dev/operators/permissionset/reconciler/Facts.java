@@ -54,6 +54,12 @@ record Facts(Instant now, Optional<String> specProblem, Optional<ProvisionCalls.
         Set.of(), Optional.empty());
   }
 
+  /** A problem of the spec found only once the cloud it reaches is known. */
+  Facts withSpecProblem(String problem) {
+    return new Facts(now, Optional.of(problem), answer, callRunning, connectionProblem, cloud, turn,
+        requestsOfDeleted, backOffUntil);
+  }
+
   Facts withConnectionProblem(ConnectionProblem problem) {
     return new Facts(now, specProblem, answer, callRunning, Optional.of(problem), cloud, turn, requestsOfDeleted,
         backOffUntil);

@@ -219,7 +219,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     String uid = resource.getMetadata().getUid();
     deletedWithCallRunning.put(uid, new DeletedIntent(resource, deleted.searches() + 1));
     ReadyConnection ready = usable.connection();
-    IdentityCenterClient client = clients.forConnection(ready.endpoint(), ready.credentials());
+    IdentityCenterClient client = clients.forConnection(ready.access());
     PendingProvision pending = resource.getStatus().getPendingProvision();
     String instanceId = resource.getSpec().getInstanceId();
     calls.start(uid, pending.getGeneration(), ResourceID.fromResource(resource), () -> {
@@ -403,7 +403,12 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
       return new Observed(facts.withConnectionProblem(refused.problem()), Optional.empty());
     }
     ReadyConnection ready = ((ConnectionLookup.Found.Usable) connection).connection();
-    IdentityCenterClient client = clients.forConnection(ready.endpoint(), ready.credentials());
+    Optional<String> idProblem = stage == Stage.PROVISION
+        ? CloudIds.problem(ready.access(), resource.getSpec(), ready.key()) : Optional.empty();
+    if (idProblem.isPresent()) {
+      return new Observed(facts.withSpecProblem(idProblem.get()), Optional.empty());
+    }
+    IdentityCenterClient client = clients.forConnection(ready.access());
     PermissionSetProvisioningStatus status = resource.getStatus();
     Facts observed = switch (stage) {
       case FOLLOW -> facts.with(progress(resource, status.getRequestId(), client));

@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 public final class SpecValidator {
 
   private static final Pattern ID = Pattern.compile(PermissionSetProvisioningSpec.ID_PATTERN);
+  private static final Pattern INSTANCE = Pattern.compile(PermissionSetProvisioningSpec.INSTANCE_PATTERN);
+  private static final Pattern PERMISSION_SET = Pattern.compile(PermissionSetProvisioningSpec.PERMISSION_SET_PATTERN);
   private static final Pattern NAME = Pattern.compile(SecretReference.NAME_PATTERN);
 
   private SpecValidator() {
@@ -24,7 +26,8 @@ public final class SpecValidator {
       return Optional.of("spec is missing; set spec.instanceId, spec.permissionSetId or spec.permissionSetName, "
           + "and spec.targetId");
     }
-    Optional<String> instance = id("spec.instanceId", spec.getInstanceId());
+    Optional<String> instance = idOrArn("spec.instanceId", spec.getInstanceId(), INSTANCE,
+        "arn:aws:sso:::instance/ssoins-1234567890abcdef");
     if (instance.isPresent()) {
       return instance;
     }
@@ -34,7 +37,8 @@ public final class SpecValidator {
       return Optional.of("set exactly one of spec.permissionSetId and spec.permissionSetName");
     }
     if (byId) {
-      Optional<String> permissionSet = id("spec.permissionSetId", spec.getPermissionSetId());
+      Optional<String> permissionSet = idOrArn("spec.permissionSetId", spec.getPermissionSetId(), PERMISSION_SET,
+          "arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef");
       if (permissionSet.isPresent()) {
         return permissionSet;
       }
@@ -68,8 +72,7 @@ public final class SpecValidator {
           + "to use the ClusterIdentityCenterConnection named default");
     }
     if (name.length() > SecretReference.NAME_MAX_LENGTH || !NAME.matcher(name).matches()) {
-      String shown = name.length() > 64 ? name.substring(0, 64) + "..." : name;
-      return Optional.of("spec.connectionRef.name '" + shown + "' is not a resource name: use lower-case "
+      return Optional.of("spec.connectionRef.name '" + shown(name) + "' is not a resource name: use lower-case "
           + "letters, digits, '-' and '.', starting and ending with a letter or digit");
     }
     return Optional.empty();
@@ -80,13 +83,27 @@ public final class SpecValidator {
     return value.codePointCount(0, value.length());
   }
 
+  private static Optional<String> idOrArn(String field, String value, Pattern pattern, String arnExample) {
+    if (value == null) {
+      return Optional.of(field + " is required");
+    }
+    if (value.length() > PermissionSetProvisioningSpec.ARN_MAX_LENGTH || !pattern.matcher(value).matches()) {
+      return Optional.of(field + " '" + shown(value) + "' is neither a Huawei Cloud ID (1 to 64 letters, digits, "
+          + "'-' or '_') nor an AWS ARN such as " + arnExample);
+    }
+    return Optional.empty();
+  }
+
+  private static String shown(String value) {
+    return value.length() > 64 ? value.substring(0, 64) + "..." : value;
+  }
+
   private static Optional<String> id(String field, String value) {
     if (value == null) {
       return Optional.of(field + " is required");
     }
     if (value.isEmpty() || value.length() > 64 || !ID.matcher(value).matches()) {
-      String shown = value.length() > 64 ? value.substring(0, 64) + "..." : value;
-      return Optional.of(field + " '" + shown + "' is not a valid ID: use 1 to 64 letters, digits, '-' or '_'");
+      return Optional.of(field + " '" + shown(value) + "' is not a valid ID: use 1 to 64 letters, digits, '-' or '_'");
     }
     return Optional.empty();
   }

@@ -3,6 +3,7 @@ package dev.operators.permissionset.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.operators.permissionset.api.v1alpha1.ClusterIdentityCenterConnection;
@@ -37,7 +38,11 @@ class ConnectionCrdSchemaTest {
   private static final String CLUSTER = "ClusterIdentityCenterConnection";
 
   // what the user sees, word for word
-  private static final String ONE_CLOUD_BLOCK = "set exactly one cloud block: spec.huaweiCloud";
+  private static final String ONE_CLOUD_BLOCK = "set exactly one cloud block: spec.huaweiCloud or spec.aws";
+  private static final String EXTERNAL_ID_NEEDS_ROLE = "spec.aws.externalId is only sent when assuming a role: set "
+      + "spec.aws.roleArn, or remove externalId";
+  private static final String OWN_IDENTITY_CLUSTER_ONLY = "spec.aws.credentialsSecretRef is required on an "
+      + "IdentityCenterConnection; only a ClusterIdentityCenterConnection may call AWS as the operator's own identity";
 
   private static Map<String, CrdValidator> validators;
 
@@ -71,9 +76,9 @@ class ConnectionCrdSchemaTest {
 
   @Test
   void everyRuleOfTheCrdsIsCompiled() {
-    // exactly one cloud block
-    assertThat(validators.get(NAMESPACED).rules().ruleCount()).isEqualTo(1);
-    assertThat(validators.get(CLUSTER).rules().ruleCount()).isEqualTo(1);
+    // exactly one cloud block; an external ID only with a role; (namespaced) no AWS without a Secret
+    assertThat(validators.get(NAMESPACED).rules().ruleCount()).isEqualTo(3);
+    assertThat(validators.get(CLUSTER).rules().ruleCount()).isEqualTo(2);
   }
 
   @Test
@@ -81,8 +86,12 @@ class ConnectionCrdSchemaTest {
     JsonNode namespaced = crd(CrdIsCommittedTest.CONNECTION_FILE);
     JsonNode cluster = crd(CrdIsCommittedTest.CLUSTER_CONNECTION_FILE);
 
-    assertThat(specSchema(CrdIsCommittedTest.CONNECTION_FILE))
-        .isEqualTo(specSchema(CrdIsCommittedTest.CLUSTER_CONNECTION_FILE));
+    ObjectNode namespacedSpec = specSchema(CrdIsCommittedTest.CONNECTION_FILE).deepCopy();
+    ObjectNode clusterSpec = specSchema(CrdIsCommittedTest.CLUSTER_CONNECTION_FILE).deepCopy();
+    // the namespaced kind adds one rule: its namespace must not borrow the operator's own AWS identity
+    assertThat(namespacedSpec.remove("x-kubernetes-validations")).hasSize(3);
+    assertThat(clusterSpec.remove("x-kubernetes-validations")).hasSize(2);
+    assertThat(namespacedSpec).isEqualTo(clusterSpec);
     assertThat(namespaced.path("spec").path("scope").asText()).isEqualTo("Namespaced");
     assertThat(cluster.path("spec").path("scope").asText()).isEqualTo("Cluster");
     assertThat(namespaced.path("spec").path("names").path("shortNames").get(0).asText()).isEqualTo("icconn");
@@ -168,7 +177,13 @@ class ConnectionCrdSchemaTest {
             "<root>: " + CrdValidator.RULES_NOT_CHECKED),
         rejected("allowed-namespaces-as-list", "spec.allowedNamespaces type",
             "<root>: " + CrdValidator.RULES_NOT_CHECKED),
-        rejected("allowed-namespaces-misspelled", "spec.allowedNamespaces.namespaces additionalProperties"));
+        rejected("allowed-namespaces-misspelled", "spec.allowedNamespaces.namespaces additionalProperties"),
+        rejected("aws-namespaced-connection-own-identity", "spec: " + OWN_IDENTITY_CLUSTER_ONLY),
+        rejected("aws-and-huawei-blocks", "spec: " + ONE_CLOUD_BLOCK),
+        rejected("aws-without-region", "spec.aws.region required"),
+        rejected("aws-region-upper-case", "spec.aws.region pattern"),
+        rejected("aws-external-id-without-role", "spec: " + EXTERNAL_ID_NEEDS_ROLE),
+        rejected("aws-role-arn-of-a-user", "spec.aws.roleArn pattern"));
   }
 
   private static Arguments rejected(String fixture, String... violations) {

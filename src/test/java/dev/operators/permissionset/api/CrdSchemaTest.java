@@ -101,7 +101,10 @@ class CrdSchemaTest {
         rejected("missing-spec", "spec required"),
         rejected("missing-instance-id", "spec.instanceId required"),
         rejected("empty-instance-id", "spec.instanceId minLength", "spec.instanceId pattern"),
-        rejected("instance-id-too-long", "spec.instanceId maxLength"),
+        // 65 characters: the pattern bounds a Huawei ID, as maxLength leaves room for an AWS ARN
+        rejected("instance-id-too-long", "spec.instanceId pattern"),
+        rejected("instance-arn-of-another-service", "spec.instanceId pattern"),
+        rejected("permission-set-arn-with-short-id", "spec.permissionSetId pattern"),
         rejected("instance-id-with-slash", "spec.instanceId pattern"),
         rejected("instance-id-not-a-string", "spec.instanceId type", "<root>: " + CrdValidator.RULES_NOT_CHECKED),
         rejected("both-permission-set-id-and-name", "spec: " + ONE_PERMISSION_SET),

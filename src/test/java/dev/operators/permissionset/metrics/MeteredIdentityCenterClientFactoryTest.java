@@ -8,6 +8,7 @@ import static dev.operators.permissionset.testing.FakeIdentityCenter.Outcome.sta
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.operators.permissionset.identitycenter.CloudAccess;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
 import dev.operators.permissionset.identitycenter.CloudEndpoint;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
@@ -34,7 +35,7 @@ class MeteredIdentityCenterClientFactoryTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final FakeIdentityCenter cloud = new FakeIdentityCenter().withPermissionSet(PERMISSION_SET, "ReadOnly");
   private final IdentityCenterClient client = new MeteredIdentityCenterClientFactory(cloud, registry)
-      .forConnection(FakeIdentityCenter.DEFAULT_ENDPOINT, CloudCredentials.of("AK", "SK"));
+      .forConnection(new CloudAccess.Huawei(FakeIdentityCenter.DEFAULT_ENDPOINT, CloudCredentials.of("AK", "SK")));
 
   private double calls(String operation, String outcome, String code) {
     var counter = registry.find(MeteredIdentityCenterClientFactory.CALLS)
@@ -89,9 +90,9 @@ class MeteredIdentityCenterClientFactoryTest {
           seenDuringCall.add(own.get(MeteredIdentityCenterClientFactory.IN_FLIGHT).gauge().value());
           return Optional.empty();
         });
-    IdentityCenterClientFactory answeringInner = (endpoint, credentials) -> inner;
+    IdentityCenterClientFactory answeringInner = access -> inner;
     IdentityCenterClient metered = new MeteredIdentityCenterClientFactory(answeringInner, own)
-        .forConnection(FakeIdentityCenter.DEFAULT_ENDPOINT, CloudCredentials.of("AK", "SK"));
+        .forConnection(new CloudAccess.Huawei(FakeIdentityCenter.DEFAULT_ENDPOINT, CloudCredentials.of("AK", "SK")));
 
     metered.findPermissionSetByName(INSTANCE, "ReadOnlyAccess");
 
@@ -103,7 +104,7 @@ class MeteredIdentityCenterClientFactoryTest {
   void clientsForAConnectionGoToItsEndpointAndAreCounted() {
     CloudEndpoint endpoint = new CloudEndpoint(URI.create("https://identitycenter.example"), Optional.empty(), false);
 
-    new MeteredIdentityCenterClientFactory(cloud, registry).forConnection(endpoint, CloudCredentials.of("AK", "SK"))
+    new MeteredIdentityCenterClientFactory(cloud, registry).forConnection(new CloudAccess.Huawei(endpoint, CloudCredentials.of("AK", "SK")))
         .findPermissionSetByName(INSTANCE, "ReadOnly");
 
     assertThat(cloud.callEndpoints()).containsExactly(endpoint);

@@ -50,9 +50,9 @@ class LeaderElectionTest {
   }
 
   private PermissionSetOperator replica(String podName, AtomicInteger cloudCalls) {
-    IdentityCenterClientFactory counted = (endpoint, credentials) -> {
+    IdentityCenterClientFactory counted = access -> {
       cloudCalls.incrementAndGet();
-      return cloud.forConnection(endpoint, credentials);
+      return cloud.forConnection(access);
     };
     return TestOperators.start(kubernetes.client(), counted,
         TestOperators.leaderElection(podName, OPERATOR_NAMESPACE));

@@ -6,6 +6,7 @@ import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.connection.ConnectionKey;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
+import dev.operators.permissionset.identitycenter.CloudClients;
 import dev.operators.permissionset.identitycenter.huawei.HuaweiIdentityCenterClientFactory;
 import dev.operators.permissionset.runtime.PermissionSetOperator;
 import dev.operators.permissionset.runtime.PermissionSetOperator.LostLease;
@@ -31,7 +32,7 @@ public final class EndToEndEnvironment implements AutoCloseable {
 
   private final KubernetesTestServer kubernetes;
   private final IdentityCenterSimulator simulator;
-  private final HuaweiIdentityCenterClientFactory clients;
+  private final CloudClients clients;
   private final Optional<String> caBundle;
   private final Map<String, String> environment;
   private PermissionSetOperator operator;
@@ -42,8 +43,8 @@ public final class EndToEndEnvironment implements AutoCloseable {
     this.simulator = simulator;
     this.caBundle = caBundle;
     this.environment = environment;
-    this.clients = HuaweiIdentityCenterClientFactory.forOperator(OperatorConfig.fromEnvironment(environment),
-        Clock.systemUTC());
+    this.clients = new CloudClients(HuaweiIdentityCenterClientFactory.forOperator(
+        OperatorConfig.fromEnvironment(environment), Clock.systemUTC()));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.operators.permissionset.testing;
 
+import dev.operators.permissionset.identitycenter.CloudAccess;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
 import dev.operators.permissionset.identitycenter.CloudEndpoint;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
@@ -178,7 +179,10 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
 
   /** A client that records its endpoint and the credentials of its provision calls, on whichever thread. */
   @Override
-  public IdentityCenterClient forConnection(CloudEndpoint endpoint, CloudCredentials credentials) {
+  public IdentityCenterClient forConnection(CloudAccess access) {
+    CloudEndpoint endpoint = access.endpoint();
+    CloudCredentials credentials = access instanceof CloudAccess.Huawei huawei ? huawei.credentials()
+        : ((CloudAccess.Aws) access).keys().orElse(CloudCredentials.of("", ""));
     FakeIdentityCenter cloud = this;
     return new IdentityCenterClient() {
       @Override

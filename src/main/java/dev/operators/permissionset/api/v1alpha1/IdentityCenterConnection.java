@@ -5,6 +5,7 @@ import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.PrinterColumnFormat;
 import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -37,6 +38,10 @@ public class IdentityCenterConnection
 
   @Override
   @Required
+  // the operator's own AWS identity serves cluster connections only: a namespace must not borrow it
+  @ValidationRule(value = "!has(self.aws) || has(self.aws.credentialsSecretRef)",
+      message = "spec.aws.credentialsSecretRef is required on an IdentityCenterConnection; only a "
+          + "ClusterIdentityCenterConnection may call AWS as the operator's own identity")
   @JsonPropertyDescription("The cloud, its endpoint and the credentials Secret.")
   public IdentityCenterConnectionSpec getSpec() {
     return super.getSpec();

@@ -21,18 +21,30 @@ import java.util.Objects;
 public class PermissionSetProvisioningSpec {
 
   public static final String ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_-]*$";
+  public static final String AWS_INSTANCE_ARN = "arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9.-]{16}";
+  public static final String AWS_PERMISSION_SET_ARN =
+      "arn:aws(-[a-z]{1,5}){0,3}:sso:::permissionSet/(sso)?ins-[a-zA-Z0-9.-]{16}/ps-[a-zA-Z0-9./-]{16}";
+  public static final String AWS_ACCOUNT_ID = "^[0-9]{12}$";
+  /** A Huawei ID or an AWS ARN: the CRD cannot know the connection's cloud, the operator checks against it. */
+  public static final String INSTANCE_PATTERN = "^([A-Za-z0-9][A-Za-z0-9_-]{0,63}|" + AWS_INSTANCE_ARN + ")$";
+  public static final String PERMISSION_SET_PATTERN =
+      "^([A-Za-z0-9][A-Za-z0-9_-]{0,63}|" + AWS_PERMISSION_SET_ARN + ")$";
+  public static final int ARN_MAX_LENGTH = 128;
 
   @Required
-  @Size(min = 1, max = 64)
-  @Pattern(ID_PATTERN)
+  @Size(min = 1, max = ARN_MAX_LENGTH)
+  @Pattern(INSTANCE_PATTERN)
   @ValidationRule(value = "self == oldSelf", message = "spec.instanceId is immutable; create a new resource instead")
-  @JsonPropertyDescription("Globally unique ID of the IAM Identity Center instance, for example "
-      + "ins-6c7aaaaaaaaa0a46. Immutable.")
+  @JsonPropertyDescription("The IAM Identity Center instance: on Huawei Cloud its ID, for example "
+      + "ins-6c7aaaaaaaaa0a46; on AWS its ARN, for example arn:aws:sso:::instance/ssoins-1234567890abcdef. "
+      + "Immutable.")
   private String instanceId;
 
-  @Size(min = 1, max = 64)
-  @Pattern(ID_PATTERN)
-  @JsonPropertyDescription("ID of the permission set to provision, for example ps-8603aaaaaaaa14bd. "
+  @Size(min = 1, max = ARN_MAX_LENGTH)
+  @Pattern(PERMISSION_SET_PATTERN)
+  @JsonPropertyDescription("The permission set to provision: on Huawei Cloud its ID, for example "
+      + "ps-8603aaaaaaaa14bd; on AWS its ARN, for example "
+      + "arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef. "
       + "Set exactly one of permissionSetId and permissionSetName.")
   private String permissionSetId;
 
@@ -48,8 +60,8 @@ public class PermissionSetProvisioningSpec {
 
   @Size(min = 1, max = 64)
   @Pattern(ID_PATTERN)
-  @JsonPropertyDescription("ID of the account to provision to. Required when targetType is ACCOUNT, "
-      + "forbidden when it is ALL_PROVISIONED_ACCOUNTS.")
+  @JsonPropertyDescription("ID of the account to provision to (on AWS, the 12-digit account ID). Required when "
+      + "targetType is ACCOUNT, forbidden when it is ALL_PROVISIONED_ACCOUNTS.")
   private String targetId;
 
   @JsonPropertyDescription("The connection to reach the cloud through: an IdentityCenterConnection in this "

@@ -8,7 +8,6 @@ import dev.operators.permissionset.identitycenter.CallRateLimiter;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
 import dev.operators.permissionset.identitycenter.CloudEndpoint;
 import dev.operators.permissionset.identitycenter.EnvironmentProxySelector;
-import dev.operators.permissionset.identitycenter.IdentityCenterClientFactory;
 import dev.operators.permissionset.identitycenter.TrustedCertificates;
 import java.io.IOException;
 import java.net.ProxySelector;
@@ -37,7 +36,7 @@ import okhttp3.Response;
  * recently: a rate limiter per host and port, since the quota is the endpoint's; an HTTP client per CA bundle,
  * since what it trusts depends on nothing else.
  */
-public final class HuaweiIdentityCenterClientFactory implements IdentityCenterClientFactory, AutoCloseable {
+public final class HuaweiIdentityCenterClientFactory implements AutoCloseable {
 
   /** IAM Identity Center is a global service with this one endpoint. */
   public static final String DEFAULT_ENDPOINT = "https://identitycenter.myhuaweicloud.com";
@@ -131,7 +130,6 @@ public final class HuaweiIdentityCenterClientFactory implements IdentityCenterCl
    * @throws IllegalArgumentException when the endpoint's CA bundle cannot be trusted
    * @throws IllegalStateException after {@link #close()}
    */
-  @Override
   public HuaweiIdentityCenterClient forConnection(CloudEndpoint endpoint, CloudCredentials credentials) {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(credentials, "credentials");
