@@ -2,6 +2,7 @@ package dev.operators.permissionset.identitycenter.huawei;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.operators.permissionset.identitycenter.CloudHttp;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import java.io.IOException;
@@ -11,10 +12,6 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -139,24 +136,7 @@ final class HuaweiErrorTranslator {
 
   /** Retry-After as delta-seconds or as an HTTP-date; a date in the past means now. */
   Optional<Duration> retryAfter(String header) {
-    if (header == null || header.isBlank()) {
-      return Optional.empty();
-    }
-    String value = header.trim();
-    if (value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      try {
-        return Optional.of(Duration.ofSeconds(Long.parseLong(value)));
-      } catch (NumberFormatException tooLong) {
-        return Optional.empty();
-      }
-    }
-    try {
-      Instant until = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      Duration wait = Duration.between(clock.instant(), until);
-      return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-    } catch (DateTimeParseException notADate) {
-      return Optional.empty();
-    }
+    return CloudHttp.retryAfter(header, clock.instant());
   }
 
   private CloudError cloudError(int httpStatus, String reason, String contentType, byte[] body) {
