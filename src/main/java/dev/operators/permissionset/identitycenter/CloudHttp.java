@@ -3,6 +3,10 @@ package dev.operators.permissionset.identitycenter;
 import dev.operators.permissionset.config.OperatorConfig;
 import java.io.IOException;
 import java.net.ProxySelector;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -17,6 +21,8 @@ import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import okhttp3.ConnectionPool;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
@@ -158,6 +164,45 @@ public final class CloudHttp implements AutoCloseable {
     } catch (DateTimeParseException notADate) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * A call that got no answer in words: refused, reset, timed out, or a TLS handshake that failed, which the JVM's
+   * own messages describe with its internal classes.
+   *
+   * @param block the connection's block whose caBundle may fix an untrusted certificate, such as "huaweiCloud"
+   */
+  public static String noAnswer(String host, IOException cause, String block) {
+    if (cause instanceof SSLPeerUnverifiedException) {
+      return "the TLS certificate of " + host + " is not issued for that host name";
+    }
+    if (!(cause instanceof SSLException)) {
+      return "no answer from " + host + " (" + describe(cause) + ")";
+    }
+    if (causedBy(cause, CertificateExpiredException.class) || causedBy(cause, CertificateNotYetValidException.class)) {
+      return "the TLS certificate of " + host + " has expired or is not valid yet";
+    }
+    if (causedBy(cause, CertPathBuilderException.class) || causedBy(cause, CertificateException.class)) {
+      return "the TLS certificate of " + host + " is not trusted: it has no chain to a CA that the JVM "
+          + "trusts or that the connection's caBundle holds; for a private endpoint or a TLS-inspecting proxy, put "
+          + "the CA certificate that issued it in spec." + block + ".caBundle";
+    }
+    return "the TLS handshake with " + host + " failed (" + describe(cause) + ")";
+  }
+
+  private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (type.isInstance(cause)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String describe(IOException failure) {
+    return failure.getMessage() == null || failure.getMessage().isBlank()
+        ? failure.getClass().getSimpleName()
+        : failure.getClass().getSimpleName() + ": " + failure.getMessage();
   }
 
   /**
