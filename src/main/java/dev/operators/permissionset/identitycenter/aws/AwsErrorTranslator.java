@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.thirdparty.jackson.core.JacksonException;
 
 /**
@@ -43,7 +42,8 @@ final class AwsErrorTranslator {
     this.secrets = secrets.stream().filter(secret -> !secret.isEmpty()).toList();
   }
 
-  IdentityCenterException translate(String operation, SdkException failure) {
+  /** @param failure what the SDK threw: an SdkException, or the credentials' own failure, which it lets through */
+  IdentityCenterException translate(String operation, RuntimeException failure) {
     Optional<CredentialsSource.Failure> credentials = cause(failure, CredentialsSource.Failure.class);
     if (credentials.isPresent()) {
       return credentialsFailure(operation, credentials.get());
@@ -130,7 +130,7 @@ final class AwsErrorTranslator {
     };
   }
 
-  private IdentityCenterException withoutAnswer(String operation, SdkException failure) {
+  private IdentityCenterException withoutAnswer(String operation, RuntimeException failure) {
     if (cause(failure, JacksonException.class).isPresent()) {
       return new IdentityCenterException(operation, ErrorCategory.INVALID_RESPONSE, 0, null,
           redact("the answer from " + host + " is not the JSON the SDK expects (" + summary(failure) + ")"), null,

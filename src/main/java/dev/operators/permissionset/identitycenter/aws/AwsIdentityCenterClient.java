@@ -251,7 +251,7 @@ public final class AwsIdentityCenterClient implements IdentityCenterClient {
     T answer;
     try {
       answer = send.get();
-    } catch (SdkException e) {
+    } catch (SdkException | CredentialsSource.Failure e) {
       IdentityCenterException failure = errors.translate(operation, e);
       if (failure.httpStatus() > 0) {
         LOG.debug("{} answered HTTP {}, x-amzn-RequestId {}", operation, failure.httpStatus(),
