@@ -37,12 +37,6 @@ final class PermissionSetNames {
     }
   }
 
-  int size() {
-    synchronized (described) {
-      return described.size();
-    }
-  }
-
   private record Key(CloudAccess.Aws access, String instanceArn, String permissionSetArn) {
   }
 }
