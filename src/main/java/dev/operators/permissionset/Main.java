@@ -4,7 +4,6 @@ import dev.operators.permissionset.config.ConfigurationException;
 import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.identitycenter.EnvironmentProxySelector;
 import dev.operators.permissionset.identitycenter.CloudClients;
-import dev.operators.permissionset.identitycenter.huawei.HuaweiIdentityCenterClientFactory;
 import dev.operators.permissionset.runtime.HealthServer;
 import dev.operators.permissionset.runtime.PermissionSetOperator;
 import dev.operators.permissionset.simulator.SimulatorCommand;
@@ -68,7 +67,7 @@ public final class Main {
     }
     Clock clock = Clock.systemUTC();
     KubernetesClient kubernetes = new KubernetesClientBuilder().build();
-    CloudClients clients = new CloudClients(HuaweiIdentityCenterClientFactory.forOperator(config, proxies, clock));
+    CloudClients clients = CloudClients.forOperator(config, proxies, clock);
     PermissionSetOperator operator = PermissionSetOperator.create(kubernetes, config, clients, clock);
     HealthServer health;
     try {

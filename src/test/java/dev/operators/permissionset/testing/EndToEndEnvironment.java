@@ -7,7 +7,7 @@ import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.connection.ConnectionKey;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
 import dev.operators.permissionset.identitycenter.CloudClients;
-import dev.operators.permissionset.identitycenter.huawei.HuaweiIdentityCenterClientFactory;
+import dev.operators.permissionset.identitycenter.EnvironmentProxySelector;
 import dev.operators.permissionset.runtime.PermissionSetOperator;
 import dev.operators.permissionset.runtime.PermissionSetOperator.LostLease;
 import dev.operators.permissionset.simulator.IdentityCenterSimulator;
@@ -43,8 +43,8 @@ public final class EndToEndEnvironment implements AutoCloseable {
     this.simulator = simulator;
     this.caBundle = caBundle;
     this.environment = environment;
-    this.clients = new CloudClients(HuaweiIdentityCenterClientFactory.forOperator(
-        OperatorConfig.fromEnvironment(environment), Clock.systemUTC()));
+    this.clients = CloudClients.forOperator(OperatorConfig.fromEnvironment(environment),
+        EnvironmentProxySelector.fromEnvironment(Map.of()), Clock.systemUTC());
   }
 
   /**

@@ -2,25 +2,16 @@ package dev.operators.permissionset.identitycenter.huawei;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.operators.permissionset.identitycenter.CloudHttp;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import java.io.IOException;
-import java.security.cert.CertPathBuilderException;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateNotYetValidException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * Turns failed calls into {@link IdentityCenterException}s: the category from the HTTP status and the Identity
@@ -69,42 +60,8 @@ final class HuaweiErrorTranslator {
 
   /** The exception for a call that got no answer: refused, reset, timed out, or a TLS handshake that failed. */
   IdentityCenterException unavailable(String operation, String host, IOException cause) {
-    String problem = tlsProblem(host, cause).orElseGet(() -> "no answer from " + host + " (" + describe(cause) + ")");
-    return new IdentityCenterException(operation, ErrorCategory.UNAVAILABLE, 0, null, redact(problem), null, cause);
-  }
-
-  /** A failed TLS handshake in words: the JVM's own messages name its internal classes. */
-  private static Optional<String> tlsProblem(String host, IOException cause) {
-    if (cause instanceof SSLPeerUnverifiedException) {
-      return Optional.of("the TLS certificate of " + host + " is not issued for that host name");
-    }
-    if (!(cause instanceof SSLException)) {
-      return Optional.empty();
-    }
-    if (causedBy(cause, CertificateExpiredException.class) || causedBy(cause, CertificateNotYetValidException.class)) {
-      return Optional.of("the TLS certificate of " + host + " has expired or is not valid yet");
-    }
-    if (causedBy(cause, CertPathBuilderException.class) || causedBy(cause, CertificateException.class)) {
-      return Optional.of("the TLS certificate of " + host + " is not trusted: it has no chain to a CA that the JVM "
-          + "trusts or that the connection's caBundle holds; for a private endpoint or a TLS-inspecting proxy, put "
-          + "the CA certificate that issued it in spec.huaweiCloud.caBundle");
-    }
-    return Optional.of("the TLS handshake with " + host + " failed (" + describe(cause) + ")");
-  }
-
-  private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-      if (type.isInstance(cause)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static String describe(IOException failure) {
-    return failure.getMessage() == null || failure.getMessage().isBlank()
-        ? failure.getClass().getSimpleName()
-        : failure.getClass().getSimpleName() + ": " + failure.getMessage();
+    return new IdentityCenterException(operation, ErrorCategory.UNAVAILABLE, 0, null,
+        redact(CloudHttp.noAnswer(host, cause, "huaweiCloud")), null, cause);
   }
 
   static IdentityCenterException invalidResponse(String operation, String problem, String requestIdHeader) {
@@ -139,24 +96,7 @@ final class HuaweiErrorTranslator {
 
   /** Retry-After as delta-seconds or as an HTTP-date; a date in the past means now. */
   Optional<Duration> retryAfter(String header) {
-    if (header == null || header.isBlank()) {
-      return Optional.empty();
-    }
-    String value = header.trim();
-    if (value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      try {
-        return Optional.of(Duration.ofSeconds(Long.parseLong(value)));
-      } catch (NumberFormatException tooLong) {
-        return Optional.empty();
-      }
-    }
-    try {
-      Instant until = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      Duration wait = Duration.between(clock.instant(), until);
-      return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-    } catch (DateTimeParseException notADate) {
-      return Optional.empty();
-    }
+    return CloudHttp.retryAfter(header, clock.instant());
   }
 
   private CloudError cloudError(int httpStatus, String reason, String contentType, byte[] body) {

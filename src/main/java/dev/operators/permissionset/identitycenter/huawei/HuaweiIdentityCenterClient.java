@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.operators.permissionset.identitycenter.CallRateLimiter;
 import dev.operators.permissionset.identitycenter.CallRateLimiter.Priority;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
+import dev.operators.permissionset.identitycenter.CloudHttp;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterClient;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
@@ -222,7 +223,7 @@ public final class HuaweiIdentityCenterClient implements IdentityCenterClient {
       byte[] answer = readAtMost(response.body());
       if (!response.isSuccessful()) {
         throw errors.fromResponse(operation, response.code(), response.message(), response.header("Content-Type"),
-            answer, requestId, response.header(HuaweiIdentityCenterClientFactory.RETRY_AFTER));
+            answer, requestId, response.header(CloudHttp.RETRY_AFTER));
       }
       HuaweiResponseParser parser = new HuaweiResponseParser(operation, requestId);
       return reader.apply(parser, jsonObject(parser, answer, response.header("Content-Type")));
