@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.operators.permissionset.api.v1alpha1.AllowedNamespaces;
 import dev.operators.permissionset.api.v1alpha1.ClusterIdentityCenterConnection;
+import dev.operators.permissionset.api.v1alpha1.AwsConnection;
 import dev.operators.permissionset.api.v1alpha1.HuaweiCloudConnection;
 import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnection;
 import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnectionSpec;
@@ -72,10 +73,41 @@ public final class TestConnections {
   /** Creates or replaces a ClusterIdentityCenterConnection admitting {@code namespaces} by name. */
   public static ClusterIdentityCenterConnection cluster(KubernetesClient kubernetes, String name,
       HuaweiCloudConnection huaweiCloud, List<String> namespaces) {
-    ClusterIdentityCenterConnection connection = new ClusterIdentityCenterConnection();
-    connection.setMetadata(new ObjectMetaBuilder().withName(name).build());
     IdentityCenterConnectionSpec spec = new IdentityCenterConnectionSpec();
     spec.setHuaweiCloud(huaweiCloud);
+    return cluster(kubernetes, name, spec, namespaces);
+  }
+
+  /**
+   * Creates or replaces the credentials Secret {@code name} in {@link #OPERATOR_NAMESPACE} and a
+   * ClusterIdentityCenterConnection {@code name} that reaches AWS at {@code endpoint} (plain http allowed when it is
+   * http) in {@code region} with it, admitting {@code namespaces}.
+   */
+  public static ClusterIdentityCenterConnection awsFor(KubernetesClient kubernetes, String name, URI endpoint,
+      String region, CloudCredentials credentials, List<String> namespaces) {
+    secret(kubernetes, OPERATOR_NAMESPACE, name, credentials);
+    IdentityCenterConnectionSpec spec = new IdentityCenterConnectionSpec();
+    spec.setAws(aws(endpoint, region, name));
+    return cluster(kubernetes, name, spec, namespaces);
+  }
+
+  /** The aws block of a connection: the endpoint (plain http allowed when it is http), the region and the Secret. */
+  public static AwsConnection aws(URI endpoint, String region, String secretName) {
+    AwsConnection aws = new AwsConnection();
+    aws.setRegion(region);
+    aws.setEndpoint(endpoint.toString());
+    if ("http".equalsIgnoreCase(endpoint.getScheme())) {
+      aws.setAllowInsecureHttp(true);
+    }
+    aws.setCredentialsSecretRef(new SecretReference(secretName));
+    return aws;
+  }
+
+  /** Creates or replaces a ClusterIdentityCenterConnection with the spec's cloud block, admitting {@code namespaces}. */
+  public static ClusterIdentityCenterConnection cluster(KubernetesClient kubernetes, String name,
+      IdentityCenterConnectionSpec spec, List<String> namespaces) {
+    ClusterIdentityCenterConnection connection = new ClusterIdentityCenterConnection();
+    connection.setMetadata(new ObjectMetaBuilder().withName(name).build());
     AllowedNamespaces allowed = new AllowedNamespaces();
     allowed.setNames(List.copyOf(namespaces));
     spec.setAllowedNamespaces(allowed);
