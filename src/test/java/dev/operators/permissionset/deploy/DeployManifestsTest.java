@@ -191,6 +191,9 @@ class DeployManifestsTest {
     assertThat(container.path("env")).noneMatch(e -> e.path("valueFrom").has("secretKeyRef"));
     assertThat(container.has("envFrom")).isFalse();
     assertThat(container.path("resources").path("limits").path("memory").asText()).isNotEmpty();
+    // the heap a bounded share of that limit (under 70%), leaving room for metaspace, code, threads and buffers
+    assertThat(environment(deploy).get("JAVA_TOOL_OPTIONS").path("value").asText())
+        .containsPattern("-XX:MaxRAMPercentage=[1-6]?[0-9](\\.[0-9]+)?\\b|-Xmx");
   }
 
   @Test
