@@ -59,7 +59,12 @@ public final class SimulatorCommand {
                                     service does not document its order)
         --list-lag D                a new request shows in ListPermissionSetProvisioningStatus only D after it
                                     was created (default 0); describe knows it at once
-      Durations: 500ms, 3s, 2m, 1h or ISO-8601.""";
+      Durations: 500ms, 3s, 2m, 1h or ISO-8601.
+
+      Admin call, unsigned, beside the cloud's API: change a permission set, so every account it is provisioned to
+      holds an out-of-date copy until it is provisioned again (the ID URL-encoded; ?instanceId=ID when two
+      instances hold it):
+        curl -X POST http://127.0.0.1:8443/simulator/permission-sets/ps-8603aaaaaaaa14bd/touch""";
 
   private SimulatorCommand() {
   }

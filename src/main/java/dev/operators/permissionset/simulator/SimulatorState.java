@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -263,20 +262,22 @@ final class SimulatorState {
      * account the request FAILED on keeps what it held. Callers hold the instance's lock, or own it alone.
      */
     void applyFinished(Instant now) {
-      for (Iterator<Unapplied> pending = unapplied.iterator(); pending.hasNext(); ) {
-        Unapplied next = pending.next();
-        if (IN_PROGRESS.equals(next.request().status(now))) {
-          continue;
-        }
-        pending.remove();
-        Map<String, Long> held = copies(next.request().permissionSetId()).held;
-        for (String accountId : next.targets()) {
-          if (failureReason(accountId) == null && (!ACCOUNT.equals(next.request().targetType())
-              || SUCCEEDED.equals(next.request().status(now)))) {
-            held.merge(accountId, next.revision(), Math::max);
-          }
+      unapplied.removeIf(next -> applyIfFinished(next, now));
+    }
+
+    private boolean applyIfFinished(Unapplied next, Instant now) {
+      String status = next.request().status(now);
+      if (IN_PROGRESS.equals(status)) {
+        return false;
+      }
+      Map<String, Long> held = copies(next.request().permissionSetId()).held;
+      for (String accountId : next.targets()) {
+        if (failureReason(accountId) == null && (!ACCOUNT.equals(next.request().targetType())
+            || SUCCEEDED.equals(status))) {
+          held.merge(accountId, next.revision(), Math::max);
         }
       }
+      return true;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.operators.permissionset.simulator;
 
 import static dev.operators.permissionset.testing.DemoWorld.ADMINISTRATOR;
+import static dev.operators.permissionset.testing.DemoWorld.ANALYTICS;
 import static dev.operators.permissionset.testing.DemoWorld.INSTANCE;
 import static dev.operators.permissionset.testing.DemoWorld.LEGACY;
 import static dev.operators.permissionset.testing.DemoWorld.PAYMENTS;
@@ -18,6 +19,7 @@ import com.huaweicloud.sdk.identitycenter.v1.IdentityCenterClient;
 import com.huaweicloud.sdk.identitycenter.v1.model.DescribePermissionSetProvisioningStatusRequest;
 import com.huaweicloud.sdk.identitycenter.v1.model.InstanceMetadataEntryDto;
 import com.huaweicloud.sdk.identitycenter.v1.model.ListAccountsForProvisionedPermissionSetRequest;
+import com.huaweicloud.sdk.identitycenter.v1.model.ListAccountsForProvisionedPermissionSetResponse;
 import com.huaweicloud.sdk.identitycenter.v1.model.ListInstancesRequest;
 import com.huaweicloud.sdk.identitycenter.v1.model.ListInstancesResponse;
 import com.huaweicloud.sdk.identitycenter.v1.model.ListPermissionSetProvisioningStatusRequest;
@@ -196,6 +198,46 @@ class SimulatorFidelityTest {
         .withInstanceId(INSTANCE).withPermissionSetId(READ_ONLY).withProvisioningStatus(
             ListAccountsForProvisionedPermissionSetRequest.ProvisioningStatusEnum.LATEST_PERMISSION_SET_PROVISIONED))
         .getAccountIds()).contains(PAYMENTS);
+  }
+
+  private static ListAccountsForProvisionedPermissionSetResponse accounts(IdentityCenterClient sdk,
+      ListAccountsForProvisionedPermissionSetRequest.ProvisioningStatusEnum status, int limit, String marker) {
+    return sdk.listAccountsForProvisionedPermissionSet(new ListAccountsForProvisionedPermissionSetRequest()
+        .withInstanceId(INSTANCE).withPermissionSetId(READ_ONLY).withProvisioningStatus(status).withLimit(limit)
+        .withMarker(marker));
+  }
+
+  @Test
+  void listsTheAccountsATouchMadeOutOfDateUntilAProvisioningBringsThemUpToDate() {
+    IdentityCenterClient sdk = demoSdk();
+    var outdated = ListAccountsForProvisionedPermissionSetRequest.ProvisioningStatusEnum
+        .LATEST_PERMISSION_SET_NOT_PROVISIONED;
+    var latest = ListAccountsForProvisionedPermissionSetRequest.ProvisioningStatusEnum
+        .LATEST_PERMISSION_SET_PROVISIONED;
+    assertThat(accounts(sdk, outdated, 100, null).getAccountIds()).isEmpty();
+
+    simulator.touchPermissionSet(INSTANCE, READ_ONLY);
+
+    ListAccountsForProvisionedPermissionSetResponse first = accounts(sdk, outdated, 1, null);
+    assertThat(first.getHttpStatusCode()).isEqualTo(200);
+    assertThat(first.getAccountIds()).containsExactly(PAYMENTS);
+    assertThat(first.getPageInfo().getCurrentCount()).isEqualTo(1);
+    assertThat(first.getPageInfo().getNextMarker()).hasSize(24);
+    ListAccountsForProvisionedPermissionSetResponse second =
+        accounts(sdk, outdated, 1, first.getPageInfo().getNextMarker());
+    assertThat(second.getAccountIds()).containsExactly(ANALYTICS);
+    assertThat(second.getPageInfo().getNextMarker()).isNull();
+    assertThat(accounts(sdk, latest, 100, null).getAccountIds()).isEmpty();
+
+    String repair = provision(sdk, PAYMENTS).getRequestId();
+    assertThat(accounts(sdk, outdated, 100, null).getAccountIds()).containsExactly(PAYMENTS, ANALYTICS);
+    clock.advance(Duration.ofSeconds(3));
+    assertThat(describe(sdk, repair).getStatus()).hasToString("SUCCEEDED");
+
+    assertThat(accounts(sdk, outdated, 100, null).getAccountIds()).containsExactly(ANALYTICS);
+    assertThat(accounts(sdk, latest, 100, null).getAccountIds()).containsExactly(PAYMENTS);
+    assertThat(accounts(sdk, null, 100, null).getAccountIds()).containsExactly(PAYMENTS, ANALYTICS);
+    assertThat(simulator.counts().count(IdentityCenterSimulator.LIST_ACCOUNTS, "200")).isEqualTo(8);
   }
 
   @Test

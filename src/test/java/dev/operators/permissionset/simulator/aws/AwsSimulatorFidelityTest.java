@@ -16,6 +16,12 @@ import dev.operators.permissionset.simulator.SimulatorFixture;
 import dev.operators.permissionset.simulator.TlsIdentity;
 import dev.operators.permissionset.testing.AwsDemoWorld;
 import dev.operators.permissionset.testing.MutableClock;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -230,6 +236,44 @@ class AwsSimulatorFidelityTest {
     assertThat(page.accountIds()).containsExactly(PAYMENTS);
     assertThat(page.nextToken()).isNotNull();
     assertThat(all).containsExactly(PAYMENTS, ANALYTICS);
+  }
+
+  private static List<String> accounts(SsoAdminClient sdk, ProvisioningStatus status) {
+    return sdk.listAccountsForProvisionedPermissionSetPaginator(b -> b.instanceArn(INSTANCE)
+        .permissionSetArn(READ_ONLY).provisioningStatus(status).maxResults(1)).accountIds().stream().toList();
+  }
+
+  @Test
+  void listsTheAccountsATouchMadeOutOfDateUntilAProvisioningBringsThemUpToDate() throws Exception {
+    SsoAdminClient sdk = demoSdk();
+    HttpResponse<String> touched = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+        simulator.endpoint() + "/simulator/permission-sets/" + URLEncoder.encode(READ_ONLY, StandardCharsets.UTF_8)
+            + "/touch")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(touched.statusCode()).isEqualTo(200);
+    assertThat(touched.body()).isEqualTo("{\"outOfDateAccounts\":[\"" + PAYMENTS + "\",\"" + ANALYTICS + "\"]}");
+
+    assertThat(accounts(sdk, ProvisioningStatus.LATEST_PERMISSION_SET_NOT_PROVISIONED))
+        .containsExactly(PAYMENTS, ANALYTICS);
+    assertThat(accounts(sdk, ProvisioningStatus.LATEST_PERMISSION_SET_PROVISIONED)).isEmpty();
+
+    String repair = provision(sdk, READ_ONLY, PAYMENTS).requestId();
+    assertThat(accounts(sdk, ProvisioningStatus.LATEST_PERMISSION_SET_NOT_PROVISIONED))
+        .containsExactly(PAYMENTS, ANALYTICS);
+    clock.advance(Duration.ofSeconds(3));
+    assertThat(describe(sdk, repair).status()).isEqualTo(StatusValues.SUCCEEDED);
+
+    assertThat(accounts(sdk, ProvisioningStatus.LATEST_PERMISSION_SET_NOT_PROVISIONED)).containsExactly(ANALYTICS);
+    assertThat(accounts(sdk, ProvisioningStatus.LATEST_PERMISSION_SET_PROVISIONED)).containsExactly(PAYMENTS);
+
+    assertThat(simulator.touchPermissionSet(INSTANCE, READ_ONLY)).containsExactly(PAYMENTS, ANALYTICS);
+    String all = sdk.provisionPermissionSet(b -> b.instanceArn(INSTANCE).permissionSetArn(READ_ONLY)
+        .targetType(ProvisionTargetType.ALL_PROVISIONED_ACCOUNTS)).permissionSetProvisioningStatus().requestId();
+    clock.advance(Duration.ofSeconds(3));
+    assertThat(describe(sdk, all).status()).isEqualTo(StatusValues.SUCCEEDED);
+
+    assertThat(accounts(sdk, ProvisioningStatus.LATEST_PERMISSION_SET_NOT_PROVISIONED)).isEmpty();
+    assertThat(accounts(sdk, ProvisioningStatus.LATEST_PERMISSION_SET_PROVISIONED))
+        .containsExactly(PAYMENTS, ANALYTICS);
   }
 
   @Test
