@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** deploy/ as kubectl renders it: what it installs, least-privilege RBAC, the restricted Pod Security Standard. */
@@ -20,9 +20,12 @@ class DeployManifestsTest {
 
   private static RenderedDeploy deploy;
 
-  @BeforeAll
-  static void render() throws Exception {
-    deploy = RenderedDeploy.render();
+  /** Once for the class; per test, so that without kubectl each test reports itself skipped and why. */
+  @BeforeEach
+  void render() throws Exception {
+    if (deploy == null) {
+      deploy = RenderedDeploy.render();
+    }
   }
 
   private static JsonNode only(String kind) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.operators.permissionset.testing.Kubectl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -48,6 +49,7 @@ final class RenderedDeploy {
   }
 
   static RenderedDeploy render() throws IOException, InterruptedException {
+    Kubectl.assumeOnPath();
     Process kubectl = new ProcessBuilder("kubectl", "kustomize", "deploy/").redirectErrorStream(true).start();
     String output = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(kubectl.waitFor(60, TimeUnit.SECONDS)).isTrue();
