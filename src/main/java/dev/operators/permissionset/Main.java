@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
@@ -43,11 +42,11 @@ public final class Main {
     String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
     return switch (command) {
       case "run" -> rest.length == 0 ? runOperator(System.getenv())
-          : HELP.contains(rest[0]) ? usage(System.out, 0)
+          : HELP.contains(rest[0]) ? usage()
           : unknown("option '" + rest[0] + "' of run: run takes no options; it is configured by environment "
               + "variables");
       case "simulator" -> SimulatorCommand.run(rest, System.out, System.err);
-      case "help", "-h", "--help" -> usage(System.out, 0);
+      case "help", "-h", "--help" -> usage();
       default -> unknown("command '" + command + "': the commands are run, simulator and help");
     };
   }
@@ -57,8 +56,8 @@ public final class Main {
     return 2;
   }
 
-  private static int usage(PrintStream out, int exitCode) {
-    out.println("""
+  private static int usage() {
+    System.out.println("""
         Usage: java -jar permission-set-operator.jar [COMMAND]
 
         Commands:
@@ -96,7 +95,7 @@ public final class Main {
           LOG_LEVEL                        ERROR, WARN, INFO, DEBUG or TRACE (default: INFO)
 
         A bad value stops run with a message naming the variable. See README.md for the details.""");
-    return exitCode;
+    return 0;
   }
 
   /**
