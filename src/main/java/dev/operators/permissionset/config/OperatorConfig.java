@@ -2,12 +2,14 @@ package dev.operators.permissionset.config;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -42,6 +44,8 @@ public record OperatorConfig(Set<String> watchNamespaces, Timing timing, Duratio
   public static final String RESOURCE_LABEL_SELECTOR = "RESOURCE_LABEL_SELECTOR";
   /** Read by log4j2.xml; checked here so that a typo fails the start instead of silently logging text. */
   public static final String LOG_FORMAT = "LOG_FORMAT";
+  /** Read by log4j2.xml, which would fall back to its default level on a typo without a word. */
+  public static final String LOG_LEVEL = "LOG_LEVEL";
   public static final String LEADER_ELECTION = "LEADER_ELECTION";
   public static final String LEADER_ELECTION_LEASE_NAME = "LEADER_ELECTION_LEASE_NAME";
   public static final String LEADER_ELECTION_LEASE_NAMESPACE = "LEADER_ELECTION_LEASE_NAMESPACE";
@@ -52,6 +56,13 @@ public record OperatorConfig(Set<String> watchNamespaces, Timing timing, Duratio
   public static final String POD_NAME = "POD_NAME";
   public static final String POD_NAMESPACE = "POD_NAMESPACE";
   public static final String HOSTNAME = "HOSTNAME";
+
+  private static final List<String> LOG_LEVELS = List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
+  /** A namespace's name: an RFC 1123 label. */
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  /** An object's name, such as a Lease's: an RFC 1123 subdomain. */
+  private static final Pattern DNS_SUBDOMAIN =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
   public OperatorConfig {
     watchNamespaces = Set.copyOf(watchNamespaces);
@@ -66,6 +77,9 @@ public record OperatorConfig(Set<String> watchNamespaces, Timing timing, Duratio
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
     text(env, LOG_FORMAT).filter(format -> !format.equals("text") && !format.equals("json")).ifPresent(format -> {
       throw new ConfigurationException(LOG_FORMAT + "='" + format + "' must be text or json");
+    });
+    text(env, LOG_LEVEL).filter(level -> !LOG_LEVELS.contains(level.toUpperCase(Locale.ROOT))).ifPresent(level -> {
+      throw new ConfigurationException(LOG_LEVEL + "='" + level + "' must be one of " + String.join(", ", LOG_LEVELS));
     });
     Timing timing = new Timing(
         duration(env, POLL_INITIAL_INTERVAL, Duration.ofSeconds(2)),
@@ -84,15 +98,15 @@ public record OperatorConfig(Set<String> watchNamespaces, Timing timing, Duratio
         leaderElection(env),
         text(env, POD_NAME).or(() -> text(env, HOSTNAME))
             .orElseGet(() -> "permission-set-operator-" + UUID.randomUUID().toString().substring(0, 8)),
-        text(env, POD_NAMESPACE),
+        namespace(env, POD_NAMESPACE),
         duration(env, CONNECTION_CHECK_INTERVAL, Duration.ofMinutes(5)));
   }
 
   private static LeaderElection leaderElection(Map<String, String> env) {
     return new LeaderElection(
         bool(env, LEADER_ELECTION, false),
-        text(env, LEADER_ELECTION_LEASE_NAME).orElse(LeaderElection.DEFAULT_LEASE_NAME),
-        text(env, LEADER_ELECTION_LEASE_NAMESPACE).or(() -> text(env, POD_NAMESPACE)),
+        leaseName(env),
+        namespace(env, LEADER_ELECTION_LEASE_NAMESPACE).or(() -> namespace(env, POD_NAMESPACE)),
         duration(env, LEADER_ELECTION_LEASE_DURATION, Duration.ofSeconds(15)),
         duration(env, LEADER_ELECTION_RENEW_DEADLINE, Duration.ofSeconds(10)),
         duration(env, LEADER_ELECTION_RETRY_PERIOD, Duration.ofSeconds(2)));
@@ -122,16 +136,44 @@ public record OperatorConfig(Set<String> watchNamespaces, Timing timing, Duratio
   }
 
   private static Set<String> namespaces(Map<String, String> env) {
-    return text(env, WATCH_NAMESPACES)
-        .map(value -> Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-            .collect(Collectors.toUnmodifiableSet()))
-        .orElse(Set.of());
+    Optional<String> list = text(env, WATCH_NAMESPACES);
+    if (list.isEmpty()) {
+      return Set.of();
+    }
+    Set<String> names = Arrays.stream(list.get().split(",")).map(String::trim).filter(s -> !s.isEmpty())
+        .collect(Collectors.toUnmodifiableSet());
+    names.stream().filter(name -> !DNS_LABEL.matcher(name).matches()).sorted().findFirst().ifPresent(name -> {
+      throw new ConfigurationException(WATCH_NAMESPACES + "='" + list.get() + "': '" + name + "' is not a namespace "
+          + "name (lower-case letters, digits and '-', at most 63); separate names with commas, for example "
+          + "'team-a,team-b', or leave it empty for all namespaces");
+    });
+    return names;
+  }
+
+  private static Optional<String> namespace(Map<String, String> env, String name) {
+    Optional<String> namespace = text(env, name);
+    namespace.filter(value -> !DNS_LABEL.matcher(value).matches()).ifPresent(value -> {
+      throw new ConfigurationException(name + "='" + value + "' is not a namespace name (lower-case letters, digits "
+          + "and '-', at most 63)");
+    });
+    return namespace;
+  }
+
+  private static String leaseName(Map<String, String> env) {
+    String leaseName = text(env, LEADER_ELECTION_LEASE_NAME).orElse(LeaderElection.DEFAULT_LEASE_NAME);
+    if (leaseName.length() > 253 || !DNS_SUBDOMAIN.matcher(leaseName).matches()) {
+      throw new ConfigurationException(LEADER_ELECTION_LEASE_NAME + "='" + leaseName + "' is not a Lease name "
+          + "(lower-case letters, digits, '-' and '.', at most 253)");
+    }
+    return leaseName;
   }
 
   private static Duration duration(Map<String, String> env, String name, Duration defaultValue) {
-    Duration value = text(env, name).map(text -> Durations.parse(name, text)).orElse(defaultValue);
+    Optional<String> text = text(env, name);
+    Duration value = text.map(written -> Durations.parse(name, written)).orElse(defaultValue);
     if (value.isNegative() || value.isZero()) {
-      throw new ConfigurationException(name + " must be longer than zero");
+      throw new ConfigurationException(name + "='" + text.orElse("") + "' must be longer than zero; write it like "
+          + "500ms, 5s, 2m or 1h");
     }
     return value;
   }

@@ -113,8 +113,7 @@ public final class PermissionSetOperator implements AutoCloseable {
     ProvisioningStatusFactory statuses = new ProvisioningStatusFactory(clock);
     IdentityCenterClientFactory metered = new MeteredIdentityCenterClientFactory(clients, metrics.registry());
     ConnectionRegistry registry = new ConnectionRegistry();
-    String operatorNamespace = config.operatorNamespace()
-        .or(() -> Optional.ofNullable(kubernetes.getNamespace())).orElse("default");
+    String operatorNamespace = operatorNamespace(kubernetes, config);
     Connections connections = new Connections();
     PermissionSetProvisioningReconciler reconciler = new PermissionSetProvisioningReconciler(metered, registry,
         connections::recount, statuses, new ProvisioningSchedule(config.timing()), observer);
@@ -176,6 +175,11 @@ public final class PermissionSetOperator implements AutoCloseable {
       provisioningMetrics.countStalledResources(cache);
     }
     return new PermissionSetOperator(operator, reconciler, connections, metrics, events, leading, stopping);
+  }
+
+  /** Where the Secrets of cluster connections are: POD_NAMESPACE, else the client configuration's namespace. */
+  static String operatorNamespace(KubernetesClient kubernetes, OperatorConfig config) {
+    return config.operatorNamespace().or(() -> Optional.ofNullable(kubernetes.getNamespace())).orElse("default");
   }
 
   /** The controllers of the two connection kinds, which count the resources that use each connection. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.operators.permissionset.testing.Kubectl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -137,6 +138,7 @@ class PrinterColumnsTest {
   }
 
   private static String kubectlJsonPath(Path file, String jsonPath) throws Exception {
+    Kubectl.assumeOnPath();
     // label --local evaluates the output template on the file without a cluster
     Process kubectl = new ProcessBuilder("kubectl", "label", "--local", "-f", file.toString(), "printer=columns",
         "-o", "jsonpath-as-json={" + jsonPath + "}").redirectError(ProcessBuilder.Redirect.DISCARD).start();

@@ -65,4 +65,42 @@ class OperatorConfigTest {
         .hasMessageContaining("POLL_MAX_INTERVAL must not be shorter than POLL_INITIAL_INTERVAL");
   }
 
+  @Test
+  void logLevelIsOneLog4jKnowsAndTheMessageListsThem() {
+    assertThat(OperatorConfig.fromEnvironment(Map.of("LOG_LEVEL", "debug"))).isNotNull();
+
+    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of("LOG_LEVEL", "LOUD")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("LOG_LEVEL='LOUD' must be one of ERROR, WARN, INFO, DEBUG, TRACE");
+  }
+
+  @Test
+  void watchedNamespacesAreCommaSeparatedNamespaceNames() {
+    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of("WATCH_NAMESPACES", "a b")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("WATCH_NAMESPACES='a b': 'a b' is not a namespace name")
+        .hasMessageContaining("separate names with commas");
+    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of("WATCH_NAMESPACES", "team-a,Team_B")))
+        .hasMessageContaining("'Team_B' is not a namespace name");
+    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of("WATCH_NAMESPACES", "a".repeat(64))))
+        .hasMessageContaining("at most 63");
+  }
+
+  @Test
+  void namespacesAndTheLeaseNameAreKubernetesNames() {
+    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of("POD_NAMESPACE", "Operators")))
+        .hasMessageStartingWith("POD_NAMESPACE='Operators' is not a namespace name");
+    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of("LEADER_ELECTION_LEASE_NAMESPACE", "a.b")))
+        .hasMessageStartingWith("LEADER_ELECTION_LEASE_NAMESPACE='a.b' is not a namespace name");
+    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of("LEADER_ELECTION_LEASE_NAME", "my lease")))
+        .hasMessageStartingWith("LEADER_ELECTION_LEASE_NAME='my lease' is not a Lease name");
+    assertThat(OperatorConfig.fromEnvironment(Map.of("LEADER_ELECTION_LEASE_NAME", "shard-a.operators.dev"))
+        .leaderElection().leaseName()).isEqualTo("shard-a.operators.dev");
+  }
+
+  @Test
+  void aDurationOfZeroShowsTheValueWritten() {
+    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of("HTTP_READ_TIMEOUT", "0s")))
+        .hasMessage("HTTP_READ_TIMEOUT='0s' must be longer than zero; write it like 500ms, 5s, 2m or 1h");
+  }
 }

@@ -255,7 +255,7 @@ class HelmChartTest {
 
     assertThat(container(chart).path("resources").path("limits").path("memory").asText()).isEqualTo("1Gi");
     assertThat(container(chart).path("resources").path("requests").path("memory").asText()).isEqualTo("768Mi");
-    assertThat(environment(chart).get("JAVA_TOOL_OPTIONS")).startsWith("-XX:MaxRAMPercentage=60 ");
+    assertThat(environment(chart).get("JAVA_OPTS")).startsWith("-XX:MaxRAMPercentage=60 ");
   }
 
   @Test

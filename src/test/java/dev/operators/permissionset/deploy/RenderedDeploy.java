@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.operators.permissionset.testing.Kubectl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,7 +19,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Manifests as they would be applied: deploy/ as {@code kubectl kustomize deploy/} renders it, or the Helm chart as
@@ -58,20 +58,13 @@ final class RenderedDeploy {
   }
 
   /**
-   * A kustomization as {@code kubectl kustomize} renders it. Without kubectl the test is skipped with the reason,
-   * except on CI (CI=true), where a missing kubectl is a broken build.
+   * A kustomization as {@code kubectl kustomize} renders it; without kubectl the test is skipped (see
+   * {@link Kubectl#assumeOnPath()}).
    */
   static RenderedDeploy kustomize(Path directory) throws IOException, InterruptedException {
-    Process kubectl;
-    try {
-      kubectl = new ProcessBuilder("kubectl", "kustomize", directory.toString()).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      String reason = "kubectl is not installed (" + e.getMessage() + "); it renders " + directory
-          + " with kubectl kustomize";
-      assertThat(System.getenv("CI")).as(reason).isNotEqualTo("true");
-      Assumptions.abort(reason);
-      throw e;
-    }
+    Kubectl.assumeOnPath();
+    Process kubectl = new ProcessBuilder("kubectl", "kustomize", directory.toString()).redirectErrorStream(true)
+        .start();
     String output = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(kubectl.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(kubectl.exitValue()).as(output).isZero();

@@ -4,14 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.operators.permissionset.simulator.IdentityCenterSimulator;
+import dev.operators.permissionset.simulator.SimulatorFixture;
+import dev.operators.permissionset.testing.AwaitStatus;
+import dev.operators.permissionset.testing.DemoWorld;
+import dev.operators.permissionset.testing.KubernetesTestServer;
+import dev.operators.permissionset.testing.OperatorProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The production log4j2.xml in a JVM of its own: text by default, one JSON object per line with LOG_FORMAT=json. */
 class JsonLogsTest {
@@ -72,5 +81,35 @@ class JsonLogsTest {
     assertThat(lines.get(0)).doesNotStartWith("{");
     assertThat(lines).anySatisfy(line -> assertThat(line).contains("java.lang.IllegalStateException: boom"));
     assertThat(lines.get(lines.size() - 1)).contains("- Outside any reconcile").doesNotContain("[/");
+  }
+
+  /**
+   * The operator itself, as its own JVM with LOG_FORMAT=json, from its start through a provisioning to its stop:
+   * every line on stdout and stderr (which a log pipeline reads as one stream) is one JSON object.
+   */
+  @Test
+  void everyLineTheOperatorPrintsWithJsonFormatIsJson(@TempDir Path folder) throws Exception {
+    try (KubernetesTestServer kubernetes = KubernetesTestServer.start();
+        IdentityCenterSimulator simulator = IdentityCenterSimulator.start(SimulatorFixture.demo(),
+            IdentityCenterSimulator.Options.defaults())) {
+      OperatorProcess operator = OperatorProcess.start(folder.resolve("operator.log"), kubernetes.client(),
+          new OperatorProcess.Cloud(simulator.endpoint(), DemoWorld.ACCESS_KEY, DemoWorld.SECRET_KEY,
+              DemoWorld.DOMAIN_ID), Map.of("LOG_FORMAT", "json", "LOG_LEVEL", "DEBUG"));
+      try {
+        operator.awaitReady(Duration.ofSeconds(60));
+        kubernetes.client().load(Files.newInputStream(Path.of("examples/readonly-to-payments.yaml")))
+            .inNamespace(DemoWorld.NAMESPACE).create();
+        AwaitStatus.withReason(kubernetes.client(), DemoWorld.NAMESPACE, "readonly-to-payments", "Provisioned");
+      } finally {
+        operator.close();
+      }
+
+      List<String> lines = Files.readAllLines(operator.log());
+      assertThat(lines).hasSizeGreaterThan(5);
+      assertThat(lines).allSatisfy(line -> assertThat(JSON.readTree(line).path("log.level").asText())
+          .as("a JSON log event: %s", line).isNotEmpty());
+      assertThat(lines).anySatisfy(line -> assertThat(JSON.readTree(line).path("message").asText())
+          .isEqualTo("Stopping"));
+    }
   }
 }

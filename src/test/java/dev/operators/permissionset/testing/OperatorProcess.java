@@ -48,6 +48,10 @@ public final class OperatorProcess implements AutoCloseable {
   private final HttpRequest readyz;
   private final Thread killOnExit;
 
+  /** How a run of the operator's command line ended, and what it printed on each stream. */
+  public record Exit(int code, String stdout, String stderr) {
+  }
+
   /** What /proc says about the process now. */
   public record Usage(Duration cpu, long peakResidentBytes, int threads) {
   }
@@ -99,6 +103,38 @@ public final class OperatorProcess implements AutoCloseable {
     environment.put(OperatorConfig.POD_NAMESPACE, TestConnections.OPERATOR_NAMESPACE);
     environment.put(OperatorConfig.HEALTH_PORT, Integer.toString(healthPort));
     return new OperatorProcess(builder.start(), log, healthPort);
+  }
+
+  /**
+   * Runs the operator's command line to its end, as {@code java -jar} runs it, in an environment of only PATH, the
+   * given variables, and a home directory of its own (so no kubeconfig of the caller's is found).
+   *
+   * @param home the process's home directory (HOME and user.home)
+   */
+  public static Exit runToExit(Path home, Map<String, String> environment, Duration timeout, String... arguments)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Duser.home=" + home.toAbsolutePath(), "-cp",
+        runtimeClasspath(), Main.class.getName()));
+    command.addAll(List.of(arguments));
+    Path stdout = Files.createTempFile("operator-stdout", ".txt");
+    Path stderr = Files.createTempFile("operator-stderr", ".txt");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile())
+        .redirectError(stderr.toFile());
+    builder.environment().keySet().retainAll(List.of("PATH"));
+    builder.environment().putAll(environment);
+    builder.environment().put("HOME", home.toAbsolutePath().toString());
+    Process process = builder.start();
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        throw new IllegalStateException("the operator's command line " + List.of(arguments) + " did not end within "
+            + timeout.toSeconds() + " s; its output:\n" + Files.readString(stdout) + Files.readString(stderr));
+      }
+      return new Exit(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+    } finally {
+      Files.deleteIfExists(stdout);
+      Files.deleteIfExists(stderr);
+    }
   }
 
   public long pid() {
@@ -227,7 +263,8 @@ public final class OperatorProcess implements AutoCloseable {
     }
   }
 
-  private static String kubeconfig(String kubernetesUrl) {
+  /** A kubeconfig whose current context reaches the API at {@code kubernetesUrl}. */
+  public static String kubeconfig(String kubernetesUrl) {
     return """
         apiVersion: v1
         kind: Config
