@@ -204,6 +204,14 @@ public final class EndToEndEnvironment implements AutoCloseable {
     }
   }
 
+  /** The running operator's metrics, in Prometheus' text format. */
+  public String scrapeMetrics() {
+    if (operator == null) {
+      throw new IllegalStateException("the operator is not running");
+    }
+    return operator.scrapeMetrics();
+  }
+
   /** The simulator's certificate (PEM), what a connection's caBundle needs; empty when it serves plain http. */
   public Optional<String> caBundle() {
     return caBundle;
