@@ -31,7 +31,10 @@ import java.util.Optional;
  */
 public final class EndToEndEnvironment implements AutoCloseable {
 
-  /** The demo's keys, which the simulator knows, with its domain ID: those of the default connection. */
+  /**
+   * The demo's keys, which the Huawei Cloud simulator knows, with its domain ID: those of the default connection when
+   * it reaches Huawei Cloud.
+   */
   public static final CloudCredentials CREDENTIALS = new CloudCredentials(DemoWorld.ACCESS_KEY, DemoWorld.SECRET_KEY,
       Optional.empty(), Optional.of(DemoWorld.DOMAIN_ID));
   /** The AWS demo's keys, which the AWS simulator knows: those of the default connection when it reaches AWS. */
@@ -46,7 +49,7 @@ public final class EndToEndEnvironment implements AutoCloseable {
   private final Map<String, String> environment;
   private PermissionSetOperator operator;
 
-  /** A running simulator, with the region of its fixture (AWS). */
+  /** A running simulator, with the fixture it started with (an AWS connection signs for the fixture's region). */
   private record Simulator(IdentityCenterSimulator simulator, SimulatorFixture fixture) {
   }
 
