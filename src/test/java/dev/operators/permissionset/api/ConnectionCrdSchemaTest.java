@@ -113,13 +113,14 @@ class ConnectionCrdSchemaTest {
 
   static Stream<Arguments> examples() throws IOException {
     List<Arguments> connections = new ArrayList<>();
-    try (Stream<Path> files = Files.list(EXAMPLES)) {
+    // the subfolders too: examples/aws/ holds the AWS examples
+    try (Stream<Path> files = Files.walk(EXAMPLES)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
         try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
           for (JsonNode document : documents.readAll()) {
             if (document.path("apiVersion").asText().equals(PermissionSetProvisioning.GROUP + "/"
                 + PermissionSetProvisioning.VERSION) && validators.containsKey(document.path("kind").asText())) {
-              connections.add(Arguments.of(file.getFileName().toString(), document));
+              connections.add(Arguments.of(EXAMPLES.relativize(file).toString(), document));
             }
           }
         }

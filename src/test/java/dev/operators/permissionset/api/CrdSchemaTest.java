@@ -55,12 +55,13 @@ class CrdSchemaTest {
 
   static Stream<Arguments> examples() throws IOException {
     List<Arguments> resources = new ArrayList<>();
-    try (Stream<Path> files = Files.list(EXAMPLES)) {
+    // the subfolders too: examples/aws/ holds the AWS examples
+    try (Stream<Path> files = Files.walk(EXAMPLES)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
         try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
           for (JsonNode document : documents.readAll()) {
             if (isPermissionSetProvisioning(document)) {
-              resources.add(Arguments.of(file.getFileName().toString(), document));
+              resources.add(Arguments.of(EXAMPLES.relativize(file).toString(), document));
             }
           }
         }

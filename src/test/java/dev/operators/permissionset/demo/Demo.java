@@ -1,20 +1,25 @@
 package dev.operators.permissionset.demo;
 
+import dev.operators.permissionset.api.v1alpha1.AwsConnection;
 import dev.operators.permissionset.api.v1alpha1.ClusterIdentityCenterConnection;
 import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnection;
 import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnectionSpec;
 import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnectionStatus;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
+import dev.operators.permissionset.api.v1alpha1.SecretReference;
 import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.connection.ConnectionKey;
 import dev.operators.permissionset.connection.SecretCredentials;
 import dev.operators.permissionset.simulator.IdentityCenterSimulator;
 import dev.operators.permissionset.simulator.RequestCounters;
 import dev.operators.permissionset.simulator.SimulatorFixture;
+import dev.operators.permissionset.simulator.SimulatorFixture.Cloud;
 import dev.operators.permissionset.simulator.TlsIdentity;
+import dev.operators.permissionset.testing.AwsDemoWorld;
 import dev.operators.permissionset.testing.DemoWorld;
 import dev.operators.permissionset.testing.EndToEndEnvironment;
 import dev.operators.permissionset.testing.Pause;
+import dev.operators.permissionset.testing.TestConnections;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -26,18 +31,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 
 /**
- * {@code mvn -q -Pdemo}: the real operator against an embedded Kubernetes API (the Fabric8 mock server) and the
- * embedded Identity Center simulator, served over TLS with a self-signed certificate. It applies every file in
- * {@code examples/}, with the connections pointed at the simulator (its certificate as their CA bundle) and the
- * credentials Secrets holding the simulator's keys, shows a live table of the resources and the connections until
+ * {@code mvn -q -Pdemo}: the real operator against an embedded Kubernetes API (the Fabric8 mock server) and two
+ * embedded Identity Center simulators, one speaking Huawei Cloud's protocol and one AWS's, served over TLS with a
+ * self-signed certificate. It applies every file in {@code examples/} and {@code examples/aws/}, with each connection
+ * pointed at the simulator of its cloud block (its certificate as their CA bundle) and each credentials Secret
+ * holding the keys of its connection's simulator, shows a live table of the resources and the connections until
  * every example has settled, then a summary; the exit code says whether each reached the outcome it promises.
  */
 public final class Demo {
@@ -64,21 +72,28 @@ public final class Demo {
       out.println("No examples folder at " + examples.toAbsolutePath() + "; run the demo from the project's root.");
       return 1;
     }
-    out.println("Starting an embedded Kubernetes API (Fabric8 mock server, CRUD mode), the Identity Center simulator"
-        + " and the operator...");
+    out.println("Starting an embedded Kubernetes API (Fabric8 mock server, CRUD mode), the Identity Center simulators"
+        + " of Huawei Cloud and of AWS, and the operator...");
     TlsIdentity tls = TlsIdentity.selfSigned(List.of(), Clock.systemUTC());
-    try (EndToEndEnvironment environment = EndToEndEnvironment.start(SimulatorFixture.demo(),
+    try (EndToEndEnvironment environment = EndToEndEnvironment.start(
+        List.of(SimulatorFixture.demo(), SimulatorFixture.demoAws()),
         IdentityCenterSimulator.Options.defaults().withTls(tls),
         Map.of(OperatorConfig.POLL_INITIAL_INTERVAL, "1s", OperatorConfig.POLL_MAX_INTERVAL, "2s"))) {
-      environment.simulator().provisioningLatency(provisioningLatency);
+      for (Cloud cloud : Cloud.values()) {
+        environment.simulator(cloud).provisioningLatency(provisioningLatency);
+      }
       environment.startOperatorWithoutDefaultConnection();
       List<Example> expected = Example.examples(examples, environment.kubernetes().getKubernetesSerialization());
-      Example.applyAll(examples, environment.kubernetes(), object -> forSimulator(object, environment));
+      Set<String> awsSecrets = awsSecrets(Example.objects(examples,
+          environment.kubernetes().getKubernetesSerialization()));
+      Example.applyAll(examples, environment.kubernetes(), object -> forSimulator(object, environment, awsSecrets));
       out.println("Applied " + expected.size() + " PermissionSetProvisioning examples and " + connections(
-          environment).size() + " connections from " + examples + ", the connections pointed at "
-          + environment.simulator().endpoint() + " (TLS, its certificate as their caBundle).");
+          environment).size() + " connections from " + examples + ", each connection pointed at its cloud's "
+          + "simulator over TLS (its certificate as their caBundle): Huawei Cloud at "
+          + environment.simulator(Cloud.HUAWEI).endpoint() + ", AWS at " + environment.simulator(Cloud.AWS).endpoint()
+          + ".");
       List<PermissionSetProvisioning> current = follow(environment, expected, timeout, live, out);
-      return summarize(expected, current, connections(environment), environment.simulator(), out);
+      return summarize(expected, current, connections(environment), environment, out);
     } catch (IOException | RuntimeException e) {
       out.println("The demo could not run: " + e.getMessage());
       return 1;
@@ -86,26 +101,64 @@ public final class Demo {
   }
 
   /**
-   * The example as the demo applies it: a connection reaches the simulator and trusts its certificate, and a
-   * credentials Secret holds the simulator's keys instead of the placeholders.
+   * The example as the demo applies it: a connection reaches the simulator of its cloud and trusts its certificate,
+   * and a credentials Secret holds that simulator's keys instead of the placeholders.
+   *
+   * @param awsSecrets the Secrets of AWS connections, as {@code namespace/name}; the others are Huawei Cloud's
    */
-  private static HasMetadata forSimulator(HasMetadata object, EndToEndEnvironment environment) {
+  private static HasMetadata forSimulator(HasMetadata object, EndToEndEnvironment environment,
+      Set<String> awsSecrets) {
     if (object instanceof IdentityCenterConnection connection) {
       pointAtSimulator(connection.getSpec(), environment);
     } else if (object instanceof ClusterIdentityCenterConnection connection) {
       pointAtSimulator(connection.getSpec(), environment);
     } else if (object instanceof Secret secret && secret.getMetadata().getLabels() != null
         && SecretCredentials.LABEL_VALUE.equals(secret.getMetadata().getLabels().get(SecretCredentials.LABEL))) {
+      boolean aws = awsSecrets.contains(secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName());
       return new SecretBuilder(secret).withData(null).withStringData(Map.of(
-          SecretCredentials.ACCESS_KEY, DemoWorld.ACCESS_KEY,
-          SecretCredentials.SECRET_KEY, DemoWorld.SECRET_KEY)).build();
+          SecretCredentials.ACCESS_KEY, aws ? AwsDemoWorld.ACCESS_KEY : DemoWorld.ACCESS_KEY,
+          SecretCredentials.SECRET_KEY, aws ? AwsDemoWorld.SECRET_KEY : DemoWorld.SECRET_KEY)).build();
     }
     return object;
   }
 
+  /** The connection's cloud block reaches the simulator of that cloud. */
   private static void pointAtSimulator(IdentityCenterConnectionSpec spec, EndToEndEnvironment environment) {
-    spec.getHuaweiCloud().setEndpoint(environment.simulator().endpoint().toString());
-    spec.getHuaweiCloud().setCaBundle(environment.caBundle().orElseThrow());
+    String caBundle = environment.caBundle().orElseThrow();
+    if (spec.getAws() != null) {
+      spec.getAws().setEndpoint(environment.simulator(Cloud.AWS).endpoint().toString());
+      spec.getAws().setCaBundle(caBundle);
+    } else {
+      spec.getHuaweiCloud().setEndpoint(environment.simulator(Cloud.HUAWEI).endpoint().toString());
+      spec.getHuaweiCloud().setCaBundle(caBundle);
+    }
+  }
+
+  /**
+   * The credentials Secrets that AWS connections name, as {@code namespace/name}: a cluster connection's is in the
+   * operator's namespace, a namespaced one's beside it.
+   */
+  private static Set<String> awsSecrets(List<HasMetadata> objects) {
+    Set<String> secrets = new HashSet<>();
+    for (HasMetadata object : objects) {
+      if (object instanceof ClusterIdentityCenterConnection connection) {
+        awsSecret(connection.getSpec()).ifPresent(name -> secrets.add(TestConnections.OPERATOR_NAMESPACE + "/"
+            + name));
+      } else if (object instanceof IdentityCenterConnection connection) {
+        awsSecret(connection.getSpec()).ifPresent(name -> secrets.add(connection.getMetadata().getNamespace() + "/"
+            + name));
+      }
+    }
+    return secrets;
+  }
+
+  private static Optional<String> awsSecret(IdentityCenterConnectionSpec spec) {
+    return Optional.ofNullable(spec.getAws()).map(AwsConnection::getCredentialsSecretRef)
+        .map(SecretReference::getName);
+  }
+
+  private static String cloud(IdentityCenterConnectionSpec spec) {
+    return spec != null && spec.getAws() != null ? "AWS" : "Huawei Cloud";
   }
 
   /** The connections of both kinds as the API has them now. */
@@ -113,9 +166,9 @@ public final class Demo {
     KubernetesClient kubernetes = environment.kubernetes();
     return Stream.concat(
         kubernetes.resources(ClusterIdentityCenterConnection.class).list().getItems().stream()
-            .map(c -> new StatusTable.Connection(ConnectionKey.of(c), c.getStatus())),
+            .map(c -> new StatusTable.Connection(ConnectionKey.of(c), cloud(c.getSpec()), c.getStatus())),
         kubernetes.resources(IdentityCenterConnection.class).inAnyNamespace().list().getItems().stream()
-            .map(c -> new StatusTable.Connection(ConnectionKey.of(c), c.getStatus())))
+            .map(c -> new StatusTable.Connection(ConnectionKey.of(c), cloud(c.getSpec()), c.getStatus())))
         .toList();
   }
 
@@ -158,7 +211,7 @@ public final class Demo {
   }
 
   private static int summarize(List<Example> examples, List<PermissionSetProvisioning> current,
-      List<StatusTable.Connection> connections, IdentityCenterSimulator simulator, PrintStream out) {
+      List<StatusTable.Connection> connections, EndToEndEnvironment environment, PrintStream out) {
     out.println();
     out.println("Summary");
     int failures = 0;
@@ -168,22 +221,26 @@ public final class Demo {
       failures += asExpected ? 0 : 1;
       String reason = resource.getStatus() == null ? "no status"
           : resource.getStatus().condition("Ready").map(c -> c.getReason() + ": " + c.getMessage()).orElse("-");
-      out.printf("  %-4s %-40s expected %-7s via %-46s %s%n", asExpected ? "ok" : "FAIL",
+      out.printf("  %-4s %-42s expected %-7s via %-46s %s%n", asExpected ? "ok" : "FAIL",
           resource.getMetadata().getName(), example.expected().name().toLowerCase(), ConnectionKey.of(resource),
           reason);
     }
     out.println();
     out.println("Connections");
     for (StatusTable.Connection connection : connections) {
-      out.printf("  %-50s Ready=%s (%s), used by %s resource(s)%n", connection.key(),
+      out.printf("  %-50s %-12s Ready=%s (%s), used by %s resource(s)%n", connection.key(), connection.cloud(),
           connection.ready().map(Condition::getStatus).orElse("-"),
           connection.ready().map(Condition::getReason).orElse("not checked"),
           Optional.ofNullable(connection.status()).map(IdentityCenterConnectionStatus::getResources)
               .map(String::valueOf).orElse("no"));
     }
-    RequestCounters.Snapshot counts = simulator.counts();
-    out.printf("%nThe simulator accepted %d provision(s) and answered %d call(s) in all: %s%n",
-        counts.totalAcceptedProvisions(), counts.totalCalls(), counts.calls());
+    out.println();
+    for (Cloud cloud : Cloud.values()) {
+      RequestCounters.Snapshot counts = environment.simulator(cloud).counts();
+      out.printf("The %s simulator accepted %d provision(s) and answered %d call(s) in all: %s%n",
+          cloud == Cloud.AWS ? "AWS" : "Huawei Cloud", counts.totalAcceptedProvisions(), counts.totalCalls(),
+          counts.calls());
+    }
     out.println(failures == 0 ? "Every example reached the outcome it expects."
         : failures + " example(s) did not reach the outcome they expect.");
     return failures == 0 ? 0 : 1;

@@ -12,7 +12,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's demo, run the way a person runs it, over every file in examples/. */
+/** The README's demo, run the way a person runs it, over every file in examples/ and examples/aws/. */
 class DemoTest {
 
   private static String run(Path examples, int expectedExitCode) {
@@ -36,12 +36,29 @@ class DemoTest {
         .contains("ok   unknown-permission-set-name")
         .contains("spec.permissionSetName")
         .doesNotContainPattern("(?m)^ +FAIL ")
-        .contains("pointed at https://127.0.0.1:")
+        .containsPattern("Huawei Cloud at https://127\\.0\\.0\\.1:\\d+, AWS at https://127\\.0\\.0\\.1:\\d+")
         .containsPattern("(?m)^  ok   readonly-to-payments .* via ClusterIdentityCenterConnection/default ")
         .containsPattern("(?m)^  ok   admin-by-name-to-analytics .* via IdentityCenterConnection/platform/"
             + "platform-team ")
-        .containsPattern("(?m)^  ClusterIdentityCenterConnection/default +Ready=True \\(Valid\\)")
-        .containsPattern("(?m)^  IdentityCenterConnection/platform/platform-team +Ready=True \\(Valid\\)");
+        .containsPattern("(?m)^  ClusterIdentityCenterConnection/default +Huawei Cloud +Ready=True \\(Valid\\)")
+        .containsPattern("(?m)^  IdentityCenterConnection/platform/platform-team +Huawei Cloud +Ready=True "
+            + "\\(Valid\\)");
+    // the AWS examples, in the same run, through the AWS simulator
+    assertThat(output)
+        .containsPattern("(?m)^  ok   aws-readonly-to-payments +expected ready +via "
+            + "ClusterIdentityCenterConnection/aws +Provisioned")
+        .containsPattern("(?m)^  ok   aws-admin-by-name-to-analytics +expected ready +via "
+            + "ClusterIdentityCenterConnection/aws +Provisioned")
+        .containsPattern("(?m)^  ok   aws-readonly-to-all-provisioned-accounts +expected ready +via "
+            + "ClusterIdentityCenterConnection/aws +Provisioned")
+        .containsPattern("(?m)^  ok   aws-billing-to-suspended-account .* expected failed .* ProvisioningFailed: .*"
+            + "The account 444455556666 is suspended")
+        .containsPattern("(?m)^  ok   aws-huawei-id-on-aws-connection .* expected stalled .* InvalidSpec: "
+            + "spec.instanceId 'ins-4f1d2c3b4a596870' is not an instance ARN")
+        .containsPattern("(?m)^  ClusterIdentityCenterConnection/aws +AWS +Ready=True \\(Valid\\), used by 5 "
+            + "resource\\(s\\)")
+        .containsPattern("(?m)^The AWS simulator accepted 4 provision\\(s\\)")
+        .containsPattern("(?m)^The Huawei Cloud simulator accepted [1-9]\\d* provision\\(s\\)");
   }
 
   @Test

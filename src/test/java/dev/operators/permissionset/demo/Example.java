@@ -29,6 +29,11 @@ import java.util.stream.Stream;
 public record Example(Path file, PermissionSetProvisioning resource, Expected expected) {
 
   public static final String EXPECTED_ANNOTATION = "demo.identitycenter.operators.dev/expected";
+  /**
+   * The subfolders whose files the demo applies with the folder's own: one a cloud besides the folder's. Others,
+   * such as {@code argocd/}, hold what the demo does not apply.
+   */
+  public static final List<String> CLOUD_FOLDERS = List.of("aws");
 
   /** What an example promises: provisioned, failed by the cloud with a reason, or stalled on bad input. */
   public enum Expected {
@@ -83,8 +88,13 @@ public record Example(Path file, PermissionSetProvisioning resource, Expected ex
     return examples;
   }
 
+  /** Every object of the folder and of its {@link #CLOUD_FOLDERS}, in the order they are applied. */
+  public static List<HasMetadata> objects(Path folder, KubernetesSerialization serialization) throws IOException {
+    return documents(folder, serialization).stream().map(Document::object).toList();
+  }
+
   /**
-   * Applies every object in the folder, each as {@code adapt} makes it: the namespace, Secrets and connections first,
+   * Applies every object of the folder and of its {@link #CLOUD_FOLDERS}, each as {@code adapt} makes it: the namespace, Secrets and connections first,
    * so that no example waits for a connection still to come.
    */
   public static void applyAll(Path folder, KubernetesClient client, UnaryOperator<HasMetadata> adapt)
@@ -113,11 +123,15 @@ public record Example(Path file, PermissionSetProvisioning resource, Expected ex
     serialization.registerKubernetesResource(IdentityCenterConnection.class);
     serialization.registerKubernetesResource(ClusterIdentityCenterConnection.class);
     List<Document> documents = new ArrayList<>();
-    try (Stream<Path> files = Files.list(folder)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-        Object parsed = serialization.unmarshal(Files.readString(file));
-        List<?> objects = parsed instanceof List<?> list ? list : List.of(parsed);
-        objects.forEach(object -> documents.add(new Document(file, (HasMetadata) object)));
+    List<Path> folders = new ArrayList<>(List.of(folder));
+    CLOUD_FOLDERS.stream().map(folder::resolve).filter(Files::isDirectory).forEach(folders::add);
+    for (Path each : folders) {
+      try (Stream<Path> files = Files.list(each)) {
+        for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+          Object parsed = serialization.unmarshal(Files.readString(file));
+          List<?> objects = parsed instanceof List<?> list ? list : List.of(parsed);
+          objects.forEach(object -> documents.add(new Document(file, (HasMetadata) object)));
+        }
       }
     }
     return documents;

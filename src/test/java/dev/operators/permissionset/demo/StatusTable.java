@@ -15,8 +15,12 @@ import java.util.Optional;
  */
 final class StatusTable {
 
-  /** A connection of either kind as the API has it now. */
-  record Connection(ConnectionKey key, IdentityCenterConnectionStatus status) {
+  /**
+   * A connection of either kind as the API has it now.
+   *
+   * @param cloud the cloud its spec reaches, by name
+   */
+  record Connection(ConnectionKey key, String cloud, IdentityCenterConnectionStatus status) {
 
     Optional<Condition> ready() {
       return Optional.ofNullable(status).flatMap(s -> s.condition("Ready"));
@@ -25,7 +29,8 @@ final class StatusTable {
 
   private static final String[] HEADER = {"NAME", "EXPECTED", "CONNECTION", "READY", "STATUS", "REQUEST ID",
       "REASON"};
-  private static final String[] CONNECTION_HEADER = {"CONNECTION", "READY", "REASON", "RESOURCES", "MESSAGE"};
+  private static final String[] CONNECTION_HEADER = {"CONNECTION", "CLOUD", "READY", "REASON", "RESOURCES",
+      "MESSAGE"};
   private static final int MAX_REASON = 90;
 
   private StatusTable() {
@@ -86,6 +91,7 @@ final class StatusTable {
     Optional<Condition> ready = connection.ready();
     return new String[] {
         connection.key().toString(),
+        connection.cloud(),
         ready.map(Condition::getStatus).orElse("-"),
         ready.map(Condition::getReason).orElse("-"),
         Optional.ofNullable(connection.status()).map(IdentityCenterConnectionStatus::getResources)

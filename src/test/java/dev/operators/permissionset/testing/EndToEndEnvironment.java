@@ -1,7 +1,9 @@
 package dev.operators.permissionset.testing;
 
+import dev.operators.permissionset.api.v1alpha1.AwsConnection;
 import dev.operators.permissionset.api.v1alpha1.ClusterIdentityCenterConnection;
 import dev.operators.permissionset.api.v1alpha1.HuaweiCloudConnection;
+import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnectionSpec;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.connection.ConnectionKey;
@@ -12,35 +14,49 @@ import dev.operators.permissionset.runtime.PermissionSetOperator;
 import dev.operators.permissionset.runtime.PermissionSetOperator.LostLease;
 import dev.operators.permissionset.simulator.IdentityCenterSimulator;
 import dev.operators.permissionset.simulator.SimulatorFixture;
+import dev.operators.permissionset.simulator.SimulatorFixture.Cloud;
 import dev.operators.permissionset.simulator.TlsIdentity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The real operator against the mock Kubernetes API and the Identity Center simulator, over real HTTP with real
- * signatures: what the demo shows a person and what the end-to-end tests assert.
+ * signatures: what the demo shows a person and what the end-to-end tests assert. The simulator speaks Huawei Cloud's
+ * protocol or AWS's, as its fixture says; with a fixture of each cloud, two simulators run side by side.
  */
 public final class EndToEndEnvironment implements AutoCloseable {
 
-  /** The demo's keys, which the simulator knows, with its domain ID: those of the default connection. */
+  /**
+   * The demo's keys, which the Huawei Cloud simulator knows, with its domain ID: those of the default connection when
+   * it reaches Huawei Cloud.
+   */
   public static final CloudCredentials CREDENTIALS = new CloudCredentials(DemoWorld.ACCESS_KEY, DemoWorld.SECRET_KEY,
       Optional.empty(), Optional.of(DemoWorld.DOMAIN_ID));
+  /** The AWS demo's keys, which the AWS simulator knows: those of the default connection when it reaches AWS. */
+  public static final CloudCredentials AWS_CREDENTIALS = CloudCredentials.of(AwsDemoWorld.ACCESS_KEY,
+      AwsDemoWorld.SECRET_KEY);
 
   private final KubernetesTestServer kubernetes;
-  private final IdentityCenterSimulator simulator;
+  /** By cloud, the one of the first fixture first. */
+  private final Map<Cloud, Simulator> simulators;
   private final CloudClients clients;
   private final Optional<String> caBundle;
   private final Map<String, String> environment;
   private PermissionSetOperator operator;
 
-  private EndToEndEnvironment(KubernetesTestServer kubernetes, IdentityCenterSimulator simulator,
+  /** A running simulator, with the fixture it started with (an AWS connection signs for the fixture's region). */
+  private record Simulator(IdentityCenterSimulator simulator, SimulatorFixture fixture) {
+  }
+
+  private EndToEndEnvironment(KubernetesTestServer kubernetes, Map<Cloud, Simulator> simulators,
       Optional<String> caBundle, Map<String, String> environment) {
     this.kubernetes = kubernetes;
-    this.simulator = simulator;
+    this.simulators = simulators;
     this.caBundle = caBundle;
     this.environment = environment;
     this.clients = CloudClients.forOperator(OperatorConfig.fromEnvironment(environment),
@@ -64,7 +80,24 @@ public final class EndToEndEnvironment implements AutoCloseable {
   /** As {@link #start(SimulatorFixture, Map)}, with the simulator started with {@code options} (TLS, for one). */
   public static EndToEndEnvironment start(SimulatorFixture fixture, IdentityCenterSimulator.Options options,
       Map<String, String> settings) {
-    IdentityCenterSimulator simulator = IdentityCenterSimulator.start(fixture, options);
+    return start(List.of(fixture), options, settings);
+  }
+
+  /**
+   * As {@link #start(SimulatorFixture, IdentityCenterSimulator.Options, Map)}, with one simulator a fixture, each
+   * speaking its fixture's cloud, all started with {@code options} (each on a port of its own);
+   * {@link #simulator()} is the first fixture's.
+   *
+   * @throws IllegalArgumentException when two fixtures are of the same cloud
+   */
+  public static EndToEndEnvironment start(List<SimulatorFixture> fixtures, IdentityCenterSimulator.Options options,
+      Map<String, String> settings) {
+    if (fixtures.isEmpty() || fixtures.stream().map(SimulatorFixture::cloud).distinct().count() < fixtures.size()) {
+      throw new IllegalArgumentException("one fixture a cloud, at least one");
+    }
+    Map<Cloud, Simulator> simulators = new LinkedHashMap<>();
+    fixtures.forEach(fixture -> simulators.put(fixture.cloud(),
+        new Simulator(IdentityCenterSimulator.start(fixture, options), fixture)));
     Map<String, String> environment = new HashMap<>(Map.of(
         OperatorConfig.POD_NAMESPACE, TestConnections.OPERATOR_NAMESPACE,
         OperatorConfig.POLL_INITIAL_INTERVAL, "250ms",
@@ -74,8 +107,13 @@ public final class EndToEndEnvironment implements AutoCloseable {
         // the fake cloud and the simulator (by default) list a request as soon as it exists
         OperatorConfig.CLOUD_LIST_LAG, "100ms"));
     environment.putAll(settings);
-    return new EndToEndEnvironment(KubernetesTestServer.start(), simulator,
+    return new EndToEndEnvironment(KubernetesTestServer.start(), simulators,
         options.tls().map(TlsIdentity::chainPem), environment);
+  }
+
+  /** Kubernetes and an AWS simulator with the AWS demo fixture: the default connection reaches AWS. */
+  public static EndToEndEnvironment startAws(Map<String, String> settings) {
+    return start(SimulatorFixture.demoAws(), settings);
   }
 
   /**
@@ -83,20 +121,51 @@ public final class EndToEndEnvironment implements AutoCloseable {
    * its certificate as the CA bundle when it serves https, the demo's domain ID, and the Secret {@code secretName}.
    */
   public HuaweiCloudConnection huaweiCloud(String secretName) {
-    HuaweiCloudConnection huawei = TestConnections.huaweiCloud(simulator.endpoint(), secretName, CREDENTIALS);
+    HuaweiCloudConnection huawei = TestConnections.huaweiCloud(simulator(Cloud.HUAWEI).endpoint(), secretName,
+        CREDENTIALS);
     caBundle.ifPresent(huawei::setCaBundle);
     return huawei;
   }
 
   /**
+   * The aws block of a connection to the AWS simulator: its endpoint (plain http allowed when it serves http), its
+   * fixture's region, its certificate as the CA bundle when it serves https, and the Secret {@code secretName}.
+   */
+  public AwsConnection aws(String secretName) {
+    Simulator aws = simulatorOf(Cloud.AWS);
+    AwsConnection block = TestConnections.aws(aws.simulator().endpoint(), aws.fixture().region(), secretName);
+    caBundle.ifPresent(block::setCaBundle);
+    return block;
+  }
+
+  /**
+   * Creates, or replaces, the credentials Secret {@code name} in the operator's namespace and the
+   * ClusterIdentityCenterConnection {@code name} that reaches the AWS simulator with it, admitting
+   * {@code namespaces}.
+   */
+  public ClusterIdentityCenterConnection awsConnection(String name, CloudCredentials credentials,
+      List<String> namespaces) {
+    TestConnections.secret(kubernetes.client(), TestConnections.OPERATOR_NAMESPACE, name, credentials);
+    IdentityCenterConnectionSpec spec = new IdentityCenterConnectionSpec();
+    spec.setAws(aws(name));
+    return TestConnections.cluster(kubernetes.client(), name, spec, namespaces);
+  }
+
+  /**
    * Creates, or replaces, the Secret and the ClusterIdentityCenterConnection {@code default} of the operator's
-   * namespace, reaching the simulator with the demo's keys and admitting {@code namespaces}.
+   * namespace, reaching the simulator (the first one's cloud) with its demo's keys and admitting {@code namespaces}.
    */
   public ClusterIdentityCenterConnection defaultConnection(List<String> namespaces) {
+    boolean aws = simulators.keySet().iterator().next() == Cloud.AWS;
     TestConnections.secret(kubernetes.client(), TestConnections.OPERATOR_NAMESPACE,
-        TestConnections.DEFAULT_SECRET, CREDENTIALS);
-    return TestConnections.cluster(kubernetes.client(), ConnectionKey.DEFAULT_NAME,
-        huaweiCloud(TestConnections.DEFAULT_SECRET), namespaces);
+        TestConnections.DEFAULT_SECRET, aws ? AWS_CREDENTIALS : CREDENTIALS);
+    IdentityCenterConnectionSpec spec = new IdentityCenterConnectionSpec();
+    if (aws) {
+      spec.setAws(aws(TestConnections.DEFAULT_SECRET));
+    } else {
+      spec.setHuaweiCloud(huaweiCloud(TestConnections.DEFAULT_SECRET));
+    }
+    return TestConnections.cluster(kubernetes.client(), ConnectionKey.DEFAULT_NAME, spec, namespaces);
   }
 
   /**
@@ -138,6 +207,14 @@ public final class EndToEndEnvironment implements AutoCloseable {
     }
   }
 
+  /** The running operator's metrics, in Prometheus' text format. */
+  public String scrapeMetrics() {
+    if (operator == null) {
+      throw new IllegalStateException("the operator is not running");
+    }
+    return operator.scrapeMetrics();
+  }
+
   /** The simulator's certificate (PEM), what a connection's caBundle needs; empty when it serves plain http. */
   public Optional<String> caBundle() {
     return caBundle;
@@ -151,8 +228,23 @@ public final class EndToEndEnvironment implements AutoCloseable {
     return kubernetes.client();
   }
 
+  /** The simulator of the first fixture. */
   public IdentityCenterSimulator simulator() {
-    return simulator;
+    return simulators.values().iterator().next().simulator();
+  }
+
+  /**
+   * The simulator that speaks {@code cloud}'s protocol.
+   *
+   * @throws IllegalStateException when none does
+   */
+  public IdentityCenterSimulator simulator(Cloud cloud) {
+    return simulatorOf(cloud).simulator();
+  }
+
+  private Simulator simulatorOf(Cloud cloud) {
+    return Optional.ofNullable(simulators.get(cloud)).orElseThrow(() -> new IllegalStateException(
+        "no simulator speaks " + cloud + " here; start the environment with a fixture of that cloud"));
   }
 
   public PermissionSetProvisioning get(String namespace, String name) {
@@ -163,7 +255,7 @@ public final class EndToEndEnvironment implements AutoCloseable {
   public void close() {
     stopOperator();
     clients.close();
-    simulator.close();
+    simulators.values().forEach(running -> running.simulator().close());
     kubernetes.close();
   }
 }
