@@ -23,6 +23,17 @@ public interface IdentityCenterClient {
   Page<ProvisioningSummary> listProvisioning(String instanceId, Optional<ProvisioningStatus> status,
       Optional<String> marker);
 
+  /**
+   * One page of the accounts the permission set is provisioned to; with
+   * {@link AccountProvisioningStatus#LATEST_PERMISSION_SET_NOT_PROVISIONED}, only those holding an out-of-date copy,
+   * which is how a change to the permission set after its provisioning shows.
+   *
+   * @param status only accounts in this status, or every account the set is provisioned to when empty
+   * @param marker the marker of the page to read, or empty for the first page
+   */
+  Page<String> listAccountsForProvisionedPermissionSet(String instanceId, String permissionSetId,
+      Optional<AccountProvisioningStatus> status, Optional<String> marker);
+
   /** Finds a permission set by its exact (case-sensitive) name, reading every page the cloud returns. */
   Optional<PermissionSet> findPermissionSetByName(String instanceId, String name);
 

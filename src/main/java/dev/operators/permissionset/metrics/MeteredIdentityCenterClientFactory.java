@@ -1,5 +1,6 @@
 package dev.operators.permissionset.metrics;
 
+import dev.operators.permissionset.identitycenter.AccountProvisioningStatus;
 import dev.operators.permissionset.identitycenter.CloudAccess;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterClient;
@@ -117,6 +118,13 @@ public final class MeteredIdentityCenterClientFactory implements IdentityCenterC
     public Page<ProvisioningSummary> listProvisioning(String instanceId, Optional<ProvisioningStatus> status,
         Optional<String> marker) {
       return metered("listProvisioning", () -> client.listProvisioning(instanceId, status, marker));
+    }
+
+    @Override
+    public Page<String> listAccountsForProvisionedPermissionSet(String instanceId, String permissionSetId,
+        Optional<AccountProvisioningStatus> status, Optional<String> marker) {
+      return metered("listAccounts", () -> client.listAccountsForProvisionedPermissionSet(instanceId,
+          permissionSetId, status, marker));
     }
 
     @Override

@@ -8,6 +8,7 @@ import static dev.operators.permissionset.testing.FakeIdentityCenter.Outcome.sta
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.operators.permissionset.identitycenter.AccountProvisioningStatus;
 import dev.operators.permissionset.identitycenter.CloudAccess;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
 import dev.operators.permissionset.identitycenter.CloudEndpoint;
@@ -79,6 +80,23 @@ class MeteredIdentityCenterClientFactoryTest {
     assertThat(calls("checkAccess", "success", "2xx")).isEqualTo(1);
     assertThat(calls("checkAccess", "access_denied", "403")).isEqualTo(1);
     assertThat(cloud.accessChecks()).isEqualTo(2);
+  }
+
+  @Test
+  void accountListingsAreCountedAsListAccounts() {
+    cloud.outOfDate(PERMISSION_SET, PAYMENTS);
+    Optional<AccountProvisioningStatus> outOfDate =
+        Optional.of(AccountProvisioningStatus.LATEST_PERMISSION_SET_NOT_PROVISIONED);
+
+    assertThat(client.listAccountsForProvisionedPermissionSet(INSTANCE, PERMISSION_SET, outOfDate, Optional.empty())
+        .items()).containsExactly(PAYMENTS);
+    cloud.onListAccounts(new IdentityCenterException("ListAccountsForProvisionedPermissionSet",
+        ErrorCategory.SERVER_ERROR, 500, "IIC.500", "Internal Server Error.", null, null));
+    assertThatThrownBy(() -> client.listAccountsForProvisionedPermissionSet(INSTANCE, PERMISSION_SET, outOfDate,
+        Optional.empty())).isInstanceOf(IdentityCenterException.class);
+
+    assertThat(calls("listAccounts", "success", "2xx")).isEqualTo(1);
+    assertThat(calls("listAccounts", "server_error", "500")).isEqualTo(1);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.operators.permissionset.testing;
 
+import dev.operators.permissionset.identitycenter.AccountProvisioningStatus;
 import dev.operators.permissionset.identitycenter.CloudAccess;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
 import dev.operators.permissionset.identitycenter.CloudEndpoint;
@@ -20,19 +21,28 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An in-memory Identity Center for reconciler tests. Each provision answers with the next scripted outcome (a
  * status, or a failure to throw), IN_PROGRESS when the script ran out; requests keep their status until the test
  * moves them on ({@link #finish}, {@link #fail}), and the lists and describes tell it.
+ *
+ * <p>A permission set is provisioned to the accounts of its SUCCEEDED requests and to those marked {@link #outOfDate};
+ * a marked account is up to date again once a request to it (or to all provisioned accounts) made after the mark
+ * SUCCEEDED, as the simulator's accounts are.
  */
 public final class FakeIdentityCenter implements IdentityCenterClientFactory, IdentityCenterClient {
 
@@ -72,8 +82,14 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
       CloudCredentials credentials, CloudEndpoint endpoint) {
   }
 
+  /** A ListAccountsForProvisionedPermissionSet call as the fake received it. */
+  public record AccountListing(String instanceId, String permissionSetId,
+      Optional<AccountProvisioningStatus> status) {
+  }
+
+  /** @param seq when it was made, in the order of requests and out-of-date marks */
   private record Request(String requestId, String permissionSetId, ProvisioningTarget target, Outcome outcome,
-      Instant createdAt) {
+      Instant createdAt, long seq) {
   }
 
   private final Map<String, PermissionSet> permissionSets = new ConcurrentHashMap<>();
@@ -81,6 +97,12 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
   private final Map<String, Request> requests = new ConcurrentHashMap<>();
   private final List<ProvisionCall> provisionCalls = new CopyOnWriteArrayList<>();
   private final List<String> describeCalls = new CopyOnWriteArrayList<>();
+  private final List<AccountListing> accountListings = new CopyOnWriteArrayList<>();
+  /** Permission set → out-of-date account → the sequence number of its mark. */
+  private final Map<String, Map<String, Long>> outOfDate = new HashMap<>();
+  /** Permission set → every account ever marked: provisioned to, up to date or not. */
+  private final Map<String, Set<String>> marked = new HashMap<>();
+  private final AtomicLong sequence = new AtomicLong();
   private final List<CloudEndpoint> callEndpoints = new CopyOnWriteArrayList<>();
   private final AtomicInteger listCalls = new AtomicInteger();
   private final AtomicInteger nameLookups = new AtomicInteger();
@@ -89,6 +111,7 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
   private volatile Duration listLag = Duration.ZERO;
   private volatile CountDownLatch answersHeld = new CountDownLatch(0);
   private volatile IdentityCenterException accessFailure;
+  private volatile IdentityCenterException accountListingFailure;
 
   public FakeIdentityCenter withPermissionSet(String id, String name) {
     permissionSets.put(id, new PermissionSet(id, name, Optional.empty()));
@@ -104,6 +127,28 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
   /** Every access check fails with this from now on; null lets them succeed again. */
   public FakeIdentityCenter onCheckAccess(IdentityCenterException failure) {
     accessFailure = failure;
+    return this;
+  }
+
+  /** Every listing of accounts fails with this from now on; null lets them succeed again. */
+  public FakeIdentityCenter onListAccounts(IdentityCenterException failure) {
+    accountListingFailure = failure;
+    return this;
+  }
+
+  /**
+   * The permission set changed after it was provisioned to these accounts: they are provisioned to and hold an
+   * out-of-date copy until a request to them made from now on SUCCEEDS.
+   */
+  public FakeIdentityCenter outOfDate(String permissionSetId, String... accountIds) {
+    long mark = sequence.incrementAndGet();
+    synchronized (outOfDate) {
+      Map<String, Long> accounts = outOfDate.computeIfAbsent(permissionSetId, id -> new LinkedHashMap<>());
+      for (String accountId : accountIds) {
+        accounts.put(accountId, mark);
+      }
+      marked.computeIfAbsent(permissionSetId, id -> new LinkedHashSet<>()).addAll(List.of(accountIds));
+    }
     return this;
   }
 
@@ -128,7 +173,10 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
   /** Records a request as if an earlier run of the operator had made it. */
   public String existingRequest(String permissionSetId, ProvisioningTarget target, ProvisioningStatus status) {
     String requestId = UUID.randomUUID().toString();
-    requests.put(requestId, new Request(requestId, permissionSetId, target, Outcome.status(status), Instant.now()));
+    Request request = new Request(requestId, permissionSetId, target, Outcome.status(status), Instant.now(),
+        sequence.incrementAndGet());
+    requests.put(requestId, request);
+    bringUpToDate(request);
     return requestId;
   }
 
@@ -143,8 +191,26 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
   }
 
   private void moveOn(String requestId, Outcome outcome) {
-    requests.computeIfPresent(requestId, (id, request) -> new Request(id, request.permissionSetId(),
-        request.target(), outcome, request.createdAt()));
+    Request moved = requests.computeIfPresent(requestId, (id, request) -> new Request(id, request.permissionSetId(),
+        request.target(), outcome, request.createdAt(), request.seq()));
+    if (moved != null) {
+      bringUpToDate(moved);
+    }
+  }
+
+  /** A SUCCEEDED request clears the out-of-date marks its target had before it was made. */
+  private void bringUpToDate(Request request) {
+    if (request.outcome().status() != ProvisioningStatus.SUCCEEDED) {
+      return;
+    }
+    synchronized (outOfDate) {
+      Map<String, Long> accounts = outOfDate.get(request.permissionSetId());
+      if (accounts == null) {
+        return;
+      }
+      accounts.entrySet().removeIf(mark -> mark.getValue() < request.seq()
+          && request.target().accountId().map(mark.getKey()::equals).orElse(true));
+    }
   }
 
   /** The most requests of one permission set that were in progress when another provision call came. */
@@ -170,6 +236,11 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
 
   public List<String> describeCalls() {
     return List.copyOf(describeCalls);
+  }
+
+  /** Every listing of accounts, in the order the calls came. */
+  public List<AccountListing> accountListings() {
+    return List.copyOf(accountListings);
   }
 
   /** The endpoint of every call made through a client of the factory, in the order the calls came. */
@@ -205,6 +276,13 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
       }
 
       @Override
+      public Page<String> listAccountsForProvisionedPermissionSet(String instanceId, String permissionSetId,
+          Optional<AccountProvisioningStatus> status, Optional<String> marker) {
+        callEndpoints.add(endpoint);
+        return cloud.listAccountsForProvisionedPermissionSet(instanceId, permissionSetId, status, marker);
+      }
+
+      @Override
       public Optional<PermissionSet> findPermissionSetByName(String instanceId, String name) {
         callEndpoints.add(endpoint);
         return cloud.findPermissionSetByName(instanceId, name);
@@ -233,8 +311,10 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
       throw outcome.failure();
     }
     Outcome taken = new Outcome(outcome.status(), outcome.reportedStatus(), outcome.failureReason(), null);
-    Request request = new Request(UUID.randomUUID().toString(), permissionSetId, target, taken, Instant.now());
+    Request request = new Request(UUID.randomUUID().toString(), permissionSetId, target, taken, Instant.now(),
+        sequence.incrementAndGet());
     requests.put(request.requestId(), request);
+    bringUpToDate(request);
     try {
       answersHeld.await();
     } catch (InterruptedException e) {
@@ -273,6 +353,32 @@ public final class FakeIdentityCenter implements IdentityCenterClientFactory, Id
       }
     }
     return new Page<>(summaries, Optional.empty());
+  }
+
+  /** One page with every matching account: those of SUCCEEDED account requests in their order, then marked ones. */
+  @Override
+  public Page<String> listAccountsForProvisionedPermissionSet(String instanceId, String permissionSetId,
+      Optional<AccountProvisioningStatus> status, Optional<String> marker) {
+    accountListings.add(new AccountListing(instanceId, permissionSetId, status));
+    IdentityCenterException failure = accountListingFailure;
+    if (failure != null) {
+      throw failure;
+    }
+    Set<String> provisioned = new LinkedHashSet<>();
+    requests.values().stream()
+        .filter(request -> request.permissionSetId().equals(permissionSetId)
+            && request.outcome().status() == ProvisioningStatus.SUCCEEDED)
+        .sorted(Comparator.comparingLong(Request::seq))
+        .forEach(request -> request.target().accountId().ifPresent(provisioned::add));
+    Set<String> stale;
+    synchronized (outOfDate) {
+      stale = Set.copyOf(outOfDate.getOrDefault(permissionSetId, Map.of()).keySet());
+      provisioned.addAll(marked.getOrDefault(permissionSetId, Set.of()));
+    }
+    boolean wantStale = status.equals(Optional.of(AccountProvisioningStatus.LATEST_PERMISSION_SET_NOT_PROVISIONED));
+    List<String> matching = provisioned.stream()
+        .filter(account -> status.isEmpty() || stale.contains(account) == wantStale).toList();
+    return new Page<>(matching, Optional.empty());
   }
 
   @Override

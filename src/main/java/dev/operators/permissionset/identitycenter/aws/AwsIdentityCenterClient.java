@@ -1,5 +1,6 @@
 package dev.operators.permissionset.identitycenter.aws;
 
+import dev.operators.permissionset.identitycenter.AccountProvisioningStatus;
 import dev.operators.permissionset.identitycenter.CallRateLimiter;
 import dev.operators.permissionset.identitycenter.CallRateLimiter.Priority;
 import dev.operators.permissionset.identitycenter.CloudAccess;
@@ -27,6 +28,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ssoadmin.SsoAdminClient;
 import software.amazon.awssdk.services.ssoadmin.model.DescribePermissionSetProvisioningStatusResponse;
 import software.amazon.awssdk.services.ssoadmin.model.DescribePermissionSetResponse;
+import software.amazon.awssdk.services.ssoadmin.model.ListAccountsForProvisionedPermissionSetResponse;
 import software.amazon.awssdk.services.ssoadmin.model.ListPermissionSetProvisioningStatusResponse;
 import software.amazon.awssdk.services.ssoadmin.model.ListPermissionSetsResponse;
 import software.amazon.awssdk.services.ssoadmin.model.PermissionSetProvisioningStatus;
@@ -48,6 +50,7 @@ public final class AwsIdentityCenterClient implements IdentityCenterClient {
   static final String DESCRIBE_PROVISIONING = "DescribePermissionSetProvisioningStatus";
   static final String LIST_PROVISIONING = "ListPermissionSetProvisioningStatus";
   static final String LIST_PERMISSION_SETS = "ListPermissionSets";
+  static final String LIST_ACCOUNTS = "ListAccountsForProvisionedPermissionSet";
   static final String DESCRIBE_PERMISSION_SET = "DescribePermissionSet";
   static final String LIST_INSTANCES = "ListInstances";
 
@@ -128,6 +131,26 @@ public final class AwsIdentityCenterClient implements IdentityCenterClient {
           Optional.ofNullable(entry.createdDate())));
     }
     return new Page<>(summaries, nonBlank(page.nextToken()));
+  }
+
+  @Override
+  public Page<String> listAccountsForProvisionedPermissionSet(String instanceId, String permissionSetId,
+      Optional<AccountProvisioningStatus> status, Optional<String> marker) {
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(marker, "marker");
+    String instanceArn = required(LIST_ACCOUNTS, "instanceId", instanceId);
+    String permissionSetArn = required(LIST_ACCOUNTS, "permissionSetId", permissionSetId);
+    ListAccountsForProvisionedPermissionSetResponse page = call(LIST_ACCOUNTS, () ->
+        sso.listAccountsForProvisionedPermissionSet(request -> {
+          request.instanceArn(instanceArn).permissionSetArn(permissionSetArn).maxResults(PAGE_SIZE);
+          status.ifPresent(value -> request.provisioningStatus(value.name()));
+          marker.filter(value -> !value.isBlank()).ifPresent(request::nextToken);
+        }));
+    List<String> accountIds = new ArrayList<>();
+    for (String accountId : page.accountIds()) {
+      accountIds.add(requiredInAnswer(LIST_ACCOUNTS, page, accountId, "AccountIds[]"));
+    }
+    return new Page<>(accountIds, nonBlank(page.nextToken()));
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.operators.permissionset.identitycenter.AccountProvisioningStatus;
 import dev.operators.permissionset.identitycenter.CallRateLimiter;
 import dev.operators.permissionset.identitycenter.CallRateLimiter.Priority;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
@@ -54,6 +55,7 @@ public final class HuaweiIdentityCenterClient implements IdentityCenterClient {
   static final String DESCRIBE_PROVISIONING = "DescribePermissionSetProvisioningStatus";
   static final String LIST_PROVISIONING = "ListPermissionSetProvisioningStatus";
   static final String LIST_PERMISSION_SETS = "ListPermissionSets";
+  static final String LIST_ACCOUNTS = "ListAccountsForProvisionedPermissionSet";
   static final String LIST_INSTANCES = "ListInstances";
 
   static final String USER_AGENT = "permission-set-operator";
@@ -131,6 +133,20 @@ public final class HuaweiIdentityCenterClient implements IdentityCenterClient {
     marker.filter(value -> !value.isBlank()).ifPresent(value -> query.add(Map.entry("marker", value)));
     status.ifPresent(value -> query.add(Map.entry("status", value.name())));
     return call(LIST_PROVISIONING, "GET", path, query, null, HuaweiResponseParser::provisioningSummaries);
+  }
+
+  @Override
+  public Page<String> listAccountsForProvisionedPermissionSet(String instanceId, String permissionSetId,
+      Optional<AccountProvisioningStatus> status, Optional<String> marker) {
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(marker, "marker");
+    List<String> path = List.of("v1", "instances", pathParameter(LIST_ACCOUNTS, "instanceId", instanceId),
+        "permission-sets", pathParameter(LIST_ACCOUNTS, "permissionSetId", permissionSetId), "accounts");
+    List<Map.Entry<String, String>> query = new ArrayList<>();
+    query.add(Map.entry("limit", Integer.toString(PAGE_SIZE)));
+    marker.filter(value -> !value.isBlank()).ifPresent(value -> query.add(Map.entry("marker", value)));
+    status.ifPresent(value -> query.add(Map.entry("provisioning_status", value.name())));
+    return call(LIST_ACCOUNTS, "GET", path, query, null, HuaweiResponseParser::accountIds);
   }
 
   @Override

@@ -68,6 +68,19 @@ final class HuaweiResponseParser {
     return new Page<>(permissionSets, nextMarker(body));
   }
 
+  /** The {@code account_ids} array and the next marker of ListAccountsForProvisionedPermissionSet. */
+  Page<String> accountIds(JsonNode body) {
+    String field = "account_ids";
+    List<String> accountIds = new ArrayList<>();
+    for (JsonNode entry : requiredArray(body, field)) {
+      if (!entry.isTextual() || entry.textValue().isBlank()) {
+        throw invalid("the response has an entry of " + field + " that is no account ID");
+      }
+      accountIds.add(entry.textValue());
+    }
+    return new Page<>(accountIds, nextMarker(body));
+  }
+
   /** The {@code instance_id}s of ListInstances' {@code instances} array. */
   List<String> instanceIds(JsonNode body) {
     String field = "instances";

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.operators.permissionset.identitycenter.AccountProvisioningStatus;
 import dev.operators.permissionset.identitycenter.CloudAccess;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
 import dev.operators.permissionset.identitycenter.CloudEndpoint;
@@ -350,6 +351,92 @@ class AwsIdentityCenterClientTest {
       sent(4);
       assertThat(targets).containsExactly("ListPermissionSets", "DescribePermissionSet", "ListPermissionSets",
           "DescribePermissionSet");
+    }
+  }
+
+  @Nested
+  class ListingAccounts {
+
+    Page<String> list(Optional<AccountProvisioningStatus> status, Optional<String> marker) {
+      return client().listAccountsForProvisionedPermissionSet(INSTANCE, READ_ONLY, status, marker);
+    }
+
+    @Test
+    void outOfDateAccountsAreAskedForWithTheFilterAndPagedWithTheNextToken() throws Exception {
+      server.enqueue(answer(200, "{\"AccountIds\":[\"" + ACCOUNT + "\",\"444455556666\"],"
+          + "\"NextToken\":\"token-2\"}"));
+      server.enqueue(answer(200, "{\"AccountIds\":[\"777788889999\"]}"));
+      Optional<AccountProvisioningStatus> outOfDate =
+          Optional.of(AccountProvisioningStatus.LATEST_PERMISSION_SET_NOT_PROVISIONED);
+
+      Page<String> first = list(outOfDate, Optional.empty());
+      Page<String> last = list(outOfDate, first.nextMarker());
+
+      RecordedRequest firstSent = taken();
+      assertThat(firstSent.getHeader("X-Amz-Target"))
+          .isEqualTo("SWBExternalService.ListAccountsForProvisionedPermissionSet");
+      assertThat(firstSent.getHeader("Authorization")).startsWith("AWS4-HMAC-SHA256 Credential=" + ACCESS_KEY);
+      assertThat(body(firstSent)).isEqualTo(JSON.readTree("{\"InstanceArn\":\"" + INSTANCE
+          + "\",\"PermissionSetArn\":\"" + READ_ONLY + "\",\"MaxResults\":100,"
+          + "\"ProvisioningStatus\":\"LATEST_PERMISSION_SET_NOT_PROVISIONED\"}"));
+      assertThat(body(taken())).isEqualTo(JSON.readTree("{\"InstanceArn\":\"" + INSTANCE
+          + "\",\"PermissionSetArn\":\"" + READ_ONLY + "\",\"MaxResults\":100,"
+          + "\"ProvisioningStatus\":\"LATEST_PERMISSION_SET_NOT_PROVISIONED\",\"NextToken\":\"token-2\"}"));
+      assertThat(first.items()).containsExactly(ACCOUNT, "444455556666");
+      assertThat(first.nextMarker()).contains("token-2");
+      assertThat(last.items()).containsExactly("777788889999");
+      assertThat(last.nextMarker()).isEmpty();
+    }
+
+    @Test
+    void withoutAFilterEveryProvisionedAccountIsAskedFor() throws Exception {
+      server.enqueue(answer(200, "{}"));
+
+      Page<String> page = list(Optional.empty(), Optional.empty());
+
+      assertThat(body(taken())).isEqualTo(JSON.readTree("{\"InstanceArn\":\"" + INSTANCE
+          + "\",\"PermissionSetArn\":\"" + READ_ONLY + "\",\"MaxResults\":100}"));
+      assertThat(page.items()).isEmpty();
+      assertThat(page.nextMarker()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "ResourceNotFoundException, PermissionSet " + READ_ONLY + " not found., PERMISSION_SET_NOT_FOUND",
+        "AccessDeniedException, User is not authorized to perform: sso:ListAccountsForProvisionedPermissionSet, "
+            + "ACCESS_DENIED",
+        "ThrottlingException, Rate exceeded, THROTTLED",
+        "ValidationException, The NextToken is not one this listing returned., INVALID_REQUEST",
+    })
+    void aRefusalIsCategorisedAndNamesTheOperation(String type, String message, ErrorCategory expected) {
+      server.enqueue(error(400, type, message));
+
+      IdentityCenterException failure = failure(() -> list(Optional.empty(), Optional.of("token-2")));
+
+      assertThat(failure.operation()).isEqualTo("ListAccountsForProvisionedPermissionSet");
+      assertThat(failure.category()).isEqualTo(expected);
+      assertThat(server.getRequestCount()).as("no retry by the SDK").isEqualTo(1);
+    }
+
+    @Test
+    void aBlankAccountIdIsAnInvalidResponse() {
+      server.enqueue(answer(200, "{\"AccountIds\":[\"" + ACCOUNT + "\",\"\"]}"));
+
+      IdentityCenterException failure = failure(() -> list(Optional.empty(), Optional.empty()));
+
+      assertThat(failure.category()).isEqualTo(ErrorCategory.INVALID_RESPONSE);
+      assertThat(failure.getMessage()).contains("AccountIds[]");
+      assertThat(failure.cloudRequestId()).contains(AMZN_REQUEST_ID);
+    }
+
+    @Test
+    void aBlankPermissionSetIsRefusedAndNothingIsSent() {
+      IdentityCenterException failure = failure(() -> client().listAccountsForProvisionedPermissionSet(INSTANCE,
+          " ", Optional.empty(), Optional.empty()));
+
+      assertThat(failure.category()).isEqualTo(ErrorCategory.INVALID_REQUEST);
+      assertThat(failure.getMessage()).contains("permissionSetId");
+      assertThat(server.getRequestCount()).isZero();
     }
   }
 

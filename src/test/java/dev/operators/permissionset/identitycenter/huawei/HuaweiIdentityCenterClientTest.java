@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.operators.permissionset.identitycenter.AccountProvisioningStatus;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
 import dev.operators.permissionset.identitycenter.CloudEndpoint;
 import dev.operators.permissionset.identitycenter.EnvironmentProxySelector;
@@ -486,6 +487,117 @@ class HuaweiIdentityCenterClientTest {
       assertThat(failure.category()).isEqualTo(ErrorCategory.INVALID_RESPONSE);
       assertThat(failure.getMessage()).contains("after " + HuaweiIdentityCenterClient.MAX_PAGES + " pages");
       assertThat(server.getRequestCount()).isEqualTo(HuaweiIdentityCenterClient.MAX_PAGES);
+    }
+  }
+
+  @Nested
+  class ListingAccounts {
+
+    private static final String SET = "ps-8603aaaaaaaa14bd";
+    private static final String PATH = "/v1/instances/" + INSTANCE + "/permission-sets/" + SET + "/accounts";
+
+    private Page<String> list(Optional<AccountProvisioningStatus> status, Optional<String> marker) {
+      return clientFor(TEMPORARY).listAccountsForProvisionedPermissionSet(INSTANCE, SET, status, marker);
+    }
+
+    @Test
+    void outOfDateAccountsAreASignedGetWithTheFilterAndTheMarker() throws InterruptedException {
+      server.enqueue(json(200, "{\"account_ids\":[\"5146d03d8aaaaaaaaaaaabbae60620a5\",\"acc-2\"],"
+          + "\"page_info\":{\"next_marker\":\"649040aaaaaaaaaaaa3e3051\",\"current_count\":2}}"));
+
+      Page<String> page = list(Optional.of(AccountProvisioningStatus.LATEST_PERMISSION_SET_NOT_PROVISIONED),
+          Optional.of("649040aaaaaaaaaaaa3e3050"));
+
+      RecordedRequest recorded = take();
+      assertThat(recorded.getMethod()).isEqualTo("GET");
+      assertThat(recorded.getPath()).isEqualTo(PATH + "?limit=100&marker=649040aaaaaaaaaaaa3e3050"
+          + "&provisioning_status=LATEST_PERMISSION_SET_NOT_PROVISIONED");
+      assertThat(recorded.getBodySize()).isZero();
+      assertSignedBy(recorded, TEMPORARY, "host", "x-domain-id", "x-sdk-date", "x-security-token");
+      assertThat(page.items()).containsExactly("5146d03d8aaaaaaaaaaaabbae60620a5", "acc-2");
+      assertThat(page.nextMarker()).contains("649040aaaaaaaaaaaa3e3051");
+    }
+
+    @Test
+    void withoutAFilterEveryProvisionedAccountOfTheFirstPageIsAskedFor() throws InterruptedException {
+      server.enqueue(json(200, "{\"account_ids\":[],\"page_info\":{\"next_marker\":null,\"current_count\":0}}"));
+
+      Page<String> page = list(Optional.empty(), Optional.empty());
+
+      assertThat(take().getPath()).isEqualTo(PATH + "?limit=100");
+      assertThat(page.items()).isEmpty();
+      assertThat(page.nextMarker()).isEmpty();
+    }
+
+    @Test
+    void pagesFollowTheNextMarkerUntilThereIsNone() throws InterruptedException {
+      server.enqueue(json(200, "{\"account_ids\":[\"acc-1\"],\"page_info\":{\"next_marker\":"
+          + "\"aaaaaaaaaaaaaaaaaaaaaaa1\",\"current_count\":1}}"));
+      server.enqueue(json(200, "{\"account_ids\":[\"acc-2\"],\"page_info\":{\"current_count\":1}}"));
+      Optional<AccountProvisioningStatus> current =
+          Optional.of(AccountProvisioningStatus.LATEST_PERMISSION_SET_PROVISIONED);
+
+      Page<String> first = list(current, Optional.empty());
+      Page<String> last = list(current, first.nextMarker());
+
+      assertThat(first.items()).containsExactly("acc-1");
+      assertThat(last.items()).containsExactly("acc-2");
+      assertThat(last.nextMarker()).isEmpty();
+      assertThat(List.of(take().getPath(), take().getPath())).containsExactly(
+          PATH + "?limit=100&provisioning_status=LATEST_PERMISSION_SET_PROVISIONED",
+          PATH + "?limit=100&marker=aaaaaaaaaaaaaaaaaaaaaaa1&provisioning_status=LATEST_PERMISSION_SET_PROVISIONED");
+    }
+
+    static Stream<Arguments> refusals() {
+      return Stream.of(
+          Arguments.of(404, "{\"error_code\":\"IIC.1205\",\"error_msg\":\"The permission set does not exist.\"}",
+              ErrorCategory.PERMISSION_SET_NOT_FOUND),
+          Arguments.of(403, "{\"error_code\":\"IIC.1000\",\"error_msg\":\"No permission for action "
+              + "IdentityCenter:permissionSet:listAccountsForProvisioned.\"}", ErrorCategory.ACCESS_DENIED),
+          Arguments.of(400, "{\"error_code\":\"IIC.400\",\"error_msg\":\"Bad Request: marker.\"}",
+              ErrorCategory.INVALID_REQUEST),
+          Arguments.of(429, "{\"error_code\":\"APIGW.0308\",\"error_msg\":\"The throttling threshold has been "
+              + "reached\"}", ErrorCategory.THROTTLED),
+          Arguments.of(500, "{\"error_code\":\"IIC.500\",\"error_msg\":\"Internal Server Error.\"}",
+              ErrorCategory.SERVER_ERROR));
+    }
+
+    @ParameterizedTest
+    @MethodSource("refusals")
+    void aRefusalIsTheCategoryOfItsAnswerAndNamesTheOperation(int status, String body, ErrorCategory category) {
+      server.enqueue(json(status, body));
+
+      IdentityCenterException failure = failureOf(() -> list(Optional.empty(), Optional.empty()));
+
+      assertThat(failure.operation()).isEqualTo("ListAccountsForProvisionedPermissionSet");
+      assertThat(failure.category()).isEqualTo(category);
+      assertThat(failure.httpStatus()).isEqualTo(status);
+      assertThat(server.getRequestCount()).as("sent once, never again behind our back").isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"page_info\":{\"next_marker\":null}}", "{\"account_ids\":\"acc-1\"}",
+        "{\"account_ids\":[\"acc-1\",null]}", "{\"account_ids\":[{\"account_id\":\"acc-1\"}]}",
+        "{\"account_ids\":[\"\"]}"})
+    void anAnswerWithoutAListOfAccountIdsIsAnInvalidResponse(String body) {
+      server.enqueue(json(200, body));
+
+      IdentityCenterException failure = failureOf(() -> list(Optional.empty(), Optional.empty()));
+
+      assertThat(failure.category()).isEqualTo(ErrorCategory.INVALID_RESPONSE);
+      assertThat(failure.operation()).isEqualTo("ListAccountsForProvisionedPermissionSet");
+      assertThat(failure.getMessage()).contains("account_ids");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "ps/1", ".."})
+    void anUnusablePermissionSetIdIsRefusedWithoutACall(String permissionSetId) {
+      IdentityCenterException failure = failureOf(() -> client().listAccountsForProvisionedPermissionSet(INSTANCE,
+          permissionSetId, Optional.empty(), Optional.empty()));
+
+      assertThat(failure.category()).isEqualTo(ErrorCategory.INVALID_REQUEST);
+      assertThat(failure.getMessage()).contains("permissionSetId");
+      assertThat(server.getRequestCount()).isZero();
     }
   }
 
