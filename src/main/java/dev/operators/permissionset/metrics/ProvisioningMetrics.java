@@ -4,6 +4,7 @@ import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
 import dev.operators.permissionset.reconciler.ConditionReason;
 import dev.operators.permissionset.reconciler.ProvisioningObserver;
+import dev.operators.permissionset.reconciler.ProvisioningStatusFactory;
 import dev.operators.permissionset.reconciler.StatusTransition;
 import dev.operators.permissionset.identitycenter.ProvisioningStatus;
 import io.micrometer.core.instrument.Counter;
@@ -24,6 +25,7 @@ public final class ProvisioningMetrics implements ProvisioningObserver {
   static final String OUTCOMES = "permissionset.provisioning.outcomes";
   static final String DURATION = "permissionset.provisioning.duration";
   static final String IN_FLIGHT = "permissionset.provisioning.requests.in.flight";
+  static final String STALLED = "permissionset.provisioning.resources.stalled";
 
   private static final Duration[] DURATION_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(2),
       Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
@@ -73,6 +75,34 @@ public final class ProvisioningMetrics implements ProvisioningObserver {
             + "the operator's cache (the same on every replica)")
         .strongReference(true)
         .register(registry);
+  }
+
+  /**
+   * Publishes how many resources are stalled now (Stalled=True: their request failed or timed out, or they wait for
+   * a person), by result and reason. The outcome counter tells when resources became so; this tells that they
+   * still are, for as long as they are.
+   *
+   * @param resources the operator's cache of the resources it watches, read at every scrape
+   */
+  public void countStalledResources(Supplier<Stream<PermissionSetProvisioning>> resources) {
+    for (ConditionReason reason : ConditionReason.values()) {
+      if (reason.stalled()) {
+        Gauge.builder(STALLED, resources, cache -> cache.get().filter(resource -> stalled(resource, reason)).count())
+            .description("Resources whose Stalled condition is True now, from the operator's cache (the same on "
+                + "every replica)")
+            .tag("result", result(reason))
+            .tag("reason", reason.reason())
+            .strongReference(true)
+            .register(registry);
+      }
+    }
+  }
+
+  static boolean stalled(PermissionSetProvisioning resource, ConditionReason reason) {
+    PermissionSetProvisioningStatus status = resource.getStatus();
+    return status != null && status.condition(ProvisioningStatusFactory.STALLED)
+        .filter(condition -> "True".equals(condition.getStatus()) && reason.reason().equals(condition.getReason()))
+        .isPresent();
   }
 
   static boolean requestInFlight(PermissionSetProvisioning resource) {

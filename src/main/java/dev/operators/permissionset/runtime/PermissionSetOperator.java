@@ -33,6 +33,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,10 +176,11 @@ public final class PermissionSetOperator implements AutoCloseable {
     operator.register(connections.clusterScoped, c -> c.withName(CLUSTER_CONNECTIONS).withRetry(retry)
         .watchingAllNamespaces());
     if (registered instanceof Controller<PermissionSetProvisioning> controller) {
-      provisioningMetrics.countRequestsInFlight(() -> controller.getEventSourceManager().getControllerEventSource()
-          .list(resource -> true));
-      driftMetrics.countOutOfDate(() -> controller.getEventSourceManager().getControllerEventSource()
-          .list(resource -> true));
+      Supplier<Stream<PermissionSetProvisioning>> cache = () -> controller.getEventSourceManager()
+          .getControllerEventSource().list(resource -> true);
+      provisioningMetrics.countRequestsInFlight(cache);
+      provisioningMetrics.countStalledResources(cache);
+      driftMetrics.countOutOfDate(cache);
     }
     return new PermissionSetOperator(operator, reconciler, connections, metrics, events, leading, stopping);
   }

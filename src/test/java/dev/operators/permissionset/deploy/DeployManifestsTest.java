@@ -10,41 +10,42 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** deploy/ as kubectl renders it: what it installs, least-privilege RBAC, the restricted Pod Security Standard. */
+/**
+ * deploy/ as kubectl renders it, and the Helm chart as Helm renders it with its defaults and its variants: what
+ * they install, least-privilege RBAC, the restricted Pod Security Standard.
+ */
 class DeployManifestsTest {
 
-  private static RenderedDeploy deploy;
-
-  @BeforeAll
-  static void render() throws Exception {
-    deploy = RenderedDeploy.render();
+  static Stream<Named<Installations.Rendering>> installations() {
+    return Installations.all();
   }
 
-  private static JsonNode only(String kind) {
-    return deploy.only(kind);
+  private static JsonNode container(RenderedDeploy deploy) {
+    return deploy.only("Deployment").path("spec").path("template").path("spec").path("containers").get(0);
+  }
+
+  private static Map<String, JsonNode> environment(RenderedDeploy deploy) {
+    Map<String, JsonNode> variables = new HashMap<>();
+    container(deploy).path("env").forEach(e -> variables.put(e.path("name").asText(), e));
+    return variables;
   }
 
   private static List<String> texts(JsonNode array) {
     return RenderedDeploy.texts(array);
   }
 
-  private static JsonNode container() {
-    return only("Deployment").path("spec").path("template").path("spec").path("containers").get(0);
-  }
-
-  private static Map<String, JsonNode> environment() {
-    Map<String, JsonNode> variables = new HashMap<>();
-    container().path("env").forEach(e -> variables.put(e.path("name").asText(), e));
-    return variables;
-  }
-
   @Test
-  void installsTheCrdsNamespaceAccountRbacDeploymentAndMetricsService() throws IOException {
+  void installsTheCrdsNamespaceAccountRbacDeploymentAndMetricsService() throws Exception {
+    RenderedDeploy deploy = RenderedDeploy.render();
     assertThat(deploy.documents()).extracting(d -> d.path("kind").asText()).containsExactlyInAnyOrder("Namespace",
         "CustomResourceDefinition", "CustomResourceDefinition", "CustomResourceDefinition", "ServiceAccount",
         "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Deployment", "Service");
@@ -56,42 +57,70 @@ class DeployManifestsTest {
     }
     assertThat(deploy.documents()).filteredOn(d -> d.path("kind").asText().equals("CustomResourceDefinition"))
         .containsExactlyInAnyOrderElementsOf(committedCrds);
-    assertThat(only("Namespace").path("metadata").path("labels").path("pod-security.kubernetes.io/enforce")
+    assertThat(deploy.only("Namespace").path("metadata").path("labels").path("pod-security.kubernetes.io/enforce")
         .asText()).isEqualTo("restricted");
   }
 
-  @Test
-  void secretsAreOnlyListedAndWatchedNeverReadByNameOrWritten() {
+  @ParameterizedTest
+  @MethodSource("installations")
+  void secretsAreOnlyListedAndWatchedNeverReadByNameOrWritten(Installations.Rendering installation) throws Exception {
+    RenderedDeploy deploy = installation.render();
+
     assertThat(deploy.grants()).filteredOn(g -> g.resource().equals("secrets"))
         .extracting(RenderedDeploy.Grant::verb)
-        .containsExactlyInAnyOrder("list", "watch");
+        .containsOnly("list", "watch")
+        .contains("list", "watch");
   }
 
-  @Test
-  void leasesAreGrantedInTheOperatorsNamespaceOnlyAndEverythingIsBoundToItsAccount() {
+  @ParameterizedTest
+  @MethodSource("installations")
+  void leasesAreGrantedInTheOperatorsNamespaceOnlyAndEverythingIsBoundToItsAccount(
+      Installations.Rendering installation) throws Exception {
+    RenderedDeploy deploy = installation.render();
     String namespace = deploy.operatorNamespace();
+    List<String> watched = deploy.watchNamespaces();
     Set<RenderedDeploy.Grant> grants = deploy.grants();
 
     assertThat(grants).filteredOn(g -> g.resource().equals("leases"))
         .isNotEmpty()
         .allSatisfy(g -> assertThat(g.namespace()).contains(namespace));
-    assertThat(grants).filteredOn(g -> g.namespace().isPresent()).allSatisfy(g ->
-        assertThat(g.resource()).isEqualTo("leases"));
-    assertThat(grants).extracting(RenderedDeploy.Grant::verb).doesNotContain("delete", "deletecollection", "*");
-    for (String kind : List.of("ClusterRoleBinding", "RoleBinding")) {
-      JsonNode binding = only(kind);
-      assertThat(binding.path("subjects")).hasSize(1);
-      assertThat(binding.path("subjects").get(0).path("name").asText())
-          .isEqualTo(only("ServiceAccount").path("metadata").path("name").asText());
-      assertThat(binding.path("subjects").get(0).path("namespace").asText()).isEqualTo(namespace);
+    if (watched.isEmpty()) {
+      assertThat(grants).filteredOn(g -> g.namespace().isPresent()).allSatisfy(g ->
+          assertThat(g.resource()).isEqualTo("leases"));
+    } else {
+      // what lives in namespaces is granted there: in the watched ones, the operator's own (its Lease, the Secrets
+      // of cluster connections) and default (the Events of cluster-scoped connections)
+      assertThat(grants).filteredOn(g -> g.namespace().isEmpty()).extracting(RenderedDeploy.Grant::resource)
+          .containsOnly("clusteridentitycenterconnections", "clusteridentitycenterconnections/status", "namespaces");
+      assertThat(grants).filteredOn(g -> g.namespace().isPresent())
+          .extracting(g -> g.namespace().orElseThrow())
+          .allSatisfy(grantedIn -> assertThat(grantedIn).isIn(Stream.concat(watched.stream(),
+              Stream.of(namespace, "default")).toList()));
+      for (String watchedNamespace : watched) {
+        assertThat(grants).contains(new RenderedDeploy.Grant("watch", "identitycenter.operators.dev",
+            "permissionsetprovisionings", Optional.of(watchedNamespace)));
+      }
     }
-    assertThat(only("Role").path("metadata").path("namespace").asText()).isEqualTo(namespace);
+    assertThat(grants).extracting(RenderedDeploy.Grant::verb).doesNotContain("delete", "deletecollection", "*");
+    String account = deploy.only("ServiceAccount").path("metadata").path("name").asText();
+    for (String kind : List.of("ClusterRoleBinding", "RoleBinding")) {
+      assertThat(deploy.all(kind)).isNotEmpty().allSatisfy(binding -> {
+        assertThat(binding.path("subjects")).hasSize(1);
+        assertThat(binding.path("subjects").get(0).path("name").asText()).isEqualTo(account);
+        assertThat(binding.path("subjects").get(0).path("namespace").asText()).isEqualTo(namespace);
+      });
+    }
+    assertThat(deploy.all("Role")).filteredOn(role -> role.path("rules").toString().contains("leases"))
+        .singleElement().satisfies(role -> assertThat(role.path("metadata").path("namespace").asText())
+            .isEqualTo(namespace));
   }
 
-  @Test
-  void twoReplicasElectALeaderNamedByTheDownwardApi() {
-    JsonNode deployment = only("Deployment");
-    Map<String, JsonNode> env = environment();
+  @ParameterizedTest
+  @MethodSource("installations")
+  void twoReplicasElectALeaderNamedByTheDownwardApi(Installations.Rendering installation) throws Exception {
+    RenderedDeploy deploy = installation.render();
+    JsonNode deployment = deploy.only("Deployment");
+    Map<String, JsonNode> env = environment(deploy);
 
     assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(2);
     assertThat(env.get("LEADER_ELECTION").path("value").asText()).isEqualTo("true");
@@ -103,11 +132,14 @@ class DeployManifestsTest {
         .isMissingNode()).isFalse();
   }
 
-  @Test
-  void prometheusScrapesTheHttpPortThroughAnnotationsAndTheService() {
-    JsonNode template = only("Deployment").path("spec").path("template");
+  @ParameterizedTest
+  @MethodSource("installations")
+  void prometheusScrapesTheHttpPortThroughAnnotationsAndTheService(
+      Installations.Rendering installation) throws Exception {
+    RenderedDeploy deploy = installation.render();
+    JsonNode template = deploy.only("Deployment").path("spec").path("template");
     JsonNode annotations = template.path("metadata").path("annotations");
-    JsonNode service = only("Service");
+    JsonNode service = deploy.only("Service");
 
     assertThat(annotations.path("prometheus.io/scrape").asText()).isEqualTo("true");
     assertThat(annotations.path("prometheus.io/port").asText()).isEqualTo("8080");
@@ -118,9 +150,11 @@ class DeployManifestsTest {
     assertThat(service.path("spec").path("ports").get(0).path("targetPort").asText()).isEqualTo("http");
   }
 
-  @Test
-  void deploymentMeetsTheRestrictedPodSecurityStandard() {
-    JsonNode pod = only("Deployment").path("spec").path("template").path("spec");
+  @ParameterizedTest
+  @MethodSource("installations")
+  void deploymentMeetsTheRestrictedPodSecurityStandard(Installations.Rendering installation) throws Exception {
+    RenderedDeploy deploy = installation.render();
+    JsonNode pod = deploy.only("Deployment").path("spec").path("template").path("spec");
     JsonNode container = pod.path("containers").get(0);
     JsonNode podSecurity = pod.path("securityContext");
     JsonNode containerSecurity = container.path("securityContext");
@@ -137,9 +171,11 @@ class DeployManifestsTest {
     assertThat(pod.path("hostNetwork").asBoolean(false)).isFalse();
   }
 
-  @Test
-  void probesAndEnvironmentMatchWhatTheOperatorServesAndReads() {
-    JsonNode container = container();
+  @ParameterizedTest
+  @MethodSource("installations")
+  void probesAndEnvironmentMatchWhatTheOperatorServesAndReads(Installations.Rendering installation) throws Exception {
+    RenderedDeploy deploy = installation.render();
+    JsonNode container = container(deploy);
 
     assertThat(container.path("ports").get(0).path("name").asText()).isEqualTo("http");
     assertThat(container.path("ports").get(0).path("containerPort").asInt()).isEqualTo(8080);
@@ -155,6 +191,9 @@ class DeployManifestsTest {
     assertThat(container.path("env")).noneMatch(e -> e.path("valueFrom").has("secretKeyRef"));
     assertThat(container.has("envFrom")).isFalse();
     assertThat(container.path("resources").path("limits").path("memory").asText()).isNotEmpty();
+    // the heap a bounded share of that limit (under 70%), leaving room for metaspace, code, threads and buffers
+    assertThat(environment(deploy).get("JAVA_TOOL_OPTIONS").path("value").asText())
+        .containsPattern("-XX:MaxRAMPercentage=[1-6]?[0-9](\\.[0-9]+)?\\b|-Xmx");
   }
 
   @Test

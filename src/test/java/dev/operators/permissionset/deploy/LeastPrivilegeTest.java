@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.operators.permissionset.api.v1alpha1.ConnectionReference;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
+import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.connection.ConnectionKey;
 import dev.operators.permissionset.deploy.RenderedDeploy.Grant;
 import dev.operators.permissionset.testing.ApiAccessRecorder;
@@ -20,16 +21,23 @@ import dev.operators.permissionset.testing.TestConnections;
 import dev.operators.permissionset.testing.TestOperators;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The RBAC in deploy/ is exactly what the operator uses: every request it sends in a run that exercises every
- * feature (leader election, a cluster connection and a namespaced one with their Secrets, namespaces' labels,
- * status of resources and connections, events new and aggregated) is allowed, and every permission granted is used.
+ * The RBAC of deploy/ and of the Helm chart is exactly what the operator uses: every request it sends in a run that
+ * exercises every feature (leader election, a cluster connection and a namespaced one with their Secrets,
+ * namespaces' labels, status of resources and connections, events new and aggregated, of resources and of cluster
+ * connections) is allowed, and every permission granted is used; with every namespace watched (one ClusterRole)
+ * and with one (a Role in it).
  * Expectations come from the rendered manifests, not from this test.
  */
 class LeastPrivilegeTest {
@@ -50,15 +58,26 @@ class LeastPrivilegeTest {
     AwaitStatus.withReason(environment.kubernetes(), NAMESPACE, name, reason);
   }
 
-  @Test
-  void theOperatorSendsOnlyWhatDeployRbacAllowsAndUsesAllOfIt() throws Exception {
-    RenderedDeploy deploy = RenderedDeploy.render();
+  static Stream<Named<Installations.Rendering>> installations() {
+    return Stream.of(
+        Named.of("deploy/", RenderedDeploy::render),
+        Named.of("chart, defaults", () -> HelmChart.template(Map.of())),
+        Named.of("chart, watching " + NAMESPACE + " only",
+            () -> HelmChart.template(Map.of("watchNamespaces[0]", NAMESPACE))));
+  }
+
+  @ParameterizedTest
+  @MethodSource("installations")
+  void theOperatorSendsOnlyWhatTheRbacAllowsAndUsesAllOfIt(Installations.Rendering installation) throws Exception {
+    RenderedDeploy deploy = installation.render();
     Set<Grant> grants = deploy.grants();
     String operatorNamespace = deploy.operatorNamespace();
     ApiAccessRecorder recorder = new ApiAccessRecorder();
+    Map<String, String> settings = new HashMap<>(TestOperators.leaderElection("permission-set-operator-0",
+        operatorNamespace));
+    settings.put(OperatorConfig.WATCH_NAMESPACES, String.join(",", deploy.watchNamespaces()));
 
-    try (EndToEndEnvironment environment = EndToEndEnvironment.start(
-        TestOperators.leaderElection("permission-set-operator-0", operatorNamespace));
+    try (EndToEndEnvironment environment = EndToEndEnvironment.start(settings);
         KubernetesClient operatorClient = environment.kubernetesServer().newClient(recorder)) {
       KubernetesClient kubernetes = environment.kubernetes();
       assertThat(operatorNamespace).isEqualTo(TestConnections.OPERATOR_NAMESPACE);
@@ -91,6 +110,18 @@ class LeastPrivilegeTest {
           });
       await().atMost(Duration.ofSeconds(30)).until(() -> kubernetes.v1().events().inNamespace(NAMESPACE).list()
           .getItems().stream().anyMatch(e -> "InvalidSpec".equals(e.getReason()) && e.getCount() == 2));
+      // the cluster connection loses its Secret twice: its Events (in default, as it is cluster-scoped) repeat too
+      for (int loss = 1; loss <= 2; loss++) {
+        kubernetes.secrets().inNamespace(operatorNamespace).withName(TestConnections.DEFAULT_SECRET).delete();
+        TestConnections.awaitReason(kubernetes, TestConnections.DEFAULT, "CredentialsUnavailable");
+        if (loss == 1) {
+          TestConnections.secret(kubernetes, operatorNamespace, TestConnections.DEFAULT_SECRET,
+              EndToEndEnvironment.CREDENTIALS);
+          TestConnections.awaitReady(kubernetes, TestConnections.DEFAULT);
+        }
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> kubernetes.v1().events().inNamespace("default").list()
+          .getItems().stream().anyMatch(e -> "CredentialsUnavailable".equals(e.getReason()) && e.getCount() == 2));
       environment.stopOperator();
     }
 
@@ -105,9 +136,9 @@ class LeastPrivilegeTest {
         access.resource(), access.namespace())));
     unused.removeAll(requiredButUnused(operatorNamespace));
 
-    assertThat(notAllowed).as("sent but not granted by deploy/:" + RenderedDeploy.describe(notAllowed)
+    assertThat(notAllowed).as("sent but not granted:" + RenderedDeploy.describe(notAllowed)
         + "\nall sent:" + RenderedDeploy.describe(sent)).isEmpty();
-    assertThat(unused).as("granted by deploy/ but never used:" + RenderedDeploy.describe(unused)
+    assertThat(unused).as("granted but never used:" + RenderedDeploy.describe(unused)
         + "\nall sent:" + RenderedDeploy.describe(sent)).isEmpty();
     assertThat(grants).containsAll(requiredButUnused(operatorNamespace));
     assertThat(recorder.nonResourcePaths()).as("discovery and version requests").isEmpty();

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -16,8 +18,12 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Assumptions;
 
-/** deploy/ as {@code kubectl kustomize deploy/} renders it, and the RBAC it grants the operator's account. */
+/**
+ * Manifests as they would be applied: deploy/ as {@code kubectl kustomize deploy/} renders it, or the Helm chart as
+ * {@code helm template} does; and the RBAC they grant the operator's account.
+ */
 final class RenderedDeploy {
 
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -48,19 +54,45 @@ final class RenderedDeploy {
   }
 
   static RenderedDeploy render() throws IOException, InterruptedException {
-    Process kubectl = new ProcessBuilder("kubectl", "kustomize", "deploy/").redirectErrorStream(true).start();
+    return kustomize(Path.of("deploy"));
+  }
+
+  /**
+   * A kustomization as {@code kubectl kustomize} renders it. Without kubectl the test is skipped with the reason,
+   * except on CI (CI=true), where a missing kubectl is a broken build.
+   */
+  static RenderedDeploy kustomize(Path directory) throws IOException, InterruptedException {
+    Process kubectl;
+    try {
+      kubectl = new ProcessBuilder("kubectl", "kustomize", directory.toString()).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      String reason = "kubectl is not installed (" + e.getMessage() + "); it renders " + directory
+          + " with kubectl kustomize";
+      assertThat(System.getenv("CI")).as(reason).isNotEqualTo("true");
+      Assumptions.abort(reason);
+      throw e;
+    }
     String output = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(kubectl.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(kubectl.exitValue()).as(output).isZero();
+    return new RenderedDeploy(parse(output));
+  }
+
+  /** Rendered manifests, as {@code kubectl kustomize} or {@code helm template} print them. */
+  static RenderedDeploy of(String yaml) throws IOException {
+    return new RenderedDeploy(parse(yaml));
+  }
+
+  private static List<JsonNode> parse(String yaml) throws IOException {
     List<JsonNode> documents = new ArrayList<>();
-    try (MappingIterator<JsonNode> iterator = YAML.readerFor(JsonNode.class).readValues(output)) {
+    try (MappingIterator<JsonNode> iterator = YAML.readerFor(JsonNode.class).readValues(yaml)) {
       iterator.forEachRemaining(document -> {
         if (document != null && !document.isEmpty()) {
           documents.add(document);
         }
       });
     }
-    return new RenderedDeploy(documents);
+    return documents;
   }
 
   List<JsonNode> documents() {
@@ -83,6 +115,17 @@ final class RenderedDeploy {
 
   String operatorNamespace() {
     return deployment().path("metadata").path("namespace").asText();
+  }
+
+  /** The namespaces the operator is told to watch (WATCH_NAMESPACES); empty for all. */
+  List<String> watchNamespaces() {
+    JsonNode container = deployment().path("spec").path("template").path("spec").path("containers").get(0);
+    return StreamSupport.stream(container.path("env").spliterator(), false)
+        .filter(variable -> variable.path("name").asText().equals("WATCH_NAMESPACES"))
+        .flatMap(variable -> Arrays.stream(variable.path("value").asText().split(",")))
+        .map(String::trim)
+        .filter(namespace -> !namespace.isEmpty())
+        .toList();
   }
 
   static List<String> texts(JsonNode array) {

@@ -13,6 +13,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -93,5 +95,42 @@ class ProvisioningMetricsTest {
     status.setRequestGeneration(2L);
     status.setProvisioningStatus("SUCCEEDED");
     assertThat(ProvisioningMetrics.requestInFlight(resource)).isFalse();
+  }
+
+  private PermissionSetProvisioning resourceIn(String name, ConditionReason reason) {
+    PermissionSetProvisioning other = new PermissionSetProvisioning();
+    other.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("ns").withGeneration(1L).build());
+    PermissionSetProvisioningStatus status = new PermissionSetProvisioningStatus();
+    statuses.apply(other, status, reason, reason.reason() + ".");
+    other.setStatus(status);
+    return other;
+  }
+
+  private double stalledNow(String result, String reason) {
+    return registry.get(ProvisioningMetrics.STALLED).tags("result", result, "reason", reason).gauge().value();
+  }
+
+  @Test
+  void stalledResourcesAreCountedByReasonForAsLongAsTheyStaySo() {
+    List<PermissionSetProvisioning> cache = new ArrayList<>(List.of(
+        resourceIn("failed", ConditionReason.PROVISIONING_FAILED),
+        resourceIn("timed-out", ConditionReason.PROVISIONING_TIMED_OUT),
+        resourceIn("timed-out-too", ConditionReason.PROVISIONING_TIMED_OUT),
+        resourceIn("waiting-for-connection", ConditionReason.CONNECTION_NOT_READY_NEEDS_PERSON),
+        resourceIn("provisioned", ConditionReason.PROVISIONED),
+        resourceIn("throttled", ConditionReason.THROTTLED),
+        resourceIn("connection-checking", ConditionReason.CONNECTION_NOT_READY),
+        new PermissionSetProvisioning()));
+    metrics.countStalledResources(cache::stream);
+
+    assertThat(stalledNow("failed", "ProvisioningFailed")).isEqualTo(1);
+    assertThat(stalledNow("stalled", "ProvisioningTimedOut")).isEqualTo(2);
+    assertThat(stalledNow("stalled", "ConnectionNotReady")).isEqualTo(1);
+    assertThat(stalledNow("stalled", "InvalidSpec")).isZero();
+    assertThat(registry.find(ProvisioningMetrics.STALLED).tag("reason", "Provisioned").gauge()).isNull();
+    assertThat(registry.find(ProvisioningMetrics.STALLED).tag("reason", "Throttled").gauge()).isNull();
+
+    cache.set(1, resourceIn("timed-out", ConditionReason.PROVISIONED));
+    assertThat(stalledNow("stalled", "ProvisioningTimedOut")).isEqualTo(1);
   }
 }
