@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,7 +44,9 @@ public final class IdentityCenterSimulator implements AutoCloseable {
   private final InetAddress address;
   private final boolean https;
   private final SimulatorState state;
+  private final SimulatedIdentityCenter center;
   private final Protocol protocol;
+  private final AdminApi admin;
   private final Faults faults;
   private final RequestCounters counters = new RequestCounters();
   private final AtomicLong rateWindow = new AtomicLong();
@@ -146,8 +149,9 @@ public final class IdentityCenterSimulator implements AutoCloseable {
     this.clock = options.clock();
     this.state = new SimulatorState(fixture, clock, options.history(), options.seed());
     this.faults = new Faults(options.seed());
-    SimulatedIdentityCenter center = new SimulatedIdentityCenter(state, faults,
+    this.center = new SimulatedIdentityCenter(state, faults,
         new Pager(options.paging(), options.seed()), counters, options.listOrder(), options.listLag());
+    this.admin = new AdminApi(center);
     this.protocol = fixture.cloud() == Cloud.AWS
         ? new AwsProtocol(center, fixture.credentials(), fixture.region(), clock, options.tls().isPresent())
         : new HuaweiProtocol(center, fixture.credentials(), clock);
@@ -185,6 +189,19 @@ public final class IdentityCenterSimulator implements AutoCloseable {
     return counters;
   }
 
+  /**
+   * Changes a permission set, as attaching a policy to it would: every account it is provisioned to holds an
+   * out-of-date copy (ListAccountsForProvisionedPermissionSet lists it as LATEST_PERMISSION_SET_NOT_PROVISIONED) until
+   * a provisioning made from now on succeeds for it. A provisioning in progress now pushes the copy from before.
+   * Over HTTP: {@code POST /simulator/permission-sets/{permissionSetId}/touch}.
+   *
+   * @return the accounts the set is provisioned to, all of them out of date now
+   * @throws ServiceFault when the instance or the permission set does not exist
+   */
+  public List<String> touchPermissionSet(String instanceId, String permissionSetId) {
+    return center.touch(instanceId, permissionSetId);
+  }
+
   /** How long provisionings made from now on stay IN_PROGRESS. */
   public void provisioningLatency(Duration latency) {
     state.provisioningLatency(latency);
@@ -204,6 +221,11 @@ public final class IdentityCenterSimulator implements AutoCloseable {
     try {
       if (!exchange.wellFormed()) {
         respond(exchange, operation, protocol.refuse(operation, Refusal.MALFORMED));
+        return;
+      }
+      if (AdminApi.isAdminCall(exchange)) {
+        Reply reply = admin.serve(exchange);
+        exchange.respond(reply.status(), reply.headers(), reply.body());
         return;
       }
       operation = protocol.operation(exchange);

@@ -18,6 +18,12 @@ import java.util.stream.IntStream;
  */
 public final class SimulatedIdentityCenter {
 
+  /** Which copy of a permission set an account holds: the set's latest, or one from before it changed. */
+  public enum Copy {
+    LATEST,
+    OUTDATED
+  }
+
   private final SimulatorState state;
   private final Faults faults;
   private final Pager pager;
@@ -119,16 +125,33 @@ public final class SimulatedIdentityCenter {
   }
 
   /**
-   * The accounts the permission set is provisioned to. Every provisioning pushes the one definition a fixture's
-   * permission set has, so no account holds an outdated one: asked for those, the listing is empty.
+   * The accounts the permission set is provisioned to, all or those holding the copy asked for, in the order they
+   * were first provisioned to. A marker names an account's place in that order, which no change of copy moves.
    */
-  public Page<String> provisionedAccounts(String instanceId, String permissionSetId, boolean outdatedOnly,
+  public Page<String> provisionedAccounts(String instanceId, String permissionSetId, Optional<Copy> holding,
       Optional<String> marker, int limit) {
-    state.permissionSet(instanceId, permissionSetId);
-    List<String> accounts = outdatedOnly ? List.of() : state.provisionedAccounts(instanceId, permissionSetId);
+    List<SimulatorState.ProvisionedAccount> accounts = state.provisionedAccounts(instanceId, permissionSetId);
+    List<Integer> matching = IntStream.range(0, accounts.size()).boxed()
+        .filter(i -> holding.map(copy -> (copy == Copy.LATEST) == accounts.get(i).latest()).orElse(true))
+        .toList();
     Page<Integer> page = pager.page(IdentityCenterSimulator.LIST_ACCOUNTS + "/" + instanceId + "/" + permissionSetId,
-        indexes(accounts.size()), Comparator.naturalOrder(), Integer::longValue, index -> (int) index, marker, limit);
-    return new Page<>(page.items().stream().map(accounts::get).toList(), page.nextMarker());
+        matching, Comparator.naturalOrder(), Integer::longValue, index -> (int) index, marker, limit);
+    return new Page<>(page.items().stream().map(i -> accounts.get(i).accountId()).toList(), page.nextMarker());
+  }
+
+  /**
+   * The permission set changed, as a policy attached to it would change it: every account it is provisioned to
+   * holds an out-of-date copy until a provisioning made from now on succeeds for it.
+   *
+   * @return the accounts the set is provisioned to, all of them out of date now
+   */
+  public List<String> touch(String instanceId, String permissionSetId) {
+    return state.touch(instanceId, permissionSetId);
+  }
+
+  /** The instances holding a permission set of this ID: one, unless a fixture gave two instances the same IDs. */
+  public List<String> instancesWith(String permissionSetId) {
+    return state.instancesWith(permissionSetId);
   }
 
   /** A draw from the faults' seeded random source, for a protocol that picks among forms of one fault. */

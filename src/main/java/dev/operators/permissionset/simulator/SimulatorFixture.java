@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
  *     generatedPermissionSets: 140          # Team-001 .. Team-140, to make lookups page
  *     accounts: [{id: 5146..., name: payments}, {id: 9a8b..., failureReason: "The account ... is suspended."}]
  *     provisioned: {ps-...: [5146...]}      # accounts a permission set is already provisioned to
+ *     outOfDate: {ps-...: [5146...]}        # of those, accounts holding an out-of-date copy: the set changed since
  * </pre>
  */
 public record SimulatorFixture(Cloud cloud, String region,
@@ -67,6 +68,25 @@ public record SimulatorFixture(Cloud cloud, String region,
     credentials = credentials == null ? List.of() : List.copyOf(credentials);
     instances = instances == null ? List.of() : List.copyOf(instances);
     FixtureIds.validate(cloud, credentials, instances);
+    for (int i = 0; i < instances.size(); i++) {
+      validateOutOfDate(instances.get(i), "instances[" + i + "]");
+    }
+  }
+
+  /** Only an account a permission set is provisioned to can hold an out-of-date copy of it. */
+  private static void validateOutOfDate(Instance instance, String entry) {
+    instance.outOfDate().forEach((permissionSetId, accountIds) -> {
+      String field = entry + ".outOfDate['" + permissionSetId + "']";
+      List<String> provisioned = instance.provisioned().get(permissionSetId);
+      if (provisioned == null) {
+        throw new IllegalArgumentException(field + ": the permission set is provisioned to no account; list the "
+            + "accounts under " + entry + ".provisioned['" + permissionSetId + "'] first");
+      }
+      accountIds.stream().filter(accountId -> !provisioned.contains(accountId)).findFirst().ifPresent(accountId -> {
+        throw new IllegalArgumentException(field + " lists '" + accountId + "', which is not in " + entry
+            + ".provisioned['" + permissionSetId + "']: only an account the set is provisioned to can be out of date");
+      });
+    });
   }
 
   /** A Huawei Cloud fixture. */
@@ -103,10 +123,15 @@ public record SimulatorFixture(Cloud cloud, String region,
   /**
    * An instance. Its generated permission sets ({@code Team-001} ...) have IDs of the instance's form: {@code ps-f...}
    * beside a Huawei instance ID, a permission set ARN beside an AWS instance ARN.
+   *
+   * @param provisioned permission set → the accounts it is provisioned to at start
+   * @param outOfDate permission set → those of its accounts that hold an out-of-date copy at start: it changed after
+   *     they were provisioned
    */
   public record Instance(String id, List<PermissionSet> permissionSets, int generatedPermissionSets,
-      List<Account> accounts, Map<String, List<String>> provisioned) {
+      List<Account> accounts, Map<String, List<String>> provisioned, Map<String, List<String>> outOfDate) {
 
+    @JsonCreator
     public Instance {
       Objects.requireNonNull(id, "instances[].id");
       List<PermissionSet> sets = new ArrayList<>(permissionSets == null ? List.of() : permissionSets);
@@ -118,6 +143,13 @@ public record SimulatorFixture(Cloud cloud, String region,
       permissionSets = List.copyOf(sets);
       accounts = accounts == null ? List.of() : List.copyOf(accounts);
       provisioned = provisioned == null ? Map.of() : Map.copyOf(provisioned);
+      outOfDate = outOfDate == null ? Map.of() : Map.copyOf(outOfDate);
+    }
+
+    /** An instance whose accounts all hold the latest copy of every permission set. */
+    public Instance(String id, List<PermissionSet> permissionSets, int generatedPermissionSets,
+        List<Account> accounts, Map<String, List<String>> provisioned) {
+      this(id, permissionSets, generatedPermissionSets, accounts, provisioned, Map.of());
     }
   }
 

@@ -20,6 +20,7 @@ import dev.operators.permissionset.simulator.ProvisioningRequest;
 import dev.operators.permissionset.simulator.Reply;
 import dev.operators.permissionset.simulator.ServiceFault;
 import dev.operators.permissionset.simulator.SimulatedIdentityCenter;
+import dev.operators.permissionset.simulator.SimulatedIdentityCenter.Copy;
 import dev.operators.permissionset.simulator.SimulatorFixture.Credential;
 import dev.operators.permissionset.simulator.SimulatorFixture.PermissionSet;
 import java.io.IOException;
@@ -241,7 +242,7 @@ public final class AwsProtocol implements Protocol {
     input.validate();
     center.authorize(caller, instanceArn);
     Page<String> page = center.provisionedAccounts(instanceArn, permissionSetArn,
-        status.filter(NOT_PROVISIONED::equals).isPresent(), token, limit);
+        status.map(value -> NOT_PROVISIONED.equals(value) ? Copy.OUTDATED : Copy.LATEST), token, limit);
     ObjectNode answer = json.createObjectNode();
     ArrayNode ids = answer.putArray("AccountIds");
     page.items().forEach(ids::add);

@@ -20,6 +20,7 @@ import dev.operators.permissionset.simulator.ProvisioningRequest;
 import dev.operators.permissionset.simulator.Reply;
 import dev.operators.permissionset.simulator.ServiceFault;
 import dev.operators.permissionset.simulator.SimulatedIdentityCenter;
+import dev.operators.permissionset.simulator.SimulatedIdentityCenter.Copy;
 import dev.operators.permissionset.simulator.SimulatorFixture.Credential;
 import dev.operators.permissionset.simulator.SimulatorFixture.PermissionSet;
 import java.io.IOException;
@@ -288,7 +289,7 @@ public final class HuaweiProtocol implements Protocol {
     Optional<String> status = Wire.single(call.query(), "provisioning_status");
     status.ifPresent(s -> Wire.requireEnum("provisioning_status", s, ACCOUNT_STATUSES));
     Page<String> page = center.provisionedAccounts(call.pathPart(1), call.pathPart(2),
-        NOT_PROVISIONED.equals(status.orElse(null)), marker, limit);
+        status.map(value -> NOT_PROVISIONED.equals(value) ? Copy.OUTDATED : Copy.LATEST), marker, limit);
     ObjectNode answer = json.createObjectNode();
     ArrayNode ids = answer.putArray("account_ids");
     page.items().forEach(ids::add);
