@@ -1,6 +1,8 @@
 -- Argo CD health of a PermissionSetProvisioning (identitycenter.operators.dev).
 -- The operator follows kstatus: status.observedGeneration, and the conditions Ready, Reconciling (in flight or
--- retrying) and Stalled (failed, bad input, or waiting for an outside fix). This script reads them in kstatus order.
+-- retrying) and Stalled (failed, bad input, or waiting for an outside fix). This script reads them in kstatus order,
+-- then UpToDate, which kstatus does not know: a provisioned permission set that changed in the cloud since, whose
+-- accounts hold an out-of-date copy until it is provisioned again, is Degraded.
 -- It runs in Argo CD's default Lua runtime (Lua 5.1, no string, math or os library), so it only compares and
 -- concatenates.
 local health = {}
@@ -51,6 +53,12 @@ if stalled ~= nil and stalled.status == "True" then
 end
 
 local ready = condition(status.conditions, "Ready")
+local upToDate = condition(status.conditions, "UpToDate")
+if ready ~= nil and ready.status == "True" and upToDate ~= nil and upToDate.status == "False" then
+  health.status = "Degraded"
+  health.message = describe(upToDate)
+  return health
+end
 if ready ~= nil and ready.status == "True" then
   health.status = "Healthy"
   health.message = describe(ready)

@@ -36,6 +36,7 @@ public record OperatorConfig(Set<String> watchNamespaces, Timing timing, Duratio
   public static final String PROVISIONING_TIMEOUT = "PROVISIONING_TIMEOUT";
   public static final String CLOUD_LIST_LAG = "CLOUD_LIST_LAG";
   public static final String CONNECTION_CHECK_INTERVAL = "CONNECTION_CHECK_INTERVAL";
+  public static final String DRIFT_CHECK_INTERVAL = "DRIFT_CHECK_INTERVAL";
   public static final String HTTP_CONNECT_TIMEOUT = "HTTP_CONNECT_TIMEOUT";
   public static final String HTTP_READ_TIMEOUT = "HTTP_READ_TIMEOUT";
   public static final String CLOUD_RATE_LIMIT = "CLOUD_RATE_LIMIT";
@@ -87,7 +88,8 @@ public record OperatorConfig(Set<String> watchNamespaces, Timing timing, Duratio
         duration(env, RETRY_INITIAL_INTERVAL, Duration.ofSeconds(2)),
         duration(env, RETRY_MAX_INTERVAL, Duration.ofMinutes(5)),
         duration(env, PROVISIONING_TIMEOUT, Duration.ofMinutes(30)),
-        duration(env, CLOUD_LIST_LAG, Duration.ofSeconds(10)));
+        duration(env, CLOUD_LIST_LAG, Duration.ofSeconds(10)),
+        duration(env, DRIFT_CHECK_INTERVAL, Duration.ofMinutes(10)));
     return new OperatorConfig(namespaces(env), timing,
         duration(env, HTTP_CONNECT_TIMEOUT, Duration.ofSeconds(5)),
         duration(env, HTTP_READ_TIMEOUT, Duration.ofSeconds(30)),

@@ -9,9 +9,11 @@ import java.time.Duration;
  *
  * @param cloudListLag how long after its creation a provisioning request may still be missing from the cloud's
  *     lists: until then, not seeing it listed proves nothing
+ * @param driftCheckInterval how often the cloud is asked whether the accounts hold the latest version of each
+ *     permission set that settled resources provisioned
  */
 public record Timing(Duration pollInitial, Duration pollMax, Duration retryInitial, Duration retryMax,
-    Duration provisioningTimeout, Duration cloudListLag) {
+    Duration provisioningTimeout, Duration cloudListLag, Duration driftCheckInterval) {
 
   public Timing {
     if (pollMax.compareTo(pollInitial) < 0) {

@@ -1,5 +1,6 @@
 package dev.operators.permissionset.reconciler;
 
+import dev.operators.permissionset.drift.DriftGroup;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +45,17 @@ record Decision(PermissionSetProvisioningStatus status, List<Action> actions, Op
      * {@code sendIfAbsent}, provision when there is none.
      */
     record StartCall(boolean sendIfAbsent) implements Action {
+    }
+
+    /**
+     * The resource is provisioned: it watches its permission set's drift checks (and, lacking this action, watches
+     * none).
+     */
+    record WatchDrift(DriftGroup group) implements Action {
+    }
+
+    /** A provisioning of the permission set finished: its drift is checked soon. */
+    record CheckDriftSoon(DriftGroup group) implements Action {
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.operators.permissionset.reconciler;
 
+import dev.operators.permissionset.drift.DriftFinding;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import dev.operators.permissionset.identitycenter.ProvisioningRequest;
 import dev.operators.permissionset.reconciler.PermissionSetTurns.Turn;
@@ -15,10 +16,11 @@ import java.util.Set;
  * @param backOffUntil when a failed provision call of the recorded intent may be made again
  * @param requestsOfDeleted requests for the permission set and target being provisioned that deleted resources made:
  *     a new intent lists them, so that no recovery takes one for its own
+ * @param drift what the last drift check of a provisioned resource's permission set found
  */
 record Facts(Instant now, Optional<String> specProblem, Optional<ProvisionCalls.Answer> answer, boolean callRunning,
     Optional<ConnectionProblem> connectionProblem, Optional<Cloud> cloud, Optional<Turn> turn,
-    Set<String> requestsOfDeleted, Optional<Instant> backOffUntil) {
+    Set<String> requestsOfDeleted, Optional<Instant> backOffUntil, Optional<DriftFinding> drift) {
 
   /** Why the resource's connection cannot be used, as its condition will say. */
   record ConnectionProblem(ConditionReason reason, String message) {
@@ -51,36 +53,42 @@ record Facts(Instant now, Optional<String> specProblem, Optional<ProvisionCalls.
   static Facts of(Instant now, Optional<String> specProblem, Optional<ProvisionCalls.Answer> answer,
       boolean callRunning) {
     return new Facts(now, specProblem, answer, callRunning, Optional.empty(), Optional.empty(), Optional.empty(),
-        Set.of(), Optional.empty());
+        Set.of(), Optional.empty(), Optional.empty());
   }
 
   /** A problem of the spec found only once the cloud it reaches is known. */
   Facts withSpecProblem(String problem) {
     return new Facts(now, Optional.of(problem), answer, callRunning, connectionProblem, cloud, turn,
-        requestsOfDeleted, backOffUntil);
+        requestsOfDeleted, backOffUntil, drift);
   }
 
   Facts withConnectionProblem(ConnectionProblem problem) {
     return new Facts(now, specProblem, answer, callRunning, Optional.of(problem), cloud, turn, requestsOfDeleted,
-        backOffUntil);
+        backOffUntil, drift);
   }
 
   Facts with(Cloud said) {
     return new Facts(now, specProblem, answer, callRunning, connectionProblem, Optional.of(said), turn,
-        requestsOfDeleted, backOffUntil);
+        requestsOfDeleted, backOffUntil, drift);
   }
 
   Facts with(Turn taken) {
     return new Facts(now, specProblem, answer, callRunning, connectionProblem, cloud, Optional.of(taken),
-        requestsOfDeleted, backOffUntil);
+        requestsOfDeleted, backOffUntil, drift);
+  }
+
+  Facts withDrift(Optional<DriftFinding> found) {
+    return new Facts(now, specProblem, answer, callRunning, connectionProblem, cloud, turn, requestsOfDeleted,
+        backOffUntil, found);
   }
 
   Facts withBackOffUntil(Optional<Instant> until) {
-    return new Facts(now, specProblem, answer, callRunning, connectionProblem, cloud, turn, requestsOfDeleted, until);
+    return new Facts(now, specProblem, answer, callRunning, connectionProblem, cloud, turn, requestsOfDeleted, until,
+        drift);
   }
 
   Facts withRequestsOfDeleted(Set<String> requests) {
     return new Facts(now, specProblem, answer, callRunning, connectionProblem, cloud, turn, Set.copyOf(requests),
-        backOffUntil);
+        backOffUntil, drift);
   }
 }

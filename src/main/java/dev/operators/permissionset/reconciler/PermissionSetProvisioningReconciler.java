@@ -7,7 +7,13 @@ import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnectionSpec;
 import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnectionStatus;
 import dev.operators.permissionset.connection.ConnectionKey;
 import dev.operators.permissionset.connection.ConnectionRegistry;
+import dev.operators.permissionset.connection.ConnectionState;
 import dev.operators.permissionset.connection.ReadyConnection;
+import dev.operators.permissionset.drift.DriftCheckException;
+import dev.operators.permissionset.drift.DriftChecks;
+import dev.operators.permissionset.drift.DriftGroup;
+import dev.operators.permissionset.identitycenter.AccountProvisioningStatus;
+import dev.operators.permissionset.identitycenter.Page;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -45,6 +51,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -83,6 +90,8 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   static final int PROVISION_CALL_THREADS = 4;
   /** Passes in one reconcile: a write that records an intent or an answer, and conflicts decided again. */
   static final int MAX_PASSES = 8;
+  /** Far more pages of out-of-date accounts than an organization has (100 accounts a page); a bound on a loop. */
+  static final int MAX_DRIFT_PAGES = 1_000;
   /** How often the request of a deleted resource's uncertain intent is looked for before its turn passes on. */
   static final int MAX_SEARCHES_FOR_DELETED = 5;
 
@@ -102,6 +111,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   private final RequestTracker tracker;
   private final ExactlyOnceProvisioning provisioning;
   private final Map<String, DeletedIntent> deletedWithCallRunning = new ConcurrentHashMap<>();
+  private final DriftChecks drift;
   private IndexerResourceCache<PermissionSetProvisioning> resources;
   private ConnectionLookup connectionLookup;
 
@@ -111,7 +121,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
    */
   public PermissionSetProvisioningReconciler(IdentityCenterClientFactory clients, ConnectionRegistry connections,
       Consumer<ConnectionKey> usersChanged, ProvisioningStatusFactory statuses, ProvisioningSchedule schedule,
-      ProvisioningObserver observer) {
+      ProvisioningObserver observer, DriftChecks.Observer driftObserver) {
     this.clients = clients;
     this.connections = connections;
     this.usersChanged = usersChanged;
@@ -122,6 +132,33 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
     this.tracker = new RequestTracker(statuses.clock(), schedule.timing().pollInitial(), schedule.timing().pollMax(),
         schedule.timing().cloudListLag(), this::requestFinished);
     this.provisioning = new ExactlyOnceProvisioning(statuses.clock(), schedule.timing().cloudListLag());
+    this.drift = new DriftChecks(statuses.clock(), schedule.timing().driftCheckInterval(),
+        schedule.timing().cloudListLag(), this::outOfDateAccounts, driftObserver, wakeUps::wakeUp,
+        System.nanoTime());
+  }
+
+  /** Every page of the accounts that hold an out-of-date copy of the group's permission set, through its connection. */
+  private List<String> outOfDateAccounts(DriftGroup group) {
+    Optional<ConnectionState> state = connections.state(group.connection());
+    if (!(state.orElse(null) instanceof ConnectionState.Usable usable)) {
+      throw new DriftCheckException(group.connection() + " is not Ready.");
+    }
+    IdentityCenterClient client = clients.forConnection(usable.connection().access());
+    List<String> accounts = new ArrayList<>();
+    Optional<String> marker = Optional.empty();
+    int pages = 0;
+    do {
+      Page<String> page;
+      try {
+        page = client.listAccountsForProvisionedPermissionSet(group.instanceId(), group.permissionSetId(),
+            Optional.of(AccountProvisioningStatus.LATEST_PERMISSION_SET_NOT_PROVISIONED), marker);
+      } catch (IdentityCenterException e) {
+        throw new DriftCheckException(e.summary() + ".");
+      }
+      accounts.addAll(page.items());
+      marker = page.nextMarker().filter(next -> !next.isBlank());
+    } while (marker.isPresent() && ++pages < MAX_DRIFT_PAGES);
+    return accounts;
   }
 
   /**
@@ -169,6 +206,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
    */
   private void forget(PermissionSetProvisioning deleted) {
     String uid = deleted.getMetadata().getUid();
+    drift.unwatch(uid);
     PermissionSetProvisioningStatus status = deleted.getStatus();
     boolean uncertain = status != null && !provisioning.certainlyUnsent(uid, status.getPendingProvision());
     if (status != null && status.getRequestId() != null && status.getPermissionSetId() != null) {
@@ -299,6 +337,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
   public void close() {
     tracker.close();
     calls.close();
+    drift.close();
   }
 
   @Override
@@ -395,6 +434,10 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
         calls.running(uid))
         .withBackOffUntil(calls.backOffUntil(uid));
     Stage stage = Stage.of(resource, facts, schedule);
+    if (stage == Stage.SETTLED && Reprovisioning.provisioned(resource)) {
+      return new Observed(facts.withDrift(drift.latest(ProvisioningDecisions.driftGroup(resource,
+          resource.getStatus()))), Optional.empty());
+    }
     if (!stage.needsCloud()) {
       return new Observed(facts, Optional.empty());
     }
@@ -441,7 +484,14 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
         provisioning.intentRecorded(uid, intent.generation());
       } else if (action instanceof Action.StartCall start) {
         startCall(resource, observed.client().orElseThrow(), start.sendIfAbsent());
+      } else if (action instanceof Action.WatchDrift watch) {
+        drift.watch(uid, ResourceID.fromResource(resource), watch.group());
+      } else if (action instanceof Action.CheckDriftSoon check) {
+        drift.checkSoon(check.group());
       }
+    }
+    if (decision.actions().stream().noneMatch(Action.WatchDrift.class::isInstance)) {
+      drift.unwatch(uid);
     }
   }
 

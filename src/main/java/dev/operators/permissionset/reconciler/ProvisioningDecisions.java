@@ -4,7 +4,11 @@ import dev.operators.permissionset.api.v1alpha1.PendingProvision;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
+import dev.operators.permissionset.api.v1alpha1.ProvisioningTrigger;
+import dev.operators.permissionset.api.v1alpha1.ReprovisionPolicy;
 import dev.operators.permissionset.api.v1alpha1.TargetType;
+import dev.operators.permissionset.connection.ConnectionKey;
+import dev.operators.permissionset.drift.DriftGroup;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import dev.operators.permissionset.identitycenter.ProvisioningRequest;
@@ -14,6 +18,7 @@ import dev.operators.permissionset.reconciler.Facts.Cloud;
 import dev.operators.permissionset.reconciler.PermissionSetTurns.Turn;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Decides what comes next for a resource: a function of the resource and the {@link Facts} observed for it, with
@@ -28,11 +33,13 @@ final class ProvisioningDecisions {
   private final ProvisioningStatusFactory statuses;
   private final ProvisioningSchedule schedule;
   private final CloudErrors cloudErrors;
+  private final DriftStatus driftStatus;
 
   ProvisioningDecisions(ProvisioningStatusFactory statuses, ProvisioningSchedule schedule) {
     this.statuses = statuses;
     this.schedule = schedule;
     this.cloudErrors = new CloudErrors(statuses, schedule);
+    this.driftStatus = new DriftStatus(statuses);
   }
 
   Decision decide(PermissionSetProvisioning resource, Facts facts) {
@@ -46,7 +53,7 @@ final class ProvisioningDecisions {
       case BACK_OFF -> Decision.comeBack(next, schedule.until(facts.backOffUntil().orElseThrow(), facts.now()));
       case CARRY_OUT_INTENT -> carryOutIntent(resource, next, facts);
       case FOLLOW -> follow(resource, next, facts);
-      case SETTLED -> Decision.settled(next);
+      case SETTLED -> settled(resource, next, facts);
       case LOOK_AGAIN_LATER -> Decision.comeBack(next, schedule.firstLookAgain());
       case PROVISION -> provision(resource, next, facts);
     };
@@ -78,6 +85,8 @@ final class ProvisioningDecisions {
       next.setAccountId(pending.getAccountId());
       next.setCompletedAt(null);
       next.setFailureReason(null);
+      next.setRequestTrigger(pending.effectiveTrigger());
+      next.setRequestReprovisionToken(pending.getReprovisionToken());
       return request.status().finished() ? finished(resource, next, request).with(new Action.ReleaseAnswer())
           : Decision.writeThenDecideAgain(inFlight(resource, next, request));
     }
@@ -177,9 +186,44 @@ final class ProvisioningDecisions {
       return waitForTurn(resource, next, turn, permissionSetId);
     }
     long generation = resource.getMetadata().getGeneration();
+    if (facts.answer().filter(answer -> answer.generation() == generation).isPresent()) {
+      // the answer of this generation's last provisioning is still held: let it go first, so that it can never be
+      // taken for the answer of the intent about to be recorded for the same generation
+      return Decision.writeThenDecideAgain(next);
+    }
+    Optional<String> token = Reprovisioning.requestedToken(resource);
+    Optional<String> drift = Reprovisioning.driftToRepair(resource);
+    boolean again = Reprovisioning.provisioned(resource) || Objects.equals(next.getRequestGeneration(), generation);
+    ProvisioningTrigger trigger = !again ? ProvisioningTrigger.Spec
+        : token.isPresent() ? ProvisioningTrigger.Annotation
+        : drift.isPresent() ? ProvisioningTrigger.Drift : ProvisioningTrigger.Spec;
+    if (trigger == ProvisioningTrigger.Drift) {
+      next.setLastHandledDriftAt(drift.get());
+    }
     next.setPendingProvision(new PendingProvision(generation, ProvisioningStatusFactory.timestamp(statuses.now()),
-        permissionSetId, accountId(spec)).excluding(facts.requestsOfDeleted()));
+        permissionSetId, accountId(spec)).triggeredBy(trigger, token.orElse(null))
+        .excluding(facts.requestsOfDeleted()));
     return Decision.writeThenDecideAgain(calling(resource, next)).with(new Action.IntentRecorded(generation));
+  }
+
+  /**
+   * Nothing to do for the current generation. A provisioned resource watches its permission set's drift and shows
+   * what the last check found; with reprovisionPolicy Automatic, a drift no provisioning answered yet is decided
+   * again once written, which provisions.
+   */
+  private Decision settled(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next, Facts facts) {
+    if (!Reprovisioning.provisioned(resource)) {
+      return Decision.settled(next);
+    }
+    driftStatus.apply(resource, next, accountId(resource.getSpec()), facts.drift());
+    boolean repair = resource.getSpec().effectiveReprovisionPolicy() == ReprovisionPolicy.Automatic
+        && next.getOutOfDateSince() != null && !next.getOutOfDateSince().equals(next.getLastHandledDriftAt());
+    Action watch = new Action.WatchDrift(driftGroup(resource, next));
+    return repair ? Decision.writeThenDecideAgain(next).with(watch) : Decision.settled(next).with(watch);
+  }
+
+  static DriftGroup driftGroup(PermissionSetProvisioning resource, PermissionSetProvisioningStatus status) {
+    return new DriftGroup(ConnectionKey.of(resource), resource.getSpec().getInstanceId(), status.getPermissionSetId());
   }
 
   private Decision waitForTurn(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next, Turn turn,
@@ -202,17 +246,24 @@ final class ProvisioningDecisions {
     if (!Objects.equals(next.getRequestGeneration(), resource.getMetadata().getGeneration())) {
       return Decision.writeThenDecideAgain(next).with(new Action.LeaveTurn());
     }
+    if (next.getRequestReprovisionToken() != null) {
+      next.setLastHandledReprovisionAt(next.getRequestReprovisionToken());
+    }
+    DriftGroup group = driftGroup(resource, next);
     if (request.status() == ProvisioningStatus.SUCCEEDED) {
       statuses.apply(resource, next, ConditionReason.PROVISIONED, "Provisioned " + subject(next) + " (request "
           + request.requestId() + ").");
-      return Decision.settled(next).with(new Action.LeaveTurn());
+      driftStatus.provisioned(resource, next);
+      return Decision.settled(next).with(new Action.LeaveTurn()).with(new Action.WatchDrift(group))
+          .with(new Action.CheckDriftSoon(group));
     }
     String reason = request.failureReason().map(ProvisioningDecisions::capped).orElse("the cloud gave no reason");
     next.setFailureReason(reason);
     statuses.apply(resource, next, ConditionReason.PROVISIONING_FAILED, "Identity Center failed to provision "
-        + subject(next) + " (request " + request.requestId() + "): " + reason + " Fix the cause, then change "
-        + "the spec to provision again.");
-    return Decision.settled(next).with(new Action.LeaveTurn());
+        + subject(next) + " (request " + request.requestId() + "): " + reason + " Fix the cause, then provision "
+        + "again: change the spec, or set the annotation " + PermissionSetProvisioning.REPROVISION_REQUESTED_AT
+        + " to a new value.");
+    return Decision.settled(next).with(new Action.LeaveTurn()).with(new Action.CheckDriftSoon(group));
   }
 
   private PermissionSetProvisioningStatus inFlight(PermissionSetProvisioning resource,

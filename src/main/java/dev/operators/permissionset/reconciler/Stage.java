@@ -26,11 +26,17 @@ enum Stage {
   CARRY_OUT_INTENT,
   /** A request is in flight, for this generation or an earlier one (which goes first): follow it. */
   FOLLOW,
-  /** The outcome for this generation is known and final, or only a new spec can change it. */
+  /**
+   * The outcome for this generation is known and final, or only a new spec can change it, and nobody asks for a
+   * provisioning again (the annotation, or drift with reprovisionPolicy Automatic).
+   */
   SETTLED,
   /** Stalled on something the cloud did not know; looked for again slowly, and not yet. */
   LOOK_AGAIN_LATER,
-  /** This generation needs a provisioning: resolve the permission set, take a turn, record the intent. */
+  /**
+   * This generation needs a provisioning, first or again: resolve the permission set, take a turn, record the
+   * intent.
+   */
   PROVISION;
 
   static Stage of(PermissionSetProvisioning resource, Facts facts, ProvisioningSchedule schedule) {
@@ -56,13 +62,14 @@ enum Stage {
     }
     if (status.getRequestId() != null && Objects.equals(status.getRequestGeneration(), generation)
         && ProvisioningStatus.fromWire(status.getProvisioningStatus()).finished()) {
-      return SETTLED;
+      return Reprovisioning.wanted(resource) ? PROVISION : SETTLED;
     }
     Optional<ConditionReason> stalled = stalledReason(status, generation);
+    boolean requested = Reprovisioning.requestedToken(resource).isPresent();
     if (stalled.filter(ConditionReason::waitsForSpecChange).isPresent()) {
-      return SETTLED;
+      return requested ? PROVISION : SETTLED;
     }
-    if (stalled.filter(ConditionReason::looksAgainSlowly).isPresent()
+    if (stalled.filter(ConditionReason::looksAgainSlowly).isPresent() && !requested
         && ProvisioningStatusFactory.inStateSince(status, stalled.get())
             .filter(since -> facts.now().isBefore(since.plus(schedule.firstLookAgain()))).isPresent()) {
       return LOOK_AGAIN_LATER;

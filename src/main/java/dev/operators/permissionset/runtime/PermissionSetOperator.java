@@ -12,7 +12,9 @@ import dev.operators.permissionset.events.ProvisioningEvents;
 import dev.operators.permissionset.identitycenter.IdentityCenterClientFactory;
 import dev.operators.permissionset.metrics.MeteredIdentityCenterClientFactory;
 import dev.operators.permissionset.metrics.OperatorMetrics;
+import dev.operators.permissionset.metrics.DriftMetrics;
 import dev.operators.permissionset.metrics.ProvisioningMetrics;
+import dev.operators.permissionset.reconciler.ReprovisionRequests;
 import dev.operators.permissionset.reconciler.PermissionSetProvisioningReconciler;
 import dev.operators.permissionset.reconciler.ProvisioningObserver;
 import dev.operators.permissionset.reconciler.ProvisioningSchedule;
@@ -108,15 +110,16 @@ public final class PermissionSetOperator implements AutoCloseable {
     EventRecorder events = new EventRecorder(kubernetes, EVENT_COMPONENT, EVENT_CONTROLLER, config.instance(), clock,
         metrics.registry());
     ProvisioningMetrics provisioningMetrics = new ProvisioningMetrics(metrics.registry());
+    DriftMetrics driftMetrics = new DriftMetrics(metrics.registry());
     ProvisioningObserver observer = ProvisioningObserver.all(List.of(new ProvisioningEvents(events),
-        provisioningMetrics));
+        provisioningMetrics, driftMetrics));
     ProvisioningStatusFactory statuses = new ProvisioningStatusFactory(clock);
     IdentityCenterClientFactory metered = new MeteredIdentityCenterClientFactory(clients, metrics.registry());
     ConnectionRegistry registry = new ConnectionRegistry();
     String operatorNamespace = operatorNamespace(kubernetes, config);
     Connections connections = new Connections();
     PermissionSetProvisioningReconciler reconciler = new PermissionSetProvisioningReconciler(metered, registry,
-        connections::recount, statuses, new ProvisioningSchedule(config.timing()), observer);
+        connections::recount, statuses, new ProvisioningSchedule(config.timing()), observer, driftMetrics);
     ConnectionSettings connectionSettings = new ConnectionSettings(operatorNamespace,
         config.connectionCheckInterval(), config.timing().retryInitial());
     connections.namespaced = new ConnectionReconciler.Namespaced(registry, metered, connectionSettings, statuses,
@@ -150,7 +153,10 @@ public final class PermissionSetOperator implements AutoCloseable {
         .withoutMaxAttempts()
         .setMaxInterval(config.timing().retryMax().toMillis());
     RegisteredController<PermissionSetProvisioning> registered = operator.register(reconciler, c -> {
-      c.withRetry(retry).withReconciliationMaxInterval(MAX_RECONCILIATION_INTERVAL);
+      c.withRetry(retry).withReconciliationMaxInterval(MAX_RECONCILIATION_INTERVAL)
+          // a new generation, or a new value of the reprovision annotation; not status, labels or other annotations
+          .withGenerationAware(false)
+          .withOnUpdateFilter(ReprovisionRequests::newGenerationOrRequest);
       if (config.watchNamespaces().isEmpty()) {
         c.watchingAllNamespaces();
       } else {
@@ -173,6 +179,7 @@ public final class PermissionSetOperator implements AutoCloseable {
           .getControllerEventSource().list(resource -> true);
       provisioningMetrics.countRequestsInFlight(cache);
       provisioningMetrics.countStalledResources(cache);
+      driftMetrics.countOutOfDate(cache);
     }
     return new PermissionSetOperator(operator, reconciler, connections, metrics, events, leading, stopping);
   }

@@ -18,7 +18,8 @@ class OperatorConfigTest {
     assertThat(config.operatorNamespace()).isEmpty();
     assertThat(config.connectionCheckInterval()).isEqualTo(Duration.ofMinutes(5));
     assertThat(config.timing()).isEqualTo(new Timing(Duration.ofSeconds(2), Duration.ofSeconds(60),
-        Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofSeconds(10)));
+        Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofSeconds(10),
+        Duration.ofMinutes(10)));
     assertThat(config.reconcileThreads()).isEqualTo(10);
     assertThat(config.healthPort()).isEqualTo(8080);
   }
@@ -35,6 +36,7 @@ class OperatorConfigTest {
         Map.entry("RETRY_MAX_INTERVAL", "1h"),
         Map.entry("PROVISIONING_TIMEOUT", "2h"),
         Map.entry("CLOUD_LIST_LAG", "30s"),
+        Map.entry("DRIFT_CHECK_INTERVAL", "15m"),
         Map.entry("HTTP_CONNECT_TIMEOUT", "1s"),
         Map.entry("HTTP_READ_TIMEOUT", "2m"),
         Map.entry("RECONCILE_THREADS", "4"),
@@ -44,7 +46,8 @@ class OperatorConfigTest {
     assertThat(config.connectionCheckInterval()).isEqualTo(Duration.ofSeconds(90));
     assertThat(config.watchNamespaces()).isEqualTo(Set.of("team-a", "team-b"));
     assertThat(config.timing()).isEqualTo(new Timing(Duration.ofMillis(500), Duration.ofMinutes(2),
-        Duration.ofSeconds(3), Duration.ofHours(1), Duration.ofHours(2), Duration.ofSeconds(30)));
+        Duration.ofSeconds(3), Duration.ofHours(1), Duration.ofHours(2), Duration.ofSeconds(30),
+        Duration.ofMinutes(15)));
     assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
     assertThat(config.readTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(config.reconcileThreads()).isEqualTo(4);

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.operators.permissionset.api.v1alpha1.PendingProvision;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
+import dev.operators.permissionset.api.v1alpha1.ProvisioningTrigger;
+import dev.operators.permissionset.api.v1alpha1.ReprovisionPolicy;
+import dev.operators.permissionset.api.v1alpha1.TargetType;
 import dev.operators.permissionset.config.OperatorConfig;
+import dev.operators.permissionset.drift.DriftFinding;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import dev.operators.permissionset.identitycenter.ProvisioningRequest;
@@ -15,6 +19,7 @@ import dev.operators.permissionset.reconciler.Facts.Cloud;
 import dev.operators.permissionset.reconciler.PermissionSetTurns.Turn;
 import dev.operators.permissionset.testing.DemoWorld;
 import dev.operators.permissionset.testing.Provisionings;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,10 +28,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -64,8 +71,9 @@ class ProvisioningDecisionsTest {
 
   static Stream<Row> table() {
     return Stream.of(
-        new Row("a Ready resource needs nothing, not even its connection",
-            resource(s -> provisioned(s, 2)), facts(), Stage.SETTLED, List.of(), null, false),
+        new Row("a Ready resource needs nothing, not even its connection, and watches its permission set's drift",
+            resource(s -> upToDate(provisioned(s, 2))), facts(), Stage.SETTLED, List.of(Action.WatchDrift.class), null,
+            false),
         new Row("a FAILED request waits for a spec change",
             resource(s -> failed(s, 2)), facts(), Stage.SETTLED, List.of(), null, false),
         new Row("a new generation provisions: the intent is written first, and the call waits for that",
@@ -140,9 +148,10 @@ class ProvisioningDecisionsTest {
             resource(s -> pending(s, 2)), facts().withBackOffUntil(Optional.of(NOW.minusSeconds(1)))
                 .with(Turn.grant()),
             Stage.CARRY_OUT_INTENT, List.of(Action.StartCall.class), "Provisioning", false),
-        new Row("a request that finished is recorded and the turn passes on",
+        new Row("a request that finished is recorded, the turn passes on, and its drift is checked soon",
             resource(s -> inFlight(s, 2)), facts().with(new Cloud.RequestFinished(request(ProvisioningStatus.SUCCEEDED))),
-            Stage.FOLLOW, List.of(Action.LeaveTurn.class), "Provisioned", false),
+            Stage.FOLLOW, List.of(Action.LeaveTurn.class, Action.WatchDrift.class, Action.CheckDriftSoon.class),
+            "Provisioned", false),
         new Row("a permission set not found a moment ago is not looked for yet",
             resource(s -> notFound(s, 2, NOW.minusSeconds(30))), facts(),
             Stage.LOOK_AGAIN_LATER, List.of(), null, false),
@@ -173,6 +182,179 @@ class ProvisioningDecisionsTest {
     }
   }
 
+  /**
+   * @param upToDate the UpToDate condition's reason after the decision
+   * @param then what else the status must show
+   */
+  record DriftRow(String name, PermissionSetProvisioning stored, Facts facts, Stage stage, List<Class<?>> actions,
+      String upToDate, boolean decideAgain, Consumer<PermissionSetProvisioningStatus> then) {
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  private static final String DRIFT_SEEN = "2026-06-01T11:30:00Z";
+  private static final String TOKEN = "2026-06-01T11:58:00Z";
+
+  static Stream<DriftRow> driftTable() {
+    return Stream.of(
+        new DriftRow("a check older than the provisioning changes nothing",
+            resource(s -> upToDate(provisioned(s, 2))),
+            facts().withDrift(checked(NOW.minus(Duration.ofHours(2)), ACCOUNT)),
+            Stage.SETTLED, List.of(Action.WatchDrift.class), DriftStatus.LATEST, false,
+            status -> assertThat(status.getLastDriftCheck()).isNull()),
+        new DriftRow("a provisioned resource without a check yet shows UpToDate Unknown",
+            resource(s -> provisioned(s, 2)), facts(),
+            Stage.SETTLED, List.of(Action.WatchDrift.class), DriftStatus.CHECKING, false,
+            status -> assertThat(status.getOutOfDateSince()).isNull()),
+        new DriftRow("an out-of-date account is reported, and with Manual nothing is provisioned",
+            resource(s -> upToDate(provisioned(s, 2))), facts().withDrift(checked(NOW, "111122223333", ACCOUNT)),
+            Stage.SETTLED, List.of(Action.WatchDrift.class), DriftStatus.CHANGED, false, status -> {
+              assertThat(status.getOutOfDateSince()).isEqualTo("2026-06-01T12:00:00Z");
+              assertThat(status.getLastDriftCheck()).isEqualTo("2026-06-01T12:00:00Z");
+              assertThat(status.condition("UpToDate").orElseThrow().getMessage())
+                  .contains("account " + ACCOUNT + " holds an out-of-date copy")
+                  .contains("kubectl annotate psprov -n platform readonly " + REPROVISION_ANNOTATION);
+            }),
+        new DriftRow("another account out of date is not this resource's drift",
+            resource(s -> upToDate(provisioned(s, 2))), facts().withDrift(checked(NOW, "111122223333")),
+            Stage.SETTLED, List.of(Action.WatchDrift.class), DriftStatus.LATEST, false,
+            status -> assertThat(status.getLastDriftCheck()).isEqualTo("2026-06-01T12:00:00Z")),
+        new DriftRow("with Automatic, a drift found is written and decided again",
+            automatic(resource(s -> upToDate(provisioned(s, 2)))), facts().withDrift(checked(NOW, ACCOUNT)),
+            Stage.SETTLED, List.of(Action.WatchDrift.class), DriftStatus.CHANGED, true,
+            status -> assertThat(status.getPendingProvision()).isNull()),
+        new DriftRow("with Automatic, a drift no provisioning answered provisions again, marked as handled",
+            automatic(resource(s -> outOfDate(provisioned(s, 2)))),
+            facts().with(new Cloud.PermissionSetResolved(PERMISSION_SET)).with(Turn.grant()),
+            Stage.PROVISION, List.of(Action.IntentRecorded.class), DriftStatus.CHANGED, true, status -> {
+              assertThat(status.getPendingProvision().getTrigger()).isEqualTo(ProvisioningTrigger.Drift);
+              assertThat(status.getPendingProvision().getGeneration()).isEqualTo(2L);
+              assertThat(status.getLastHandledDriftAt()).isEqualTo(DRIFT_SEEN);
+            }),
+        new DriftRow("a drift provisioned for once is not provisioned again",
+            automatic(resource(s -> handled(outOfDate(provisioned(s, 2))))), facts().withDrift(checked(NOW, ACCOUNT)),
+            Stage.SETTLED, List.of(Action.WatchDrift.class), DriftStatus.CHANGED, false,
+            status -> assertThat(status.condition("UpToDate").orElseThrow().getMessage())
+                .contains("provisioned it again for this change")),
+        new DriftRow("nor after that provisioning FAILED",
+            automatic(resource(s -> handled(outOfDate(failed(s, 2))))), facts(),
+            Stage.SETTLED, List.of(), DriftStatus.CHANGED, false,
+            status -> assertThat(status.getPendingProvision()).isNull()),
+        new DriftRow("a check that fails makes UpToDate Unknown and keeps the drift",
+            resource(s -> outOfDate(provisioned(s, 2))),
+            facts().withDrift(Optional.of(new DriftFinding.Failed(NOW, "ListAccountsForProvisionedPermissionSet "
+                + "failed with HTTP 429."))),
+            Stage.SETTLED, List.of(Action.WatchDrift.class), DriftStatus.CHECK_FAILED, false,
+            status -> assertThat(status.getOutOfDateSince()).isEqualTo(DRIFT_SEEN)),
+        new DriftRow("up to date again, the drift is over",
+            resource(s -> outOfDate(provisioned(s, 2))), facts().withDrift(checked(NOW)),
+            Stage.SETTLED, List.of(Action.WatchDrift.class), DriftStatus.LATEST, false,
+            status -> assertThat(status.getOutOfDateSince()).isNull()),
+        new DriftRow("to all provisioned accounts, out of date when any account is",
+            allAccounts(resource(s -> upToDate(provisioned(s, 2)))),
+            facts().withDrift(checked(NOW, "100000000001", "100000000002", "100000000003", "100000000004",
+                "100000000005", "100000000006", "100000000007")),
+            Stage.SETTLED, List.of(Action.WatchDrift.class), DriftStatus.CHANGED, false,
+            status -> assertThat(status.condition("UpToDate").orElseThrow().getMessage())
+                .contains("7 accounts hold (100000000001, 100000000002, 100000000003, 100000000004, 100000000005 and "
+                    + "2 more) an out-of-date copy")),
+        new DriftRow("the annotation provisions a FAILED generation again",
+            annotated(resource(s -> failed(s, 2)), TOKEN),
+            facts().with(new Cloud.PermissionSetResolved(PERMISSION_SET)).with(Turn.grant()),
+            Stage.PROVISION, List.of(Action.IntentRecorded.class), null, true, status -> {
+              assertThat(status.getPendingProvision().getTrigger()).isEqualTo(ProvisioningTrigger.Annotation);
+              assertThat(status.getPendingProvision().getReprovisionToken()).isEqualTo(TOKEN);
+            }),
+        new DriftRow("a value of the annotation already answered does nothing",
+            annotated(resource(s -> answered(failed(s, 2), TOKEN)), TOKEN), facts(),
+            Stage.SETTLED, List.of(), null, false, status -> assertThat(status.getPendingProvision()).isNull()),
+        new DriftRow("a request that finished records the value of the annotation it answered",
+            annotated(resource(s -> answering(inFlight(s, 2), TOKEN)), TOKEN),
+            facts().with(new Cloud.RequestFinished(request(ProvisioningStatus.FAILED))),
+            Stage.FOLLOW, List.of(Action.LeaveTurn.class, Action.CheckDriftSoon.class), null, false,
+            status -> assertThat(status.getLastHandledReprovisionAt()).isEqualTo(TOKEN)),
+        new DriftRow("the answer of the generation's last provisioning is let go before it is provisioned again",
+            annotated(resource(s -> upToDate(provisioned(s, 2))), TOKEN),
+            facts(false, answer(2, inProgress())).with(new Cloud.PermissionSetResolved(PERMISSION_SET))
+                .with(Turn.grant()),
+            Stage.PROVISION, List.of(Action.ReleaseAnswer.class), DriftStatus.LATEST, true,
+            status -> assertThat(status.getPendingProvision()).isNull()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("driftTable")
+  void decidesOnDriftAndRequests(DriftRow row) {
+    assertThat(Stage.of(row.stored(), row.facts(), SCHEDULE)).isEqualTo(row.stage());
+
+    Decision decision = DECISIONS.decide(row.stored(), row.facts());
+
+    assertThat(decision.actions()).map(Object::getClass).containsExactlyElementsOf(row.actions());
+    assertThat(decision.decideAgainOnceWritten()).isEqualTo(row.decideAgain());
+    if (row.upToDate() != null) {
+      assertThat(decision.status().condition("UpToDate")).hasValueSatisfying(upToDate ->
+          assertThat(upToDate.getReason()).isEqualTo(row.upToDate()));
+    }
+    row.then().accept(decision.status());
+  }
+
+  private static Optional<DriftFinding> checked(Instant at, String... outOfDate) {
+    return Optional.of(new DriftFinding.Checked(at, List.of(outOfDate)));
+  }
+
+  private static PermissionSetProvisioningStatus upToDate(PermissionSetProvisioningStatus status) {
+    status.getConditions().add(new ConditionBuilder().withType("UpToDate").withStatus("True")
+        .withReason(DriftStatus.LATEST).withMessage("Account " + ACCOUNT + " holds its latest version.")
+        .withObservedGeneration(2L).withLastTransitionTime("2026-06-01T11:00:10Z").build());
+    return status;
+  }
+
+  private static PermissionSetProvisioningStatus outOfDate(PermissionSetProvisioningStatus status) {
+    status.setOutOfDateSince(DRIFT_SEEN);
+    status.setLastDriftCheck(DRIFT_SEEN);
+    status.getConditions().add(new ConditionBuilder().withType("UpToDate").withStatus("False")
+        .withReason(DriftStatus.CHANGED).withMessage("changed").withObservedGeneration(2L)
+        .withLastTransitionTime(DRIFT_SEEN).build());
+    return status;
+  }
+
+  private static PermissionSetProvisioningStatus handled(PermissionSetProvisioningStatus status) {
+    status.setLastHandledDriftAt(status.getOutOfDateSince());
+    return status;
+  }
+
+  private static PermissionSetProvisioningStatus answered(PermissionSetProvisioningStatus status, String token) {
+    status.setLastHandledReprovisionAt(token);
+    return status;
+  }
+
+  private static PermissionSetProvisioningStatus answering(PermissionSetProvisioningStatus status, String token) {
+    status.setRequestReprovisionToken(token);
+    status.setRequestTrigger(ProvisioningTrigger.Annotation);
+    return status;
+  }
+
+  private static PermissionSetProvisioning automatic(PermissionSetProvisioning resource) {
+    resource.getSpec().setReprovisionPolicy(ReprovisionPolicy.Automatic);
+    return resource;
+  }
+
+  private static PermissionSetProvisioning allAccounts(PermissionSetProvisioning resource) {
+    resource.getSpec().setTargetType(TargetType.ALL_PROVISIONED_ACCOUNTS);
+    resource.getSpec().setTargetId(null);
+    resource.getStatus().setAccountId(null);
+    return resource;
+  }
+
+  private static PermissionSetProvisioning annotated(PermissionSetProvisioning resource, String token) {
+    resource.getMetadata().setAnnotations(Map.of(REPROVISION_ANNOTATION, token));
+    return resource;
+  }
+
+  private static final String REPROVISION_ANNOTATION = PermissionSetProvisioning.REPROVISION_REQUESTED_AT;
+
   @Test
   void aNewIntentListsTheRequestsOfDeletedResourcesSoThatNoRecoveryTakesThemAfterARestart() {
     Facts facts = facts().with(new Cloud.PermissionSetResolved(PERMISSION_SET)).with(Turn.grant())
@@ -184,16 +366,21 @@ class ProvisioningDecisionsTest {
         .containsExactly("req-of-deleted-1", "req-of-deleted-2");
   }
 
+  static Stream<Arguments> everyRow() {
+    return Stream.concat(table().map(row -> Arguments.of(row.name(), row.stored(), row.facts(), row.stage())),
+        driftTable().map(row -> Arguments.of(row.name(), row.stored(), row.facts(), row.stage())));
+  }
+
   @ParameterizedTest(name = "{0}")
-  @MethodSource("table")
-  void neverLosesAnIntentWhileItsCallMayBeInFlight(Row row) {
-    PendingProvision pending = row.stored().getStatus() == null ? null
-        : row.stored().getStatus().getPendingProvision();
-    Decision decision = DECISIONS.decide(row.stored(), row.facts());
-    boolean certainlyNothingSent = row.facts().answer().map(answer -> answer.outcome() instanceof CallOutcome.Requested
+  @MethodSource("everyRow")
+  void neverLosesAnIntentWhileItsCallMayBeInFlight(String name, PermissionSetProvisioning stored, Facts facts,
+      Stage stage) {
+    PendingProvision pending = stored.getStatus() == null ? null : stored.getStatus().getPendingProvision();
+    Decision decision = DECISIONS.decide(stored, facts);
+    boolean certainlyNothingSent = facts.answer().map(answer -> answer.outcome() instanceof CallOutcome.Requested
         || answer.outcome() instanceof CallOutcome.NothingSent
         || (answer.outcome() instanceof CallOutcome.Failed failed && !failed.error().category().mayHaveTakenEffect()))
-        .orElse(false) || row.stage() == Stage.INVALID_SPEC;
+        .orElse(false) || stage == Stage.INVALID_SPEC;
     if (pending != null && !certainlyNothingSent) {
       assertThat(decision.status().getPendingProvision()).isEqualTo(pending);
     }

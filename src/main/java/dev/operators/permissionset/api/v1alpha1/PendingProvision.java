@@ -28,6 +28,14 @@ public class PendingProvision {
       + "permission set is provisioned to.")
   private String accountId;
 
+  @JsonPropertyDescription("What made the operator provision: Spec (a new generation), Drift (the permission set "
+      + "changed, with reprovisionPolicy Automatic) or Annotation (the reprovision-requested-at annotation).")
+  private ProvisioningTrigger trigger;
+
+  @JsonPropertyDescription("The value of the identitycenter.operators.dev/reprovision-requested-at annotation this "
+      + "provisioning answers, if any: recorded in status.lastHandledReprovisionAt when its request finished.")
+  private String reprovisionToken;
+
   @JsonPropertyDescription("Requests for the same permission set and target that the operator knows are not this "
       + "call's (a deleted resource of the same name made them): recovery never takes one of them for this call's.")
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -78,8 +86,39 @@ public class PendingProvision {
   /** The same intent, with requests it must never take for its own. */
   public PendingProvision excluding(Collection<String> requestIds) {
     PendingProvision copy = new PendingProvision(generation, recordedAt, permissionSetId, accountId);
+    copy.trigger = trigger;
+    copy.reprovisionToken = reprovisionToken;
     copy.setExcludedRequestIds(requestIds.stream().sorted().toList());
     return copy;
+  }
+
+  /** The same intent, made for {@code why}, answering the annotation's {@code token} when there is one. */
+  public PendingProvision triggeredBy(ProvisioningTrigger why, String token) {
+    PendingProvision copy = excluding(excludedRequestIds);
+    copy.trigger = why;
+    copy.reprovisionToken = token;
+    return copy;
+  }
+
+  public ProvisioningTrigger getTrigger() {
+    return trigger;
+  }
+
+  public void setTrigger(ProvisioningTrigger trigger) {
+    this.trigger = trigger;
+  }
+
+  /** The trigger, Spec for an intent an older operator recorded without one. */
+  public ProvisioningTrigger effectiveTrigger() {
+    return trigger == null ? ProvisioningTrigger.Spec : trigger;
+  }
+
+  public String getReprovisionToken() {
+    return reprovisionToken;
+  }
+
+  public void setReprovisionToken(String reprovisionToken) {
+    this.reprovisionToken = reprovisionToken;
   }
 
   public String getAccountId() {
@@ -94,17 +133,21 @@ public class PendingProvision {
   public boolean equals(Object o) {
     return o instanceof PendingProvision other && Objects.equals(generation, other.generation)
         && Objects.equals(recordedAt, other.recordedAt) && Objects.equals(permissionSetId, other.permissionSetId)
-        && Objects.equals(accountId, other.accountId) && Objects.equals(excludedRequestIds, other.excludedRequestIds);
+        && Objects.equals(accountId, other.accountId) && trigger == other.trigger
+        && Objects.equals(reprovisionToken, other.reprovisionToken)
+        && Objects.equals(excludedRequestIds, other.excludedRequestIds);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(generation, recordedAt, permissionSetId, accountId, excludedRequestIds);
+    return Objects.hash(generation, recordedAt, permissionSetId, accountId, trigger, reprovisionToken,
+        excludedRequestIds);
   }
 
   @Override
   public String toString() {
     return "PendingProvision{generation=" + generation + ", recordedAt=" + recordedAt + ", permissionSetId="
-        + permissionSetId + ", accountId=" + accountId + ", excludedRequestIds=" + excludedRequestIds + "}";
+        + permissionSetId + ", accountId=" + accountId + ", trigger=" + trigger + ", reprovisionToken="
+        + reprovisionToken + ", excludedRequestIds=" + excludedRequestIds + "}";
   }
 }

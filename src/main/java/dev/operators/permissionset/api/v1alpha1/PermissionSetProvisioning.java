@@ -38,6 +38,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Target", type = AdditionalPrinterColumn.Type.STRING,
     jsonPath = "..spec['targetId','targetType']",
     getDescription = "The account, or ALL_PROVISIONED_ACCOUNTS.")
+@AdditionalPrinterColumn(name = "UpToDate", type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = "..conditions[?(@.type==\"UpToDate\")].status",
+    getDescription = "False when the permission set changed after it was provisioned and the target holds an "
+        + "out-of-date copy; Unknown while that cannot be checked.")
 @AdditionalPrinterColumn(name = "Reason", type = AdditionalPrinterColumn.Type.STRING,
     jsonPath = "..status.conditions[?(@.type==\"Ready\")].reason",
     getDescription = "Why the resource is or is not Ready, in one CamelCase word.")
@@ -54,13 +58,18 @@ public class PermissionSetProvisioning
 
   public static final String GROUP = "identitycenter.operators.dev";
   public static final String VERSION = "v1alpha1";
+  /**
+   * Set to any new value to provision once more without changing the spec (the Flux pattern): the operator records
+   * the value in status.lastHandledReprovisionAt when that provisioning finished, and never removes the annotation.
+   */
+  public static final String REPROVISION_REQUESTED_AT = GROUP + "/reprovision-requested-at";
 
   /** Descriptions for the fields of Fabric8's Condition, which has none, so that kubectl explain covers them. */
   static final String CONDITION_DESCRIPTIONS = """
       {"properties": {"status": {"properties": {"conditions": {"items": {
         "description": "A condition in the shape of the Kubernetes metav1.Condition.",
         "properties": {
-          "type": {"description": "Ready, Reconciling or Stalled."},
+          "type": {"description": "Ready, Reconciling, Stalled or UpToDate."},
           "status": {"description": "True, False or Unknown."},
           "reason": {"description": "Why the condition has its status, in one CamelCase word, for example \
       Provisioned or ProvisioningFailed. The README lists every reason."},

@@ -64,6 +64,13 @@ public class PermissionSetProvisioningSpec {
       + "targetType is ACCOUNT, forbidden when it is ALL_PROVISIONED_ACCOUNTS.")
   private String targetId;
 
+  @Default("Manual")
+  @JsonPropertyDescription("What the operator does when the permission set changed after it was provisioned and "
+      + "the target holds an out-of-date copy (drift): Manual (default) reports it in the UpToDate condition; "
+      + "Automatic also provisions again, once for each drift. Either way, the annotation "
+      + "identitycenter.operators.dev/reprovision-requested-at provisions again on request.")
+  private ReprovisionPolicy reprovisionPolicy;
+
   @JsonPropertyDescription("The connection to reach the cloud through: an IdentityCenterConnection in this "
       + "namespace, or a ClusterIdentityCenterConnection that admits this namespace. When omitted, the "
       + "ClusterIdentityCenterConnection named default, if it admits this namespace.")
@@ -114,6 +121,19 @@ public class PermissionSetProvisioningSpec {
     this.targetId = targetId;
   }
 
+  public ReprovisionPolicy getReprovisionPolicy() {
+    return reprovisionPolicy;
+  }
+
+  public void setReprovisionPolicy(ReprovisionPolicy reprovisionPolicy) {
+    this.reprovisionPolicy = reprovisionPolicy;
+  }
+
+  /** The policy with the schema's default applied, for resources that bypassed defaulting. */
+  public ReprovisionPolicy effectiveReprovisionPolicy() {
+    return reprovisionPolicy == null ? ReprovisionPolicy.Manual : reprovisionPolicy;
+  }
+
   public ConnectionReference getConnectionRef() {
     return connectionRef;
   }
@@ -130,18 +150,20 @@ public class PermissionSetProvisioningSpec {
         && Objects.equals(permissionSetName, other.permissionSetName)
         && targetType == other.targetType
         && Objects.equals(targetId, other.targetId)
+        && reprovisionPolicy == other.reprovisionPolicy
         && Objects.equals(connectionRef, other.connectionRef);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(instanceId, permissionSetId, permissionSetName, targetType, targetId, connectionRef);
+    return Objects.hash(instanceId, permissionSetId, permissionSetName, targetType, targetId, reprovisionPolicy,
+        connectionRef);
   }
 
   @Override
   public String toString() {
     return "PermissionSetProvisioningSpec{instanceId=" + instanceId + ", permissionSetId=" + permissionSetId
         + ", permissionSetName=" + permissionSetName + ", targetType=" + targetType + ", targetId=" + targetId
-        + ", connectionRef=" + connectionRef + "}";
+        + ", reprovisionPolicy=" + reprovisionPolicy + ", connectionRef=" + connectionRef + "}";
   }
 }

@@ -45,6 +45,24 @@ public class PermissionSetProvisioningStatus {
   @JsonPropertyDescription("When the operator saw the provisioning request finish, SUCCEEDED or FAILED (RFC 3339).")
   private String completedAt;
 
+  @JsonPropertyDescription("What made the operator provision the request in requestId: Spec, Drift or Annotation.")
+  private ProvisioningTrigger requestTrigger;
+
+  @JsonPropertyDescription("The reprovision-requested-at annotation value the request in requestId answers, if any.")
+  private String requestReprovisionToken;
+
+  @JsonPropertyDescription("The last value of the identitycenter.operators.dev/reprovision-requested-at annotation the operator acted on: set when the provisioning it asked for finished, SUCCEEDED or FAILED.")
+  private String lastHandledReprovisionAt;
+
+  @JsonPropertyDescription("When the operator last asked the cloud which accounts hold an out-of-date copy of the permission set (RFC 3339).")
+  private String lastDriftCheck;
+
+  @JsonPropertyDescription("Since when the target holds an out-of-date copy of the permission set, as the drift checks found (RFC 3339); absent while it is up to date.")
+  private String outOfDateSince;
+
+  @JsonPropertyDescription("The outOfDateSince of the last drift the operator provisioned again for (reprovisionPolicy Automatic): each drift is provisioned once, also when that provisioning FAILED.")
+  private String lastHandledDriftAt;
+
   @JsonPropertyDescription("Set while a provision call for the current generation is about to be made or was made "
       + "without its request ID being recorded yet; cleared once requestId is recorded. After a restart the operator "
       + "looks for the request in the cloud before it calls provision again, so a change is provisioned once.")
@@ -66,6 +84,12 @@ public class PermissionSetProvisioningStatus {
     copy.failureReason = failureReason;
     copy.requestedAt = requestedAt;
     copy.completedAt = completedAt;
+    copy.requestTrigger = requestTrigger;
+    copy.requestReprovisionToken = requestReprovisionToken;
+    copy.lastHandledReprovisionAt = lastHandledReprovisionAt;
+    copy.lastDriftCheck = lastDriftCheck;
+    copy.outOfDateSince = outOfDateSince;
+    copy.lastHandledDriftAt = lastHandledDriftAt;
     copy.pendingProvision = pendingProvision;
     return copy;
   }
@@ -162,6 +186,54 @@ public class PermissionSetProvisioningStatus {
     this.pendingProvision = pendingProvision;
   }
 
+  public ProvisioningTrigger getRequestTrigger() {
+    return requestTrigger;
+  }
+
+  public void setRequestTrigger(ProvisioningTrigger requestTrigger) {
+    this.requestTrigger = requestTrigger;
+  }
+
+  public String getRequestReprovisionToken() {
+    return requestReprovisionToken;
+  }
+
+  public void setRequestReprovisionToken(String requestReprovisionToken) {
+    this.requestReprovisionToken = requestReprovisionToken;
+  }
+
+  public String getLastHandledReprovisionAt() {
+    return lastHandledReprovisionAt;
+  }
+
+  public void setLastHandledReprovisionAt(String lastHandledReprovisionAt) {
+    this.lastHandledReprovisionAt = lastHandledReprovisionAt;
+  }
+
+  public String getLastDriftCheck() {
+    return lastDriftCheck;
+  }
+
+  public void setLastDriftCheck(String lastDriftCheck) {
+    this.lastDriftCheck = lastDriftCheck;
+  }
+
+  public String getOutOfDateSince() {
+    return outOfDateSince;
+  }
+
+  public void setOutOfDateSince(String outOfDateSince) {
+    this.outOfDateSince = outOfDateSince;
+  }
+
+  public String getLastHandledDriftAt() {
+    return lastHandledDriftAt;
+  }
+
+  public void setLastHandledDriftAt(String lastHandledDriftAt) {
+    this.lastHandledDriftAt = lastHandledDriftAt;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof PermissionSetProvisioningStatus other
@@ -175,13 +247,20 @@ public class PermissionSetProvisioningStatus {
         && Objects.equals(failureReason, other.failureReason)
         && Objects.equals(requestedAt, other.requestedAt)
         && Objects.equals(completedAt, other.completedAt)
+        && Objects.equals(requestTrigger, other.requestTrigger)
+        && Objects.equals(requestReprovisionToken, other.requestReprovisionToken)
+        && Objects.equals(lastHandledReprovisionAt, other.lastHandledReprovisionAt)
+        && Objects.equals(lastDriftCheck, other.lastDriftCheck)
+        && Objects.equals(outOfDateSince, other.outOfDateSince)
+        && Objects.equals(lastHandledDriftAt, other.lastHandledDriftAt)
         && Objects.equals(pendingProvision, other.pendingProvision);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(observedGeneration, conditions, permissionSetId, accountId, requestId, requestGeneration,
-        provisioningStatus, failureReason, requestedAt, completedAt, pendingProvision);
+        provisioningStatus, failureReason, requestedAt, completedAt, requestTrigger, requestReprovisionToken,
+        lastHandledReprovisionAt, lastDriftCheck, outOfDateSince, lastHandledDriftAt, pendingProvision);
   }
 
   @Override
