@@ -93,6 +93,37 @@ class ProvisioningEventsTest {
   }
 
   @Test
+  void anOutOfDateCopyIsAWarningAndTheLatestAgainIsNormal() {
+    cloud.onProvision(status(SUCCEEDED), status(SUCCEEDED));
+    operator = TestOperators.start(kubernetes.client(), cloud, Map.of("DRIFT_CHECK_INTERVAL", "500ms",
+        "CLOUD_LIST_LAG", "100ms"));
+    kubernetes.client().resource(toAccount("readonly", READ_ONLY, PAYMENTS)).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> eventsAbout("readonly").stream()
+        .anyMatch(e -> e.getReason().equals("Provisioned")));
+
+    cloud.outOfDate(READ_ONLY, PAYMENTS);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> eventsAbout("readonly").stream()
+        .anyMatch(e -> e.getReason().equals("PermissionSetChanged")));
+    assertThat(eventsAbout("readonly")).filteredOn(e -> e.getReason().equals("PermissionSetChanged"))
+        .singleElement().satisfies(e -> {
+          assertThat(e.getType()).isEqualTo("Warning");
+          assertThat(e.getMessage()).contains("account " + PAYMENTS + " holds an out-of-date copy");
+        });
+
+    kubernetes.client().resources(PermissionSetProvisioning.class).inNamespace(NAMESPACE).withName("readonly")
+        .edit(resource -> {
+          resource.getMetadata().setAnnotations(Map.of(PermissionSetProvisioning.REPROVISION_REQUESTED_AT, "1"));
+          return resource;
+        });
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> eventsAbout("readonly").stream()
+        .anyMatch(e -> e.getReason().equals("LatestPermissionSet")));
+    assertThat(eventsAbout("readonly")).filteredOn(e -> e.getReason().equals("LatestPermissionSet"))
+        .singleElement().satisfies(e -> assertThat(e.getType()).isEqualTo("Normal"));
+  }
+
+  @Test
   void badInputStallsWithAWarningNamingTheField() {
     operator = TestOperators.start(kubernetes.client(), cloud, Map.of());
 
