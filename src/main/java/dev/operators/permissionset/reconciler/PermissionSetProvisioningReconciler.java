@@ -12,6 +12,7 @@ import dev.operators.permissionset.connection.ReadyConnection;
 import dev.operators.permissionset.drift.DriftCheckException;
 import dev.operators.permissionset.drift.DriftChecks;
 import dev.operators.permissionset.drift.DriftGroup;
+import dev.operators.permissionset.identitycenter.CloudOperation;
 import dev.operators.permissionset.identitycenter.AccountProvisioningStatus;
 import dev.operators.permissionset.identitycenter.Page;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -310,7 +311,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
       Thread.sleep(wait.toMillis() + 1);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IdentityCenterException("ListPermissionSetProvisioningStatus", ErrorCategory.UNAVAILABLE, 0, null,
+      throw new IdentityCenterException(CloudOperation.LIST_PROVISIONING, ErrorCategory.UNAVAILABLE, 0, null,
           "interrupted while waiting for the cloud's lists", null, e);
     }
   }

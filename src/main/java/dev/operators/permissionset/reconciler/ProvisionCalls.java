@@ -1,5 +1,6 @@
 package dev.operators.permissionset.reconciler;
 
+import dev.operators.permissionset.identitycenter.CloudOperation;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -34,7 +35,6 @@ import org.slf4j.MDC;
 final class ProvisionCalls implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProvisionCalls.class);
-  private static final String OPERATION = "ProvisionPermissionSet";
 
   /** What a call made for one intent (one generation of a resource) brought back. */
   record Answer(long generation, CallOutcome outcome) {
@@ -173,7 +173,8 @@ final class ProvisionCalls implements AutoCloseable {
       outcome = new CallOutcome.Failed(e);
     } catch (RuntimeException e) {
       LOG.error("The provision call for generation {} failed unexpectedly", generation, e);
-      outcome = new CallOutcome.Failed(new IdentityCenterException(OPERATION, ErrorCategory.INVALID_RESPONSE, 0, null,
+      outcome = new CallOutcome.Failed(new IdentityCenterException(CloudOperation.PROVISION,
+          ErrorCategory.INVALID_RESPONSE, 0, null,
           "the call failed unexpectedly: " + e.getClass().getSimpleName(), null, e));
     }
     synchronized (this) {
@@ -190,7 +191,7 @@ final class ProvisionCalls implements AutoCloseable {
   }
 
   private static IdentityCenterException notSent(String why) {
-    return new IdentityCenterException(OPERATION, ErrorCategory.UNAVAILABLE, 0, null, why + "; the call was not sent",
-        null, null);
+    return new IdentityCenterException(CloudOperation.PROVISION, ErrorCategory.UNAVAILABLE, 0, null,
+        why + "; the call was not sent", null, null);
   }
 }

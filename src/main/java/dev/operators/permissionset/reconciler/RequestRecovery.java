@@ -1,5 +1,6 @@
 package dev.operators.permissionset.reconciler;
 
+import dev.operators.permissionset.identitycenter.CloudOperation;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterClient;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
@@ -51,7 +52,6 @@ final class RequestRecovery {
 
   /** Far more requests than one instance makes in the recovery window; the oldest are forgotten first. */
   static final int REMEMBERED_REQUESTS = 10_000;
-  private static final String OPERATION = "ListPermissionSetProvisioningStatus";
 
   /** What a request provisions: its permission set and account, as a describe told. */
   private record Subject(Optional<String> permissionSetId, Optional<String> accountId) {
@@ -107,7 +107,8 @@ final class RequestRecovery {
       }
       marker = page.nextMarker();
       if (marker.isPresent() && !seenMarkers.add(marker.get())) {
-        throw new IdentityCenterException(OPERATION, ErrorCategory.INVALID_RESPONSE, 0, null, "the cloud returned "
+        throw new IdentityCenterException(CloudOperation.LIST_PROVISIONING, ErrorCategory.INVALID_RESPONSE, 0,
+            null, "the cloud returned "
             + "the page marker '" + marker.get() + "' a second time; stopped paging to avoid an endless loop", null,
             null);
       }

@@ -1,5 +1,6 @@
 package dev.operators.permissionset.reconciler;
 
+import dev.operators.permissionset.identitycenter.CloudOperation;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterClient;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
@@ -78,7 +79,6 @@ final class RequestTracker implements AutoCloseable {
   static final int FAILURES_BEFORE_FALLBACK = 3;
   private static final Logger LOG = LoggerFactory.getLogger(RequestTracker.class);
   private static final int MAX_PAGES = 1000;
-  private static final String LIST = "ListPermissionSetProvisioningStatus";
 
   private final Clock clock;
   private final Duration initialInterval;
@@ -337,7 +337,7 @@ final class RequestTracker implements AutoCloseable {
       started = true;
       marker = page.nextMarker();
       if (marker.isPresent() && (!markers.add(marker.get()) || markers.size() > MAX_PAGES)) {
-        throw new IdentityCenterException(LIST, ErrorCategory.INVALID_RESPONSE, 0, null,
+        throw new IdentityCenterException(CloudOperation.LIST_PROVISIONING, ErrorCategory.INVALID_RESPONSE, 0, null,
             "the cloud kept returning pages (marker '" + marker.get() + "'); stopped paging", null, null);
       }
       return page;

@@ -51,16 +51,20 @@ public class PermissionSetProvisioningStatus {
   @JsonPropertyDescription("The reprovision-requested-at annotation value the request in requestId answers, if any.")
   private String requestReprovisionToken;
 
-  @JsonPropertyDescription("The last value of the identitycenter.operators.dev/reprovision-requested-at annotation the operator acted on: set when the provisioning it asked for finished, SUCCEEDED or FAILED.")
+  @JsonPropertyDescription("The last value of the identitycenter.operators.dev/reprovision-requested-at annotation the "
+      + "operator acted on: set when the provisioning it asked for finished, SUCCEEDED or FAILED.")
   private String lastHandledReprovisionAt;
 
-  @JsonPropertyDescription("When the operator last asked the cloud which accounts hold an out-of-date copy of the permission set (RFC 3339).")
+  @JsonPropertyDescription("When the operator last asked the cloud which accounts hold an out-of-date copy of the "
+      + "permission set (RFC 3339).")
   private String lastDriftCheck;
 
-  @JsonPropertyDescription("Since when the target holds an out-of-date copy of the permission set, as the drift checks found (RFC 3339); absent while it is up to date.")
+  @JsonPropertyDescription("Since when the target holds an out-of-date copy of the permission set, as the drift checks "
+      + "found (RFC 3339); absent while it is up to date.")
   private String outOfDateSince;
 
-  @JsonPropertyDescription("The outOfDateSince of the last drift the operator provisioned again for (reprovisionPolicy Automatic): each drift is provisioned once, also when that provisioning FAILED.")
+  @JsonPropertyDescription("The outOfDateSince of the last drift the operator provisioned again for (reprovisionPolicy "
+      + "Automatic): each drift is provisioned once, also when that provisioning FAILED.")
   private String lastHandledDriftAt;
 
   @JsonPropertyDescription("Set while a provision call for the current generation is about to be made or was made "

@@ -1,5 +1,13 @@
 package dev.operators.permissionset.identitycenter.aws;
 
+import static dev.operators.permissionset.identitycenter.CloudOperation.DESCRIBE_PERMISSION_SET;
+import static dev.operators.permissionset.identitycenter.CloudOperation.DESCRIBE_PROVISIONING;
+import static dev.operators.permissionset.identitycenter.CloudOperation.LIST_ACCOUNTS;
+import static dev.operators.permissionset.identitycenter.CloudOperation.LIST_INSTANCES;
+import static dev.operators.permissionset.identitycenter.CloudOperation.LIST_PERMISSION_SETS;
+import static dev.operators.permissionset.identitycenter.CloudOperation.LIST_PROVISIONING;
+import static dev.operators.permissionset.identitycenter.CloudOperation.PROVISION;
+
 import dev.operators.permissionset.identitycenter.AccountProvisioningStatus;
 import dev.operators.permissionset.identitycenter.CallRateLimiter;
 import dev.operators.permissionset.identitycenter.CallRateLimiter.Priority;
@@ -46,13 +54,6 @@ import software.amazon.awssdk.services.ssoadmin.model.StatusValues;
  */
 public final class AwsIdentityCenterClient implements IdentityCenterClient {
 
-  static final String PROVISION = "ProvisionPermissionSet";
-  static final String DESCRIBE_PROVISIONING = "DescribePermissionSetProvisioningStatus";
-  static final String LIST_PROVISIONING = "ListPermissionSetProvisioningStatus";
-  static final String LIST_PERMISSION_SETS = "ListPermissionSets";
-  static final String LIST_ACCOUNTS = "ListAccountsForProvisionedPermissionSet";
-  static final String DESCRIBE_PERMISSION_SET = "DescribePermissionSet";
-  static final String LIST_INSTANCES = "ListInstances";
 
   static final int PAGE_SIZE = 100;
   /** 100,000 permission sets at 100 a page, far beyond any instance's quota: a cloud that pages on is broken. */

@@ -1,5 +1,12 @@
 package dev.operators.permissionset.identitycenter.huawei;
 
+import static dev.operators.permissionset.identitycenter.CloudOperation.DESCRIBE_PROVISIONING;
+import static dev.operators.permissionset.identitycenter.CloudOperation.LIST_ACCOUNTS;
+import static dev.operators.permissionset.identitycenter.CloudOperation.LIST_INSTANCES;
+import static dev.operators.permissionset.identitycenter.CloudOperation.LIST_PERMISSION_SETS;
+import static dev.operators.permissionset.identitycenter.CloudOperation.LIST_PROVISIONING;
+import static dev.operators.permissionset.identitycenter.CloudOperation.PROVISION;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -51,12 +58,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HuaweiIdentityCenterClient implements IdentityCenterClient {
 
-  static final String PROVISION = "ProvisionPermissionSet";
-  static final String DESCRIBE_PROVISIONING = "DescribePermissionSetProvisioningStatus";
-  static final String LIST_PROVISIONING = "ListPermissionSetProvisioningStatus";
-  static final String LIST_PERMISSION_SETS = "ListPermissionSets";
-  static final String LIST_ACCOUNTS = "ListAccountsForProvisionedPermissionSet";
-  static final String LIST_INSTANCES = "ListInstances";
 
   static final String USER_AGENT = "permission-set-operator";
   static final String DOMAIN_ID_HEADER = "X-Domain-Id";
