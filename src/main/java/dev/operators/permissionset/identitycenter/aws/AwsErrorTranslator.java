@@ -1,5 +1,6 @@
 package dev.operators.permissionset.identitycenter.aws;
 
+import dev.operators.permissionset.identitycenter.Redaction;
 import dev.operators.permissionset.identitycenter.CloudHttp;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
@@ -25,11 +26,10 @@ final class AwsErrorTranslator {
       "ExpiredTokenException", "MissingAuthenticationTokenException", "IncompleteSignatureException",
       "InvalidClientTokenId", "SignatureDoesNotMatch");
 
-  private static final int MAX_MESSAGE_LENGTH = 500;
 
   private final Clock clock;
   private final String host;
-  private final List<String> secrets;
+  private final Redaction redaction;
 
   /**
    * @param host the endpoint's host and port, for the messages of calls that got no answer
@@ -39,7 +39,7 @@ final class AwsErrorTranslator {
   AwsErrorTranslator(Clock clock, String host, List<String> secrets) {
     this.clock = clock;
     this.host = host;
-    this.secrets = secrets.stream().filter(secret -> !secret.isEmpty()).toList();
+    this.redaction = new Redaction(secrets);
   }
 
   /** @param failure what the SDK threw: an SdkException, or the credentials' own failure, which it lets through */
@@ -187,14 +187,7 @@ final class AwsErrorTranslator {
 
   /** The text with every secret replaced and cut to a readable length; null stays null. */
   String redact(String text) {
-    if (text == null) {
-      return null;
-    }
-    String redacted = text;
-    for (String secret : secrets) {
-      redacted = redacted.replace(secret, "<redacted>");
-    }
-    return redacted.length() <= MAX_MESSAGE_LENGTH ? redacted : redacted.substring(0, MAX_MESSAGE_LENGTH) + "…";
+    return redaction.apply(text);
   }
 
   private static String blankToNull(String text) {

@@ -2,6 +2,7 @@ package dev.operators.permissionset.identitycenter.huawei;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.operators.permissionset.identitycenter.Redaction;
 import dev.operators.permissionset.identitycenter.CloudHttp;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
@@ -25,13 +26,12 @@ final class HuaweiErrorTranslator {
   static final int ACCOUNT_NOT_FOUND = 1210;
   static final int PERMISSION_SET_NOT_FOUND = 1205;
 
-  private static final int MAX_MESSAGE_LENGTH = 500;
   // the service's codes were IdentityCenter.<n> and are IIC.<n> now; the number is what stays
   private static final Pattern IDENTITY_CENTER_CODE = Pattern.compile("^(?:IIC|IdentityCenter)\\.(\\d{1,9})$");
 
   private final ObjectMapper json;
   private final Clock clock;
-  private final List<String> secrets;
+  private final Redaction redaction;
 
   /**
    * @param secrets values that must never show in a message, such as the access key and the security token, in
@@ -40,7 +40,7 @@ final class HuaweiErrorTranslator {
   HuaweiErrorTranslator(ObjectMapper json, Clock clock, List<String> secrets) {
     this.json = json;
     this.clock = clock;
-    this.secrets = secrets.stream().filter(secret -> !secret.isEmpty()).toList();
+    this.redaction = new Redaction(secrets);
   }
 
   /**
@@ -138,14 +138,7 @@ final class HuaweiErrorTranslator {
 
   /** The text with every secret replaced and cut to a readable length; null stays null. */
   String redact(String text) {
-    if (text == null) {
-      return null;
-    }
-    String redacted = text;
-    for (String secret : secrets) {
-      redacted = redacted.replace(secret, "<redacted>");
-    }
-    return redacted.length() <= MAX_MESSAGE_LENGTH ? redacted : redacted.substring(0, MAX_MESSAGE_LENGTH) + "…";
+    return redaction.apply(text);
   }
 
   private static String blankToNull(String requestId) {
