@@ -47,15 +47,15 @@ class PrinterColumnsTest {
     List<String> wide = columns().stream().filter(column -> column.path("priority").asInt() > 0)
         .map(column -> column.path("name").asText()).toList();
 
-    assertThat(names).containsExactly("Ready", "Status", "Permission Set", "Target", "Reason", "Request ID",
-        "Message", "Age");
+    assertThat(names).containsExactly("Ready", "UpToDate", "Status", "Permission Set", "Target", "Reason",
+        "Request ID", "Message", "Age");
     assertThat(wide).containsExactly("Request ID", "Message");
   }
 
   @Test
   void aProvisionedResourceShowsItsOutcomeAtAGlance() throws Exception {
     assertThat(row("provisioned.yaml")).containsExactly(
-        "True", "SUCCEEDED", "ps-8603aaaaaaaa14bd", "5146d03d8aaaaaaaaaaaabbae60620a5", "Provisioned",
+        "True", "Unknown", "SUCCEEDED", "ps-8603aaaaaaaa14bd", "5146d03d8aaaaaaaaaaaabbae60620a5", "Provisioned",
         status("provisioned.yaml", "requestId"), readyMessage("provisioned.yaml"),
         metadata("provisioned.yaml", "creationTimestamp"));
   }
@@ -63,22 +63,35 @@ class PrinterColumnsTest {
   @Test
   void aPermissionSetNamedForAllAccountsShowsTheNameAndTheTargetType() throws Exception {
     assertThat(row("provisioned-to-all-accounts.yaml")).startsWith(
-        "True", "SUCCEEDED", "Team-137", "ALL_PROVISIONED_ACCOUNTS", "Provisioned");
+        "True", "Unknown", "SUCCEEDED", "Team-137", "ALL_PROVISIONED_ACCOUNTS", "Provisioned");
   }
 
   @Test
   void aFailedRequestShowsWhy() throws Exception {
-    assertThat(row("failed.yaml")).startsWith("False", "FAILED", "ps-8603aaaaaaaa14bd",
+    assertThat(row("failed.yaml")).startsWith("False", null, "FAILED", "ps-8603aaaaaaaa14bd",
         "9a8b7c6d5e4f30211203f4e5d6c7b8a9", "ProvisioningFailed");
-    assertThat(row("failed.yaml").get(6)).contains("is suspended and cannot be provisioned");
+    assertThat(row("failed.yaml").get(7)).contains("is suspended and cannot be provisioned");
   }
 
   @Test
   void aResourceWithoutStatusShowsItsSpecOnly() throws Exception {
     List<String> row = row("no-status.yaml");
 
-    assertThat(row).containsExactly(null, null, "ps-8603aaaaaaaa14bd", "5146d03d8aaaaaaaaaaaabbae60620a5", null,
-        null, null, metadata("no-status.yaml", "creationTimestamp"));
+    assertThat(row).containsExactly(null, null, null, "ps-8603aaaaaaaa14bd", "5146d03d8aaaaaaaaaaaabbae60620a5",
+        null, null, null, metadata("no-status.yaml", "creationTimestamp"));
+  }
+
+  @Test
+  void aProvisionedResourceFoundUpToDateShowsIt() throws Exception {
+    assertThat(row("up-to-date.yaml")).startsWith("True", "True", "SUCCEEDED", "ps-8603aaaaaaaa14bd",
+        "5146d03d8aaaaaaaaaaaabbae60620a5", "Provisioned");
+  }
+
+  @Test
+  void aProvisionedResourceWhosePermissionSetChangedSinceShowsItIsOutOfDate() throws Exception {
+    // Ready stays about the generation's provisioning; UpToDate tells that the target holds an old copy
+    assertThat(row("out-of-date.yaml")).startsWith("True", "False", "SUCCEEDED", "ps-8603aaaaaaaa14bd",
+        "5146d03d8aaaaaaaaaaaabbae60620a5", "Provisioned");
   }
 
   @ParameterizedTest

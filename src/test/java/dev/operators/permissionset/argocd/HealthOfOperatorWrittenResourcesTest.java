@@ -3,6 +3,7 @@ package dev.operators.permissionset.argocd;
 import static dev.operators.permissionset.testing.DemoWorld.ADMINISTRATOR;
 import static dev.operators.permissionset.testing.DemoWorld.ANALYTICS;
 import static dev.operators.permissionset.testing.DemoWorld.BILLING_VIEWER;
+import static dev.operators.permissionset.testing.DemoWorld.INSTANCE;
 import static dev.operators.permissionset.testing.DemoWorld.LEGACY;
 import static dev.operators.permissionset.testing.DemoWorld.NAMESPACE;
 import static dev.operators.permissionset.testing.DemoWorld.PAYMENTS;
@@ -17,6 +18,7 @@ import dev.operators.permissionset.api.v1alpha1.ClusterIdentityCenterConnection;
 import dev.operators.permissionset.api.v1alpha1.ConnectionReference;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.argocd.ArgoCdLua.HealthStatus;
+import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.connection.ConnectionKey;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
 import dev.operators.permissionset.testing.AwaitStatus;
@@ -45,6 +47,9 @@ import org.junit.jupiter.api.Test;
 class HealthOfOperatorWrittenResourcesTest {
 
   private static final boolean WRITE_TESTDATA = Boolean.getBoolean("argocd.testdata.write");
+  /** Drift checks every second, so that a touched permission set is found out of date at once. */
+  private static final Map<String, String> FREQUENT_DRIFT_CHECKS = Map.of(OperatorConfig.DRIFT_CHECK_INTERVAL, "1s",
+      OperatorConfig.CLOUD_LIST_LAG, "200ms");
 
   private EndToEndEnvironment environment;
 
@@ -82,6 +87,32 @@ class HealthOfOperatorWrittenResourcesTest {
     PermissionSetProvisioning provisioned = awaitReason("readonly-to-payments", "Provisioned");
 
     check("provisioned", provisioned, new HealthStatus("Healthy", message(provisioned, "Ready")));
+  }
+
+  @Test
+  void aProvisionedPermissionSetFoundUpToDateIsHealthy() throws IOException {
+    start(FREQUENT_DRIFT_CHECKS);
+    create(toAccount("readonly-to-payments", READ_ONLY, PAYMENTS));
+
+    PermissionSetProvisioning upToDate = awaitResource("readonly-to-payments", resource ->
+        "Provisioned".equals(AwaitStatus.readyReason(resource)) && upToDate(resource, "True"));
+
+    check("up-to-date", upToDate, new HealthStatus("Healthy", message(upToDate, "Ready")));
+  }
+
+  @Test
+  void aProvisionedPermissionSetThatChangedSinceIsDegradedWithWhatToDo() throws IOException {
+    start(FREQUENT_DRIFT_CHECKS);
+    create(toAccount("readonly-to-payments", READ_ONLY, PAYMENTS));
+    awaitResource("readonly-to-payments", resource -> upToDate(resource, "True"));
+
+    environment.simulator().touchPermissionSet(INSTANCE, READ_ONLY);
+    PermissionSetProvisioning outOfDate = awaitResource("readonly-to-payments", resource ->
+        upToDate(resource, "False"));
+
+    assertThat(message(outOfDate, "UpToDate")).contains("account " + PAYMENTS + " holds an out-of-date copy",
+        PermissionSetProvisioning.REPROVISION_REQUESTED_AT);
+    check("out-of-date", outOfDate, new HealthStatus("Degraded", message(outOfDate, "UpToDate")));
   }
 
   @Test
@@ -235,7 +266,11 @@ class HealthOfOperatorWrittenResourcesTest {
 
   /** Starts the operator and waits until it found the default connection Ready, before a test breaks the cloud. */
   private void start() {
-    environment = EndToEndEnvironment.start(Map.of());
+    start(Map.of());
+  }
+
+  private void start(Map<String, String> settings) {
+    environment = EndToEndEnvironment.start(settings);
     environment.startOperator();
     TestConnections.awaitReady(environment.kubernetes(), ConnectionKey.cluster(ConnectionKey.DEFAULT_NAME));
   }
@@ -250,6 +285,10 @@ class HealthOfOperatorWrittenResourcesTest {
 
   private PermissionSetProvisioning awaitResource(String name, Predicate<PermissionSetProvisioning> test) {
     return AwaitStatus.until(environment.kubernetes(), NAMESPACE, name, test);
+  }
+
+  private static boolean upToDate(PermissionSetProvisioning resource, String status) {
+    return resource.getStatus().condition("UpToDate").filter(c -> status.equals(c.getStatus())).isPresent();
   }
 
   private static String message(PermissionSetProvisioning resource, String conditionType) {

@@ -4,6 +4,8 @@ import dev.operators.permissionset.api.v1alpha1.ClusterIdentityCenterConnection;
 import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnection;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
+import dev.operators.permissionset.api.v1alpha1.ProvisioningTrigger;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -23,12 +25,20 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
- * A PermissionSetProvisioning from {@code examples/} with the outcome its annotation promises. The demo applies
- * every example and checks each against its promise.
+ * A PermissionSetProvisioning from {@code examples/} with the outcome its annotation promises, and what it promises
+ * once its permission set changed in the cloud, when it says. The demo applies every example and checks each against
+ * its promises.
+ *
+ * @param afterTouch what a Ready example promises once the demo touched its permission set; empty when it promises
+ *     nothing, and then the demo does not touch its permission set for it
  */
-public record Example(Path file, PermissionSetProvisioning resource, Expected expected) {
+public record Example(Path file, PermissionSetProvisioning resource, Expected expected,
+    Optional<AfterTouch> afterTouch) {
 
   public static final String EXPECTED_ANNOTATION = "demo.identitycenter.operators.dev/expected";
+  public static final String AFTER_TOUCH_ANNOTATION = "demo.identitycenter.operators.dev/after-touch";
+  /** The condition that says whether the target holds the latest version of the permission set. */
+  public static final String UP_TO_DATE = "UpToDate";
   /**
    * The subfolders whose files the demo applies with the folder's own: one a cloud besides the folder's. Others,
    * such as {@code argocd/}, hold what the demo does not apply.
@@ -70,6 +80,51 @@ public record Example(Path file, PermissionSetProvisioning resource, Expected ex
     }
   }
 
+  /**
+   * What a provisioned example promises once its permission set changed after it was provisioned: reported out of
+   * date and left so (reprovisionPolicy Manual), or provisioned again for that change and up to date (Automatic).
+   */
+  public enum AfterTouch {
+    OUT_OF_DATE("OutOfDate"),
+    REPAIRED("Repaired");
+
+    private final String label;
+
+    AfterTouch(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+
+    static AfterTouch parse(Path file, String value) {
+      for (AfterTouch afterTouch : values()) {
+        if (afterTouch.label.equalsIgnoreCase(value)) {
+          return afterTouch;
+        }
+      }
+      throw new IllegalArgumentException(file + ": annotation " + AFTER_TOUCH_ANNOTATION + " must be OutOfDate or "
+          + "Repaired, not '" + value + "'");
+    }
+
+    /** Whether the status shows this outcome of the touch: still Ready, and UpToDate as promised. */
+    public boolean reachedBy(PermissionSetProvisioning resource) {
+      if (!Expected.READY.reachedBy(resource)) {
+        return false;
+      }
+      PermissionSetProvisioningStatus status = resource.getStatus();
+      Optional<Condition> upToDate = status.condition(UP_TO_DATE);
+      return switch (this) {
+        case OUT_OF_DATE -> upToDate.filter(c -> "False".equals(c.getStatus())
+            && "PermissionSetChanged".equals(c.getReason())).isPresent()
+            && status.getRequestTrigger() == ProvisioningTrigger.Spec;
+        case REPAIRED -> upToDate.filter(c -> "True".equals(c.getStatus())).isPresent()
+            && status.getRequestTrigger() == ProvisioningTrigger.Drift;
+      };
+    }
+  }
+
   private record Document(Path file, HasMetadata object) {
   }
 
@@ -82,7 +137,14 @@ public record Example(Path file, PermissionSetProvisioning resource, Expected ex
             .map(a -> a.get(EXPECTED_ANNOTATION))
             .orElseThrow(() -> new IllegalArgumentException(document.file() + " has no annotation "
                 + EXPECTED_ANNOTATION));
-        examples.add(new Example(document.file(), resource, Expected.parse(document.file(), value)));
+        Expected expected = Expected.parse(document.file(), value);
+        Optional<AfterTouch> afterTouch = Optional.ofNullable(resource.getMetadata().getAnnotations()
+            .get(AFTER_TOUCH_ANNOTATION)).map(touch -> AfterTouch.parse(document.file(), touch));
+        if (afterTouch.isPresent() && expected != Expected.READY) {
+          throw new IllegalArgumentException(document.file() + ": annotation " + AFTER_TOUCH_ANNOTATION
+              + " is for examples that expect Ready");
+        }
+        examples.add(new Example(document.file(), resource, expected, afterTouch));
       }
     }
     return examples;

@@ -3,7 +3,9 @@ package dev.operators.permissionset.demo;
 import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnectionStatus;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
+import dev.operators.permissionset.api.v1alpha1.ProvisioningTrigger;
 import dev.operators.permissionset.connection.ConnectionKey;
+import dev.operators.permissionset.simulator.SimulatorFixture.Cloud;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,22 +20,27 @@ final class StatusTable {
   /**
    * A connection of either kind as the API has it now.
    *
-   * @param cloud the cloud its spec reaches, by name
+   * @param cloud the cloud its spec reaches
    */
-  record Connection(ConnectionKey key, String cloud, IdentityCenterConnectionStatus status) {
+  record Connection(ConnectionKey key, Cloud cloud, IdentityCenterConnectionStatus status) {
 
     Optional<Condition> ready() {
       return Optional.ofNullable(status).flatMap(s -> s.condition("Ready"));
     }
   }
 
-  private static final String[] HEADER = {"NAME", "EXPECTED", "CONNECTION", "READY", "STATUS", "REQUEST ID",
-      "REASON"};
+  private static final String[] HEADER = {"NAME", "EXPECTED", "CONNECTION", "READY", "UPTODATE", "STATUS",
+      "REQUEST ID", "REASON"};
   private static final String[] CONNECTION_HEADER = {"CONNECTION", "CLOUD", "READY", "REASON", "RESOURCES",
       "MESSAGE"};
   private static final int MAX_REASON = 90;
 
   private StatusTable() {
+  }
+
+  /** The cloud by the name a person knows it. */
+  static String cloudName(Cloud cloud) {
+    return cloud == Cloud.AWS ? "AWS" : "Huawei Cloud";
   }
 
   static String render(List<Example> examples, List<PermissionSetProvisioning> current,
@@ -73,25 +80,46 @@ final class StatusTable {
     PermissionSetProvisioningStatus status = Optional.ofNullable(resource.getStatus())
         .orElseGet(PermissionSetProvisioningStatus::new);
     Optional<Condition> ready = status.condition("Ready");
-    String reason = ready.map(Condition::getReason).orElse("");
-    String detail = status.getFailureReason() != null ? status.getFailureReason()
-        : ready.filter(c -> !"True".equals(c.getStatus())).map(Condition::getMessage).orElse("");
-    String reasonColumn = detail.isEmpty() ? reason : reason + ": " + detail;
+    Optional<Condition> upToDate = status.condition(Example.UP_TO_DATE);
+    String expected = example.expected().name().charAt(0) + example.expected().name().substring(1).toLowerCase()
+        + example.afterTouch().map(afterTouch -> ", then " + afterTouch.label()).orElse("");
     return new String[] {
         resource.getMetadata().getName(),
-        example.expected().name().charAt(0) + example.expected().name().substring(1).toLowerCase(),
+        expected,
         ConnectionKey.of(resource).toString(),
         ready.map(Condition::getStatus).orElse("-"),
+        upToDate.map(Condition::getStatus).orElse("-"),
         Optional.ofNullable(status.getProvisioningStatus()).orElse("-"),
         Optional.ofNullable(status.getRequestId()).orElse("-"),
-        reasonColumn.isEmpty() ? "-" : capped(reasonColumn)};
+        reason(status, ready, upToDate)};
+  }
+
+  /**
+   * Why the resource is or is not Ready, with the cloud's failure reason or the condition's message when it is not;
+   * for a provisioned one, that its permission set changed since, or what provisioned it again.
+   */
+  private static String reason(PermissionSetProvisioningStatus status, Optional<Condition> ready,
+      Optional<Condition> upToDate) {
+    boolean isReady = ready.filter(c -> "True".equals(c.getStatus())).isPresent();
+    String reason = ready.map(Condition::getReason).orElse("");
+    String detail = status.getFailureReason() != null ? status.getFailureReason()
+        : isReady ? "" : ready.map(Condition::getMessage).orElse("");
+    if (isReady && upToDate.filter(c -> "False".equals(c.getStatus())).isPresent()) {
+      reason = upToDate.get().getReason();
+      detail = upToDate.get().getMessage();
+    } else if (isReady && status.getRequestTrigger() != null
+        && status.getRequestTrigger() != ProvisioningTrigger.Spec) {
+      reason = reason + " again (requestTrigger " + status.getRequestTrigger() + ")";
+    }
+    String column = detail.isEmpty() ? reason : reason + ": " + detail;
+    return column.isEmpty() ? "-" : capped(column);
   }
 
   private static String[] row(Connection connection) {
     Optional<Condition> ready = connection.ready();
     return new String[] {
         connection.key().toString(),
-        connection.cloud(),
+        cloudName(connection.cloud()),
         ready.map(Condition::getStatus).orElse("-"),
         ready.map(Condition::getReason).orElse("-"),
         Optional.ofNullable(connection.status()).map(IdentityCenterConnectionStatus::getResources)

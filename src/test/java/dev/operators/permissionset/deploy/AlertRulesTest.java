@@ -11,8 +11,10 @@ import static dev.operators.permissionset.testing.FakeIdentityCenter.Outcome.fai
 import static dev.operators.permissionset.testing.FakeIdentityCenter.Outcome.status;
 import static dev.operators.permissionset.testing.Provisionings.toAccount;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterException;
 import dev.operators.permissionset.runtime.PermissionSetOperator;
@@ -20,6 +22,7 @@ import dev.operators.permissionset.testing.AwaitStatus;
 import dev.operators.permissionset.testing.FakeIdentityCenter;
 import dev.operators.permissionset.testing.KubernetesTestServer;
 import dev.operators.permissionset.testing.TestOperators;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -31,8 +34,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The PrometheusRule's alerts watch what the operator exports: every metric name in their expressions appears in
- * the operator's own scrape, after a run that throttles, provisions, fails and stalls. An alert on a misspelt or
- * absent series would never fire.
+ * the operator's own scrape, after a run that throttles, provisions, fails and stalls, and finds a provisioned
+ * permission set changed in the cloud since. An alert on a misspelt or absent series would never fire.
  */
 class AlertRulesTest {
 
@@ -40,6 +43,9 @@ class AlertRulesTest {
   private static final Set<String> PROMQL_WORDS = Set.of("by", "without", "on", "ignoring", "group_left",
       "group_right", "and", "or", "unless", "bool", "offset");
   private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+  /** The scrape once the drift checks found the one provisioned resource out of date. */
+  private static final Pattern OUT_OF_DATE_ONE =
+      Pattern.compile("(?m)^permissionset_resources_out_of_date(\\{})? 1\\.0$");
 
   /** The alerts of the chart's PrometheusRule (deploy/monitoring holds the same, HelmChartTest checks). */
   private static Map<String, String> alerts() throws Exception {
@@ -99,20 +105,24 @@ class AlertRulesTest {
         failed("the account is closed"));
     String scrape;
     try (KubernetesTestServer kubernetes = KubernetesTestServer.start();
-        PermissionSetOperator operator = TestOperators.start(kubernetes.client(), cloud, Map.of())) {
+        PermissionSetOperator operator = TestOperators.start(kubernetes.client(), cloud,
+            Map.of(OperatorConfig.DRIFT_CHECK_INTERVAL, "1s"))) {
       kubernetes.client().resource(toAccount("throttled-then-provisioned", READ_ONLY, PAYMENTS)).create();
       AwaitStatus.withReason(kubernetes.client(), NAMESPACE, "throttled-then-provisioned", "Provisioned");
       kubernetes.client().resource(toAccount("failed", READ_ONLY, ANALYTICS)).create();
       AwaitStatus.withReason(kubernetes.client(), NAMESPACE, "failed", "ProvisioningFailed");
       kubernetes.client().resource(toAccount("invalid", READ_ONLY, null)).create();
       AwaitStatus.withReason(kubernetes.client(), NAMESPACE, "invalid", "InvalidSpec");
-      scrape = operator.scrapeMetrics();
+      cloud.outOfDate(READ_ONLY, PAYMENTS);
+      scrape = await().atMost(Duration.ofSeconds(30)).until(operator::scrapeMetrics,
+          OUT_OF_DATE_ONE.asPredicate());
     }
     Set<String> exported = scrapedNames(scrape);
     Map<String, String> alerts = alerts();
 
     assertThat(alerts.keySet()).containsExactlyInAnyOrder("PermissionSetOperatorNoLeader",
-        "PermissionSetProvisioningStalled", "PermissionSetProvisioningTimedOut", "IdentityCenterThrottling");
+        "PermissionSetProvisioningStalled", "PermissionSetProvisioningTimedOut", "PermissionSetProvisioningOutOfDate",
+        "IdentityCenterThrottling");
     alerts.forEach((alert, expression) -> assertThat(metricNames(expression)).as(alert + ": " + expression)
         .isNotEmpty()
         .allSatisfy(name -> assertThat(exported).as(alert + " reads " + name + ", which the operator does not export")
@@ -120,6 +130,7 @@ class AlertRulesTest {
     assertThat(scrape)
         .contains("permissionset_provisioning_resources_stalled{reason=\"InvalidSpec\",result=\"stalled\"} 1.0")
         .contains("permissionset_provisioning_resources_stalled{reason=\"ProvisioningFailed\",result=\"failed\"} 1.0")
-        .contains("identitycenter_client_throttled_total{operation=\"provision\"} 1.0");
+        .contains("identitycenter_client_throttled_total{operation=\"provision\"} 1.0")
+        .containsPattern(OUT_OF_DATE_ONE);
   }
 }
