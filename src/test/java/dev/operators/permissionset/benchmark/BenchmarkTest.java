@@ -220,6 +220,24 @@ class BenchmarkTest {
   }
 
   @Test
+  void onAwsThrottlingExceptionsAreTheThrottledShareThoughTheyAnswer400() {
+    BenchmarkParameters aws = BenchmarkParameters.from(Map.of(BenchmarkParameters.RESOURCES, "100",
+        BenchmarkParameters.CLOUD, "aws"));
+    RequestCounters.Snapshot counts = new RequestCounters.Snapshot(Map.of(
+        IdentityCenterSimulator.PROVISION, Map.of("200", 100L, "400", 3L)), Map.of(), Map.of(), 2);
+
+    BenchmarkReport report = Benchmark.report(aws, new Benchmark.Timings(Duration.ZERO, Duration.ZERO, 10), counts,
+        Map.of("bench-0", Duration.ofSeconds(5)), new BenchmarkReport.Operator(1, 1, 1, 1, 1),
+        new Outcome(100, 100, 0, 100, Map.of(), true, 0, List.of()));
+
+    assertThat(report.calls().throttled()).isEqualTo(2);
+    assertThat(report.targets()).filteredOn(target -> target.name().equals("throttled share"))
+        .extracting(Target::measured).containsExactly(2 / 103.0);
+    assertThat(report.table()).startsWith("Benchmark on AWS: 100 resources")
+        .containsPattern("ThrottlingExceptions, share of calls +1\\.9% \\(2 of 103\\)");
+  }
+
+  @Test
   void percentilesAreNearestRank() {
     double[] values = IntStream.rangeClosed(1, 100).asDoubleStream().toArray();
 
