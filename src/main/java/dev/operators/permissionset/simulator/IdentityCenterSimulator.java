@@ -242,6 +242,9 @@ public final class IdentityCenterSimulator implements AutoCloseable {
       Optional<Refusal> refusal = throttle().or(() -> faults.drawServerError()
           ? Optional.of(Refusal.SERVER_ERROR) : Optional.empty());
       if (refusal.isPresent()) {
+        if (refusal.get() != Refusal.SERVER_ERROR) {
+          counters.throttled();
+        }
         respond(exchange, operation, protocol.refuse(operation, refusal.get()));
         return;
       }

@@ -16,10 +16,16 @@ public final class RequestCounters {
   private final Map<String, Map<String, LongAdder>> calls = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> acceptedProvisions = new ConcurrentHashMap<>();
   private final Map<String, Long> maxInFlight = new ConcurrentHashMap<>();
+  private final LongAdder throttled = new LongAdder();
 
   void call(String operation, String outcome) {
     calls.computeIfAbsent(operation, o -> new ConcurrentHashMap<>())
         .computeIfAbsent(outcome, o -> new LongAdder()).increment();
+  }
+
+  /** A call refused as throttled: 429 on Huawei Cloud, ThrottlingException (HTTP 400) on AWS. */
+  void throttled() {
+    throttled.increment();
   }
 
   /**
@@ -41,13 +47,14 @@ public final class RequestCounters {
     });
     Map<String, Long> accepted = new TreeMap<>();
     acceptedProvisions.forEach((key, count) -> accepted.put(key, count.sum()));
-    return new Snapshot(Map.copyOf(byOperation), Map.copyOf(accepted), Map.copyOf(maxInFlight));
+    return new Snapshot(Map.copyOf(byOperation), Map.copyOf(accepted), Map.copyOf(maxInFlight), throttled.sum());
   }
 
   public void reset() {
     calls.clear();
     acceptedProvisions.clear();
     maxInFlight.clear();
+    throttled.reset();
   }
 
   /**
@@ -55,9 +62,11 @@ public final class RequestCounters {
    * @param acceptedProvisions {@code instance/permissionSet/target} → provisions accepted for it
    * @param maxInFlight {@code instance/permissionSet} → the most provisioning requests for it that were in progress
    *     at once
+   * @param throttled the calls refused as throttled, by the rate limit or at random, whatever the cloud answers
+   *     them with: on AWS a ThrottlingException shares its HTTP status, 400, with the caller's own errors
    */
   public record Snapshot(Map<String, Map<String, Long>> calls, Map<String, Long> acceptedProvisions,
-      Map<String, Long> maxInFlight) {
+      Map<String, Long> maxInFlight, long throttled) {
 
     public long count(String operation, String outcome) {
       return calls.getOrDefault(operation, Map.of()).getOrDefault(outcome, 0L);

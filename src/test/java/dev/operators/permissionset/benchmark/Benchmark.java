@@ -93,9 +93,10 @@ public final class Benchmark {
   public static BenchmarkReport run(BenchmarkParameters parameters, Path workDirectory, PrintStream out)
       throws IOException {
     BenchmarkWorld world = BenchmarkWorld.generate(parameters);
-    out.printf("Starting the embedded Kubernetes API and the simulator (L = %d ms, R = %d/s, history %d, "
-            + "list lag %d ms)...%n", parameters.provisioningLatency().toMillis(), parameters.rateLimitPerSecond(),
-        parameters.history(), parameters.listLag().toMillis());
+    out.printf("Starting the embedded Kubernetes API and the simulator (%s, L = %d ms, R = %d/s, history %d, "
+            + "list lag %d ms)...%n", BenchmarkReport.cloudName(parameters.cloud()),
+        parameters.provisioningLatency().toMillis(), parameters.rateLimitPerSecond(), parameters.history(),
+        parameters.listLag().toMillis());
     try (KubernetesTestServer kubernetes = KubernetesTestServer.start();
         IdentityCenterSimulator simulator = IdentityCenterSimulator.start(world.fixture(),
             IdentityCenterSimulator.Options.defaults().withHistory(parameters.history())
@@ -108,10 +109,9 @@ public final class Benchmark {
         creation = createAll(kubernetes.client(), world.expectations(), tracker, out);
       }
       out.println("Starting the operator process...");
+      world.connect(kubernetes.client(), simulator.endpoint());
       try (OperatorProcess operator = OperatorProcess.start(workDirectory.resolve("operator.log"),
-          kubernetes.client(), new OperatorProcess.Cloud(simulator.endpoint(),
-              BenchmarkWorld.ACCESS_KEY, BenchmarkWorld.SECRET_KEY, BenchmarkWorld.DOMAIN_ID),
-          parameters.operatorEnvironment())) {
+          kubernetes.client(), parameters.operatorEnvironment())) {
         long launched = System.nanoTime();
         operator.awaitReady(OPERATOR_START_TIMEOUT);
         long start = System.nanoTime();
@@ -258,7 +258,7 @@ public final class Benchmark {
         problems.add(expectation.name() + ": expected Provisioned, got " + reason + " "
             + status.getProvisioningStatus());
       }
-      long accepted = counts.acceptedProvisions(BenchmarkWorld.INSTANCE_ID, expectation.permissionSetId(),
+      long accepted = counts.acceptedProvisions(expectation.instanceId(), expectation.permissionSetId(),
           expectation.accountId());
       if (accepted != 1) {
         problems.add(expectation.name() + ": the simulator accepted " + accepted + " provisions, not exactly one");
@@ -280,7 +280,7 @@ public final class Benchmark {
     int n = parameters.resources();
     double lowerBound = parameters.lowerBound().toNanos() / 1e9;
     long total = counts.totalCalls();
-    long throttled = counts.calls().values().stream().mapToLong(byStatus -> byStatus.getOrDefault("429", 0L)).sum();
+    long throttled = counts.throttled();
     Map<String, Double> perResourceByEndpoint = new TreeMap<>();
     counts.calls().keySet().forEach(endpoint -> perResourceByEndpoint.put(endpoint,
         (double) counts.total(endpoint) / n));
@@ -295,7 +295,7 @@ public final class Benchmark {
         // until every resource is terminal, the calls so far say nothing about the calls a resource needs
         Target.atMost("calls per resource", Double.isNaN(convergenceSeconds) ? Double.POSITIVE_INFINITY
             : calls.perResource(), parameters.history() > 0 ? CALLS_PER_RESOURCE_WITH_HISTORY : CALLS_PER_RESOURCE),
-        Target.atMost("429 share", calls.throttledShare(), THROTTLED_SHARE),
+        Target.atMost("throttled share", calls.throttledShare(), THROTTLED_SHARE),
         Target.atMost("p99", percentiles.p99(), bound),
         Target.atMost("live heap", operator.liveHeapAfterFullGcBytes() < 0 ? Double.POSITIVE_INFINITY
             : operator.liveHeapAfterFullGcBytes(), LIVE_HEAP_BYTES),
@@ -304,7 +304,8 @@ public final class Benchmark {
     return new BenchmarkReport(new BenchmarkReport.Parameters(n, parameters.provisioningLatency().toMillis() / 1e3,
         parameters.rateLimitPerSecond(), parameters.failShare(), parameters.permissionSets(),
         parameters.mode().name().toLowerCase(Locale.ROOT), parameters.history(),
-        parameters.listLag().toMillis() / 1e3, parameters.operatorEnvironment()), lowerBound,
+        parameters.listLag().toMillis() / 1e3, parameters.operatorEnvironment(),
+        parameters.cloud().name().toLowerCase(Locale.ROOT)), lowerBound,
         parameters.serialBound().toMillis() / 1e3, timings.creation().toMillis() / 1e3,
         timings.operatorStart().toMillis() / 1e3, convergenceSeconds, convergenceSeconds / lowerBound, calls,
         percentiles, operator, outcome, targets);

@@ -2,6 +2,7 @@ package dev.operators.permissionset.benchmark;
 
 import dev.operators.permissionset.config.Durations;
 import dev.operators.permissionset.config.OperatorConfig;
+import dev.operators.permissionset.simulator.SimulatorFixture.Cloud;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -29,10 +30,12 @@ import java.util.function.Function;
  *     {@code CLOUD_RATE_LIMIT} for a simulator limit far from the default's; with a list lag and no
  *     {@code CLOUD_LIST_LAG} of its own, that lag plus {@link #LIST_LAG_MARGIN}, so that the operator never takes a
  *     request missing from a lagging list for a finished one
+ * @param cloud whose protocol the simulator speaks and the operator's default connection reaches: Huawei Cloud's
+ *     IDs, or AWS's instance and permission set ARNs and 12-digit accounts
  */
 public record BenchmarkParameters(int resources, Duration provisioningLatency, int rateLimitPerSecond,
     double failShare, int permissionSets, Path out, boolean strict, Duration timeout, Mode mode, int history,
-    Duration listLag, Map<String, String> operatorEnvironment) {
+    Duration listLag, Map<String, String> operatorEnvironment, Cloud cloud) {
 
   /** When the operator meets the N resources. */
   public enum Mode {
@@ -61,6 +64,7 @@ public record BenchmarkParameters(int resources, Duration provisioningLatency, i
   public static final String HISTORY = "benchmark.history";
   public static final String LIST_LAG = "benchmark.listLag";
   public static final String OPERATOR_ENVIRONMENT = "benchmark.operatorEnv";
+  public static final String CLOUD = "benchmark.cloud";
 
   /** Never less than this to converge, however small the run: the operator's start and first polls need it. */
   private static final Duration MIN_TIMEOUT = Duration.ofMinutes(10);
@@ -79,6 +83,7 @@ public record BenchmarkParameters(int resources, Duration provisioningLatency, i
     require(mode != null, MODE, "startup or live");
     require(history >= 0, HISTORY, "0 or more");
     require(!listLag.isNegative(), LIST_LAG, "not negative");
+    require(cloud != null, CLOUD, "huawei or aws");
     Map<String, String> environment = new TreeMap<>(operatorEnvironment);
     if (!listLag.isZero()) {
       environment.putIfAbsent(OperatorConfig.CLOUD_LIST_LAG, listLag.plus(LIST_LAG_MARGIN).toMillis() + "ms");
@@ -89,7 +94,7 @@ public record BenchmarkParameters(int resources, Duration provisioningLatency, i
   /**
    * The issue's defaults: 1000 resources, L = 2 s, R = 20/s, 5% failing, at startup, on an empty instance whose
    * lists do not lag; over 100 permission sets, so that one provisioning per permission set at a time
-   * ({@link #serialBound()}) does not bind before T* does.
+   * ({@link #serialBound()}) does not bind before T* does; on Huawei Cloud.
    */
   public static BenchmarkParameters from(Map<String, String> properties) {
     int resources = integer(properties, RESOURCES, 1000);
@@ -107,7 +112,8 @@ public record BenchmarkParameters(int resources, Duration provisioningLatency, i
         mode(properties),
         integer(properties, HISTORY, 0),
         duration(properties, LIST_LAG, Duration.ZERO),
-        environment(properties));
+        environment(properties),
+        cloud(properties));
   }
 
   /** T* = N / R + L: every resource needs at least one call, and the last provisioning started takes L. */
@@ -182,6 +188,15 @@ public record BenchmarkParameters(int resources, Duration provisioningLatency, i
       return value.map(text -> Mode.valueOf(text.toUpperCase(Locale.ROOT))).orElse(Mode.STARTUP);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("-D" + MODE + "=" + value.get() + " must be startup or live", e);
+    }
+  }
+
+  private static Cloud cloud(Map<String, String> properties) {
+    Optional<String> value = text(properties, CLOUD);
+    try {
+      return value.map(text -> Cloud.valueOf(text.toUpperCase(Locale.ROOT))).orElse(Cloud.HUAWEI);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("-D" + CLOUD + "=" + value.get() + " must be huawei or aws", e);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.operators.permissionset.benchmark;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.operators.permissionset.simulator.SimulatorFixture.Cloud;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,15 +36,17 @@ public record BenchmarkReport(Parameters parameters, double lowerBoundSeconds, d
   /**
    * @param history the finished requests the simulator's instance started with
    * @param listLagSeconds how long a new request stayed out of the simulator's lists
+   * @param cloud {@code huawei} or {@code aws}, whose protocol the simulator spoke
    */
   public record Parameters(int resources, double provisioningLatencySeconds, int rateLimitPerSecond,
       double failShare, int permissionSets, String mode, int history, double listLagSeconds,
-      Map<String, String> operatorEnvironment) {
+      Map<String, String> operatorEnvironment, String cloud) {
   }
 
   /**
    * @param byEndpoint operation → HTTP status (or "dropped") → answers
-   * @param throttledShare 429 answers as a share of all calls
+   * @param throttled the answers that throttled a call: 429 on Huawei Cloud, ThrottlingException on AWS
+   * @param throttledShare those answers as a share of all calls
    */
   public record Calls(long total, double perResource, Map<String, Map<String, Long>> byEndpoint,
       Map<String, Double> perResourceByEndpoint, long throttled, double throttledShare) {
@@ -106,8 +109,8 @@ public record BenchmarkReport(Parameters parameters, double lowerBoundSeconds, d
         number(perResource) + "  (" + calls.byEndpoint().get(endpoint).entrySet().stream()
             .map(answers -> "HTTP " + answers.getKey() + ": " + answers.getValue())
             .collect(Collectors.joining(", ")) + ")")));
-    rows.add(row("429 responses, share of calls", percent(calls.throttledShare()) + " (" + calls.throttled() + " of "
-        + calls.total() + ")", "429 share"));
+    rows.add(row(("aws".equals(parameters.cloud()) ? "ThrottlingExceptions" : "429 responses") + ", share of calls",
+        percent(calls.throttledShare()) + " (" + calls.throttled() + " of " + calls.total() + ")", "throttled share"));
     rows.add(row("Per resource, to terminal p50", seconds(timeToTerminalSeconds.p50())));
     rows.add(row("Per resource, to terminal p95", seconds(timeToTerminalSeconds.p95())));
     rows.add(row("Per resource, to terminal p99", seconds(timeToTerminalSeconds.p99()), "p99"));
@@ -125,9 +128,10 @@ public record BenchmarkReport(Parameters parameters, double lowerBoundSeconds, d
       }
     });
     StringBuilder table = new StringBuilder();
-    table.append(String.format(Locale.ROOT, "Benchmark: %d resources over %d permission set(s), %s failing; "
+    table.append(String.format(Locale.ROOT, "Benchmark on %s: %d resources over %d permission set(s), %s failing; "
             + "simulator L = %s, R = %d calls/s for all endpoints, history of %d finished requests, lists lag %s; "
-            + "%s mode%n%n", parameters.resources(), parameters.permissionSets(), percent(parameters.failShare()),
+            + "%s mode%n%n", cloudName(Cloud.valueOf(parameters.cloud().toUpperCase(Locale.ROOT))),
+        parameters.resources(), parameters.permissionSets(), percent(parameters.failShare()),
         seconds(parameters.provisioningLatencySeconds()), parameters.rateLimitPerSecond(), parameters.history(),
         seconds(parameters.listLagSeconds()), parameters.mode()));
     if (!parameters.operatorEnvironment().isEmpty()) {
@@ -162,11 +166,16 @@ public record BenchmarkReport(Parameters parameters, double lowerBoundSeconds, d
   private static String format(String targetName, double limit) {
     return switch (targetName) {
       case "convergence", "p99" -> seconds(limit);
-      case "429 share" -> percent(limit);
+      case "throttled share" -> percent(limit);
       case "live heap" -> mebibytes((long) limit);
       case "threads" -> Long.toString((long) limit);
       default -> number(limit);
     };
+  }
+
+  /** The cloud as people name it. */
+  static String cloudName(Cloud cloud) {
+    return cloud == Cloud.AWS ? "AWS" : "Huawei Cloud";
   }
 
   private static String seconds(double seconds) {

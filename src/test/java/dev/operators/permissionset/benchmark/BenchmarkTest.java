@@ -16,6 +16,8 @@ import dev.operators.permissionset.benchmark.BenchmarkWorld.Expectation;
 import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.simulator.IdentityCenterSimulator;
 import dev.operators.permissionset.simulator.RequestCounters;
+import dev.operators.permissionset.simulator.SimulatorFixture.Cloud;
+import dev.operators.permissionset.simulator.aws.AwsPatterns;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,20 +32,21 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The benchmark harness at a tiny size, so the build proves it works; its timing targets are never asserted. */
 class BenchmarkTest {
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
-  void aTinyRunConvergesEveryResourceAndReportsItsFigures(Mode mode, @TempDir Path folder) throws IOException {
+  @CsvSource({"HUAWEI, STARTUP", "HUAWEI, LIVE", "AWS, STARTUP"})
+  void aTinyRunConvergesEveryResourceAndReportsItsFigures(Cloud cloud, Mode mode, @TempDir Path folder)
+      throws IOException {
     Path json = folder.resolve("benchmark.json");
     // each resource provisions its own permission set: the harness is under test here, not the operator's turns
     // at a shared permission set
     BenchmarkParameters parameters = new BenchmarkParameters(20, Duration.ofSeconds(1), 50, 0.1, 20, json, false,
-        Duration.ofMinutes(5), mode, 0, Duration.ZERO, Map.of());
+        Duration.ofMinutes(5), mode, 0, Duration.ZERO, Map.of(), cloud);
     ByteArrayOutputStream output = new ByteArrayOutputStream();
 
     BenchmarkReport report = Benchmark.run(parameters, folder.resolve("work"),
@@ -70,17 +73,19 @@ class BenchmarkTest {
     assertThat(report.operator().liveHeapAfterFullGcBytes()).isPositive()
         .isLessThan(report.operator().peakResidentBytes());
     assertThat(report.operator().threads()).isPositive();
-    assertThat(printed).contains("Time to converge", "Operator live heap after full GC",
+    assertThat(printed).contains("Benchmark on " + (cloud == Cloud.AWS ? "AWS" : "Huawei Cloud") + ": 20 resources",
+        "Time to converge", "Operator live heap after full GC",
         "Outcome: 20 of 20 terminal, 18 Ready, 2 ProvisioningFailed; 20 provision(s) accepted. Every resource is "
             + "correct.");
 
     JsonNode written = new ObjectMapper().readTree(json.toFile());
     assertThat(written.at("/parameters/resources").asInt()).isEqualTo(20);
     assertThat(written.at("/parameters/mode").asText()).isEqualTo(mode.name().toLowerCase(Locale.ROOT));
+    assertThat(written.at("/parameters/cloud").asText()).isEqualTo(cloud.name().toLowerCase(Locale.ROOT));
     assertThat(written.at("/outcome/correct").asBoolean()).isTrue();
     assertThat(written.at("/calls/total").asLong()).isEqualTo(report.calls().total());
     assertThat(written.at("/targets").findValuesAsText("name")).containsExactly("convergence", "calls per resource",
-        "429 share", "p99", "live heap", "threads");
+        "throttled share", "p99", "live heap", "threads");
   }
 
   @Test
@@ -93,7 +98,7 @@ class BenchmarkTest {
     Map<String, Long> accepted = new HashMap<>();
     expectations.forEach(e -> accepted.put(RequestCounters.provisionKey(BenchmarkWorld.INSTANCE_ID,
         e.permissionSetId(), e.accountId()), 1L));
-    RequestCounters.Snapshot once = new RequestCounters.Snapshot(Map.of(), Map.copyOf(accepted), Map.of());
+    RequestCounters.Snapshot once = new RequestCounters.Snapshot(Map.of(), Map.copyOf(accepted), Map.of(), 0);
     PermissionSetProvisioning provisioned = settled(expectations.get(0), "Provisioned", "SUCCEEDED", null);
     PermissionSetProvisioning failed = settled(expectations.get(2), "ProvisioningFailed", "FAILED",
         expectations.get(2).failureReason().orElseThrow());
@@ -112,7 +117,7 @@ class BenchmarkTest {
         expectations.get(0).accountId()), 1L, Long::sum);
     Outcome twice = Benchmark.check(world, List.of(provisioned, settled(expectations.get(1), "Provisioned",
         "SUCCEEDED", null), failed), new RequestCounters.Snapshot(Map.of(), Map.copyOf(accepted),
-        Map.of(BenchmarkWorld.INSTANCE_ID + "/" + expectations.get(0).permissionSetId(), 2L)));
+        Map.of(BenchmarkWorld.INSTANCE_ID + "/" + expectations.get(0).permissionSetId(), 2L), 0));
     assertThat(twice.problems()).containsExactly(
         "bench-00000: the simulator accepted 2 provisions, not exactly one",
         BenchmarkWorld.INSTANCE_ID + "/" + expectations.get(0).permissionSetId()
@@ -145,6 +150,31 @@ class BenchmarkTest {
         .hasMessageContaining("'fast' is not one");
     assertThatThrownBy(() -> BenchmarkParameters.from(Map.of(BenchmarkParameters.MODE, "warm")))
         .hasMessage("-Dbenchmark.mode=warm must be startup or live");
+    assertThat(defaults.cloud()).isEqualTo(Cloud.HUAWEI);
+    assertThatThrownBy(() -> BenchmarkParameters.from(Map.of(BenchmarkParameters.CLOUD, "gcp")))
+        .hasMessage("-Dbenchmark.cloud=gcp must be huawei or aws");
+  }
+
+  @Test
+  void onAwsTheWorldHasTheSameShapeWithArnsAnd12DigitAccounts() {
+    BenchmarkParameters aws = BenchmarkParameters.from(Map.of(BenchmarkParameters.CLOUD, "aws"));
+
+    BenchmarkWorld world = BenchmarkWorld.generate(aws);
+
+    assertThat(aws.cloud()).isEqualTo(Cloud.AWS);
+    assertThat(aws.lowerBound()).isEqualTo(Duration.ofSeconds(52));
+    assertThat(world.fixture().cloud()).isEqualTo(Cloud.AWS);
+    List<Expectation> expectations = world.expectations();
+    assertThat(expectations).hasSize(1000).allSatisfy(expectation -> {
+      assertThat(expectation.instanceId()).matches(AwsPatterns.INSTANCE_ARN);
+      assertThat(expectation.permissionSetId()).matches(AwsPatterns.PERMISSION_SET_ARN);
+      assertThat(expectation.accountId()).matches(AwsPatterns.ACCOUNT_ID);
+    });
+    assertThat(expectations).extracting(Expectation::accountId).doesNotHaveDuplicates();
+    assertThat(expectations.stream().map(Expectation::permissionSetId).distinct()).hasSize(100);
+    assertThat(expectations).filteredOn(expectation -> expectation.failureReason().isPresent()).hasSize(50);
+    assertThat(BenchmarkWorld.resource(expectations.get(0)).getSpec().getInstanceId())
+        .isEqualTo(BenchmarkWorld.AWS_INSTANCE_ARN);
   }
 
   @Test
@@ -175,7 +205,7 @@ class BenchmarkTest {
         .extracting(Target::limit, Target::met).containsExactly(tuple(1.5, true));
     assertThat(empty.targets()).filteredOn(target -> target.name().equals("calls per resource"))
         .extracting(Target::limit, Target::met).containsExactly(tuple(1.25, false));
-    assertThat(withHistory.table()).startsWith("Benchmark: 1000 resources over 100 permission set(s), 5.0% failing; "
+    assertThat(withHistory.table()).startsWith("Benchmark on Huawei Cloud: 1000 resources over 100 permission set(s), 5.0% failing; "
             + "simulator L = 2.0 s, R = 20 calls/s for all endpoints, history of 20000 finished requests, lists lag "
             + "5.0 s; startup mode")
         .contains("Operator settings: {CLOUD_LIST_LAG=6000ms}")
@@ -187,6 +217,24 @@ class BenchmarkTest {
     assertThat(written.at("/parameters/history").asInt()).isEqualTo(20000);
     assertThat(written.at("/parameters/listLagSeconds").asDouble()).isEqualTo(5.0);
     assertThat(written.at("/targets/1/limit").asDouble()).isEqualTo(1.5);
+  }
+
+  @Test
+  void onAwsThrottlingExceptionsAreTheThrottledShareThoughTheyAnswer400() {
+    BenchmarkParameters aws = BenchmarkParameters.from(Map.of(BenchmarkParameters.RESOURCES, "100",
+        BenchmarkParameters.CLOUD, "aws"));
+    RequestCounters.Snapshot counts = new RequestCounters.Snapshot(Map.of(
+        IdentityCenterSimulator.PROVISION, Map.of("200", 100L, "400", 3L)), Map.of(), Map.of(), 2);
+
+    BenchmarkReport report = Benchmark.report(aws, new Benchmark.Timings(Duration.ZERO, Duration.ZERO, 10), counts,
+        Map.of("bench-0", Duration.ofSeconds(5)), new BenchmarkReport.Operator(1, 1, 1, 1, 1),
+        new Outcome(100, 100, 0, 100, Map.of(), true, 0, List.of()));
+
+    assertThat(report.calls().throttled()).isEqualTo(2);
+    assertThat(report.targets()).filteredOn(target -> target.name().equals("throttled share"))
+        .extracting(Target::measured).containsExactly(2 / 103.0);
+    assertThat(report.table()).startsWith("Benchmark on AWS: 100 resources")
+        .containsPattern("ThrottlingExceptions, share of calls +1\\.9% \\(2 of 103\\)");
   }
 
   @Test
@@ -202,7 +250,7 @@ class BenchmarkTest {
     int n = parameters.resources();
     RequestCounters.Snapshot counts = new RequestCounters.Snapshot(Map.of(
         IdentityCenterSimulator.PROVISION, Map.of("200", (long) n),
-        IdentityCenterSimulator.LIST_PROVISIONING, Map.of("200", calls - n)), Map.of(), Map.of());
+        IdentityCenterSimulator.LIST_PROVISIONING, Map.of("200", calls - n)), Map.of(), Map.of(), 0);
     Map<String, Duration> timesToTerminal = new HashMap<>();
     IntStream.range(0, n).forEach(i -> timesToTerminal.put("bench-" + i, Duration.ofSeconds(30)));
     return Benchmark.report(parameters, new Benchmark.Timings(Duration.ofSeconds(4), Duration.ofSeconds(4), 60),

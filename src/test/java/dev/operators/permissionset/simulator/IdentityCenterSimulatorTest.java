@@ -305,6 +305,7 @@ class IdentityCenterSimulatorTest {
     clock.advance(Duration.ofSeconds(1));
     assertThat(client().listProvisioning(INSTANCE, Optional.empty(), Optional.empty()).items()).isEmpty();
     assertThat(simulator.counts().count(IdentityCenterSimulator.LIST_PROVISIONING, "429")).isEqualTo(2);
+    assertThat(simulator.counts().throttled()).isEqualTo(2);
   }
 
   @Test
@@ -322,6 +323,7 @@ class IdentityCenterSimulatorTest {
     }
     assertThat(throttled).isBetween(35, 85);
     assertThat(simulator.counts().count(IdentityCenterSimulator.LIST_PROVISIONING, "429")).isEqualTo(throttled);
+    assertThat(simulator.counts().throttled()).isEqualTo(throttled);
     assertThat(simulator.counts().totalAcceptedProvisions()).isZero();
   }
 

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * The operator as its own JVM, started the way the image starts it ({@code java ... Main run}, no JVM options) on
  * the project's runtime classpath, so that its CPU time, memory and threads are its own and it can be killed as a
  * pod is. Only the operator's namespace, the kubeconfig and the health port are set, and the settings the run asks
- * for; every other setting keeps its production default. The cloud it reaches is the default connection's.
+ * for; every other setting keeps its production default. The cloud it reaches is the default connection's, unless a
+ * resource names another.
  */
 public final class OperatorProcess implements AutoCloseable {
 
@@ -87,6 +88,18 @@ public final class OperatorProcess implements AutoCloseable {
       Map<String, String> settings) throws IOException {
     TestConnections.defaultUnlessPresent(kubernetes, cloud.endpoint(), cloud.credentials(),
         TestConnections.TEST_NAMESPACES);
+    return start(log, kubernetes, settings);
+  }
+
+  /**
+   * Starts the operator over the connections the caller made, such as an AWS one as {@code default}.
+   *
+   * @param log where the operator's output goes; its kubeconfig goes next to it
+   * @param kubernetes a client of the embedded Kubernetes API, which the operator is pointed at
+   * @param settings further environment variables of the operator
+   */
+  public static OperatorProcess start(Path log, KubernetesClient kubernetes, Map<String, String> settings)
+      throws IOException {
     Files.createDirectories(log.toAbsolutePath().getParent());
     Path kubeconfig = log.resolveSibling("kubeconfig.yaml");
     Files.writeString(kubeconfig, kubeconfig(kubernetes.getConfiguration().getMasterUrl()));

@@ -430,6 +430,8 @@ class AwsSimulatorFidelityTest {
     assertThat(simulator.counts().count(IdentityCenterSimulator.LIST_INSTANCES, "400")).isEqualTo(2);
     assertThat(simulator.counts().count(IdentityCenterSimulator.LIST_INSTANCES, "dropped")).isEqualTo(1);
     assertThat(simulator.counts().count(IdentityCenterSimulator.PROVISION, "500")).isEqualTo(1);
+    // the two ThrottlingExceptions, not the 500: their 400 alone cannot tell them from the caller's own errors
+    assertThat(simulator.counts().throttled()).isEqualTo(2);
     assertThat(simulator.counts().totalAcceptedProvisions()).isZero();
   }
 
