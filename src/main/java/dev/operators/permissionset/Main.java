@@ -75,6 +75,7 @@ public final class Main {
           PROVISIONING_TIMEOUT             a request in flight longer than this is reported stalled (default: 30m)
           CLOUD_LIST_LAG                   how long a new request may be missing from the cloud's lists (default: 10s)
           CONNECTION_CHECK_INTERVAL        how often a working connection is checked again (default: 5m)
+          DRIFT_CHECK_INTERVAL             how often each provisioned permission set is checked for drift (default: 10m)
           CLOUD_RATE_LIMIT                 calls per second to each Identity Center endpoint, 0.1 to 10000 (default: 19)
           RETRY_INITIAL_INTERVAL           first wait after a failure that may pass (default: 2s)
           RETRY_MAX_INTERVAL               longest wait between retries (default: 5m)
