@@ -18,9 +18,7 @@ import java.util.function.Consumer;
  *
  * <p>Resources are known by uid: a resource deleted and created again under the same name is another resource, and
  * starts at the back of the line. A turn lasts until the holder {@link #leave leaves} (it has nothing in flight) or
- * is deleted ({@link #leave} again, or {@link #deletedWhileBusy}, from the delete notification). The cache drops a
- * deleted holder, and may show a resource created again under its name, before that notification comes: until it
- * comes, the holder keeps the turn, since a request of it may still be in flight.
+ * is deleted ({@link #leave} again, from the delete notification).
  *
  * <p>After a restart nothing is granted yet. The first resource to ask for a permission set's turn finds out from the
  * cached resources which ones have a request in flight (or an intent recorded) for it: each is a holder until it
@@ -218,8 +216,12 @@ final class PermissionSetTurns {
   }
 
   private boolean holds(Member holder, boolean fromCache, Key key) {
-    if (deletedButBusy.contains(holder.uid()) || !resources.exists(holder)) {
+    if (deletedButBusy.contains(holder.uid())) {
       return true;
+    }
+    if (!resources.exists(holder)) {
+      lineOf.remove(holder.uid(), key);
+      return false;
     }
     boolean holds = !fromCache || resources.inFlight(holder, key);
     if (!holds) {
