@@ -247,6 +247,8 @@ class ProvisioningDecisionsTest {
               assertThat(status.getPendingProvision().getTrigger()).isEqualTo(ProvisioningTrigger.Drift);
               assertThat(status.getPendingProvision().getGeneration()).isEqualTo(2L);
               assertThat(status.getLastHandledDriftAt()).isEqualTo(DRIFT_SEEN);
+              assertThat(status.getPendingProvision().getExcludedRequestIds()).as("the request before it")
+                  .containsExactly("req-0");
             }),
         new DriftRow("a drift provisioned for once is not provisioned again",
             automatic(resource(s -> handled(outOfDate(provisioned(s, 2))))), facts().withDrift(checked(NOW, ACCOUNT)),
