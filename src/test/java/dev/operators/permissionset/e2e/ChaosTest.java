@@ -74,8 +74,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>At the end every resource must be in its right state with conditions, and each cloud's simulator must have
  * accepted exactly one provision per resource generation (a re-created resource is a new resource), per value of the
- * annotation and per drift the operator provisioned for, and never two for one permission set at a time. The seed is printed; {@code -Dchaos.seed=N} replays its choices (the timing of threads
- * and processes is the machine's).
+ * annotation and per drift the operator provisioned for, and never two for one permission set at a time. The seed
+ * is printed; {@code -Dchaos.seed=N} replays its choices (the timing of threads and processes is the machine's).
  */
 @Tag("chaos")
 class ChaosTest {
@@ -122,7 +122,7 @@ class ChaosTest {
   private static final int TOKENS_PER_RESOURCE = 2;
   /** The everywhere resource of this set is Automatic; the set's other resources are not. */
   private static final int AUTOMATIC_EVERYWHERE_SET = 1;
-  private static final String DRIFT_CHECK_INTERVAL = "4s";
+  private static final String DRIFT_CHECK_INTERVAL = "2s";
   /** A second touch of a set comes this long at most after the first: often while that drift is being repaired. */
   private static final Duration SECOND_TOUCH_LIMIT = Duration.ofMillis(2500);
   private static final Path LOGS = Path.of("target", "chaos");
@@ -248,7 +248,7 @@ class ChaosTest {
     }
   }
 
-  /** How a resource that churns not is provisioned again without a spec change. */
+  /** How a resource without churn is provisioned again without a spec change. */
   private enum Again {
     NONE,
     /** reprovisionPolicy Automatic, in a set that is touched when all its Automatic resources are up to date. */
@@ -449,7 +449,7 @@ class ChaosTest {
   }
 
   /**
-   * Resources that churn not, provisioned again without a spec change: Automatic ones to accounts in a few sets that
+   * Resources without churn, provisioned again without a spec change: Automatic ones to accounts in a few sets that
    * reach Identity Center through the default connection (an Automatic resource to all accounts would bring theirs up
    * to date too, so set {@value #AUTOMATIC_EVERYWHERE_SET} has none), and annotated ones, provisioned and failed.
    */
@@ -657,6 +657,9 @@ class ChaosTest {
       }
       if (progress >= 0.9) {
         tally.milestones.putIfAbsent("90% settled", elapsed);
+      }
+      if (settled == expected.size()) {
+        tally.milestones.putIfAbsent("all settled", elapsed);
       }
       switch (secretPhase) {
         case PRESENT -> {
