@@ -5,6 +5,7 @@ import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
 import dev.operators.permissionset.api.v1alpha1.ReprovisionPolicy;
 import dev.operators.permissionset.drift.DriftFinding;
 import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,11 @@ final class DriftStatus {
   /** Unknown: the check could not be made. */
   static final String CHECK_FAILED = "CheckFailed";
   static final int ACCOUNTS_SHOWN = 5;
+  /**
+   * Status timestamps keep whole seconds: a check that started in the second {@code completedAt} names may have asked
+   * before the provisioning finished, so only a check from a later second tells what the provisioning left.
+   */
+  static final Duration TIMESTAMP_PRECISION = Duration.ofSeconds(1);
 
   private final ProvisioningStatusFactory statuses;
 
@@ -43,15 +49,16 @@ final class DriftStatus {
   }
 
   /**
-   * What the permission set's last check found, for a provisioned resource. A check older than the provisioning
-   * changes nothing, so the condition an earlier process wrote stays until this one has checked.
+   * What the permission set's last check found, for a provisioned resource. A check that may be older than the
+   * provisioning changes nothing, so the condition an earlier process wrote stays until this one has checked.
    *
    * @param accountId the target account, or null for all accounts the permission set is provisioned to
    */
   void apply(PermissionSetProvisioning resource, PermissionSetProvisioningStatus next, String accountId,
       Optional<DriftFinding> finding) {
-    Instant provisionedAt = Instant.parse(Objects.requireNonNull(next.getCompletedAt(), "completedAt"));
-    if (finding.isEmpty() || finding.get().at().isBefore(provisionedAt)) {
+    Instant surelyProvisioned = Instant.parse(Objects.requireNonNull(next.getCompletedAt(), "completedAt"))
+        .plus(TIMESTAMP_PRECISION);
+    if (finding.isEmpty() || finding.get().at().isBefore(surelyProvisioned)) {
       if (next.condition(UP_TO_DATE).isEmpty()) {
         provisioned(resource, next);
       }

@@ -110,7 +110,8 @@ final class ExactlyOnceProvisioning {
     if (!unsent.take(uid, generation)) {
       RequestRecovery.Finding earlier = recovery.find(client, instanceId, permissionSetId, target,
           Instant.parse(pending.getRecordedAt()), uncertainCalls.getOrDefault(uid, startedAt),
-          ownedElsewhere(requestsOfOtherChanges.get(), pending.getExcludedRequestIds()));
+          ownedElsewhere(requestsOfOtherChanges.get(), pending.getExcludedRequestIds()),
+          Set.copyOf(pending.getExcludedRequestIds()));
       if (earlier instanceof RequestRecovery.Finding.Found found) {
         uncertainCalls.remove(uid);
         LOG.info("Found request {} that an earlier provision call made for generation {}; not provisioning again",

@@ -134,8 +134,17 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
         schedule.timing().cloudListLag(), this::requestFinished);
     this.provisioning = new ExactlyOnceProvisioning(statuses.clock(), schedule.timing().cloudListLag());
     this.drift = new DriftChecks(statuses.clock(), schedule.timing().driftCheckInterval(),
-        schedule.timing().cloudListLag(), this::outOfDateAccounts, driftObserver, wakeUps::wakeUp,
-        System.nanoTime());
+        checkAfterProvisioning(schedule.timing().cloudListLag()), this::outOfDateAccounts, driftObserver,
+        wakeUps::wakeUp, System.nanoTime());
+  }
+
+  /**
+   * The cloud's lists show the provisioning after their lag; the check counts for the resource only from the second
+   * after the one its completedAt names.
+   */
+  private static Duration checkAfterProvisioning(Duration cloudListLag) {
+    return cloudListLag.compareTo(DriftStatus.TIMESTAMP_PRECISION) > 0 ? cloudListLag
+        : DriftStatus.TIMESTAMP_PRECISION;
   }
 
   /** Every page of the accounts that hold an out-of-date copy of the group's permission set, through its connection. */

@@ -19,6 +19,8 @@ import dev.operators.permissionset.reconciler.PermissionSetTurns.Turn;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Decides what comes next for a resource: a function of the resource and the {@link Facts} observed for it, with
@@ -200,9 +202,13 @@ final class ProvisioningDecisions {
     if (trigger == ProvisioningTrigger.Drift) {
       next.setLastHandledDriftAt(drift.get());
     }
+    // a provisioning again follows this generation's last request, which recovery must never take for its own
+    Set<String> predecessors = new TreeSet<>(facts.requestsOfDeleted());
+    if (again && next.getRequestId() != null) {
+      predecessors.add(next.getRequestId());
+    }
     next.setPendingProvision(new PendingProvision(generation, ProvisioningStatusFactory.timestamp(statuses.now()),
-        permissionSetId, accountId(spec)).triggeredBy(trigger, token.orElse(null))
-        .excluding(facts.requestsOfDeleted()));
+        permissionSetId, accountId(spec)).triggeredBy(trigger, token.orElse(null)).excluding(predecessors));
     return Decision.writeThenDecideAgain(calling(resource, next)).with(new Action.IntentRecorded(generation));
   }
 

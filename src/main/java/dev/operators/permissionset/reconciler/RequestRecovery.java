@@ -28,6 +28,10 @@ import java.util.Set;
  * read to its end, as the request may be anywhere in it. Lists may lag: a request the cloud took a moment ago may
  * not show yet, so "no such request" is told only once the last call that may have made it is older than the lag.
  *
+ * <p>A provisioning again of the same generation follows the request before it, and a resource created again follows
+ * its deleted predecessor's: every request created before those predecessors is older than the intent, whatever the
+ * skew of the clocks.
+ *
  * <p>What a request provisions never changes, so each describe's answer is remembered: when a describe fails, the
  * next attempt goes on from there instead of describing every candidate again. Without that, an instance with a
  * few dozen candidates and a cloud that fails one call in six would almost never get through a whole attempt.
@@ -79,10 +83,13 @@ final class RequestRecovery {
    * @param intentRecordedAt when the intent was recorded: no earlier call for it was made before
    * @param lastPossibleCall the latest moment an earlier call for the intent may have reached the cloud
    * @param requestsOwnedElsewhere request IDs that other resources, or earlier generations, own
+   * @param predecessors requests made before the intent was recorded, which it excludes
    */
   Finding find(IdentityCenterClient client, String instanceId, String permissionSetId, ProvisioningTarget target,
-      Instant intentRecordedAt, Instant lastPossibleCall, Set<String> requestsOwnedElsewhere) {
-    Instant notBefore = intentRecordedAt.minus(ListOrder.CLOCK_SKEW);
+      Instant intentRecordedAt, Instant lastPossibleCall, Set<String> requestsOwnedElsewhere,
+      Set<String> predecessors) {
+    Instant skewed = intentRecordedAt.minus(ListOrder.CLOCK_SKEW);
+    Instant notBefore = lastCreated(client, instanceId, predecessors).filter(skewed::isBefore).orElse(skewed);
     ListOrder order = new ListOrder();
     Set<String> seenMarkers = new HashSet<>();
     Optional<String> marker = Optional.empty();
@@ -116,6 +123,27 @@ final class RequestRecovery {
     Instant listedBy = (lastPossibleCall.isAfter(intentRecordedAt) ? lastPossibleCall : intentRecordedAt)
         .plus(listLag);
     return clock.instant().isBefore(listedBy) ? new Finding.NotListedYet(listedBy) : new Finding.Absent();
+  }
+
+  /** When the newest of the requests was created, on the cloud's clock; a request the cloud forgot tells nothing. */
+  private static Optional<Instant> lastCreated(IdentityCenterClient client, String instanceId,
+      Set<String> requestIds) {
+    Optional<Instant> last = Optional.empty();
+    for (String requestId : requestIds) {
+      Optional<Instant> created;
+      try {
+        created = client.describeProvisioning(instanceId, requestId).createdAt();
+      } catch (IdentityCenterException e) {
+        if (e.category() != ErrorCategory.NOT_FOUND) {
+          throw e;
+        }
+        created = Optional.empty();
+      }
+      if (created.isPresent() && (last.isEmpty() || created.get().isAfter(last.get()))) {
+        last = created;
+      }
+    }
+    return last;
   }
 
   private static boolean matches(Subject subject, String permissionSetId, ProvisioningTarget target) {

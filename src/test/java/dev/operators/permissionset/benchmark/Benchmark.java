@@ -143,6 +143,10 @@ public final class Benchmark {
         out.print(report.table());
         report.writeJson(parameters.out());
         out.println("JSON report: " + parameters.out().toAbsolutePath());
+        if (!parameters.driftInterval().isZero() && outcome.correct()) {
+          out.println();
+          out.print(DriftCheckCost.measure(simulator, parameters, out).table());
+        }
         if (!outcome.correct()) {
           out.println("Operator log (last lines, all in " + operator.log().toAbsolutePath() + "):\n"
               + operator.tail());

@@ -32,10 +32,13 @@ import java.util.function.Function;
  *     request missing from a lagging list for a finished one
  * @param cloud whose protocol the simulator speaks and the operator's default connection reaches: Huawei Cloud's
  *     IDs, or AWS's instance and permission set ARNs and 12-digit accounts
+ * @param driftInterval with a length, the operator checks for drift this often ({@code DRIFT_CHECK_INTERVAL}, unless
+ *     the run sets it) and, once every resource is terminal, the run counts the checks' calls over
+ *     {@link #DRIFT_INTERVALS_MEASURED} intervals; zero measures nothing
  */
 public record BenchmarkParameters(int resources, Duration provisioningLatency, int rateLimitPerSecond,
     double failShare, int permissionSets, Path out, boolean strict, Duration timeout, Mode mode, int history,
-    Duration listLag, Map<String, String> operatorEnvironment, Cloud cloud) {
+    Duration listLag, Map<String, String> operatorEnvironment, Cloud cloud, Duration driftInterval) {
 
   /** When the operator meets the N resources. */
   public enum Mode {
@@ -65,6 +68,10 @@ public record BenchmarkParameters(int resources, Duration provisioningLatency, i
   public static final String LIST_LAG = "benchmark.listLag";
   public static final String OPERATOR_ENVIRONMENT = "benchmark.operatorEnv";
   public static final String CLOUD = "benchmark.cloud";
+  public static final String DRIFT = "benchmark.drift";
+  public static final String DRIFT_INTERVAL = "benchmark.driftInterval";
+  /** The drift checks' calls are counted over this many intervals, after one to let them spread. */
+  public static final int DRIFT_INTERVALS_MEASURED = 3;
 
   /** Never less than this to converge, however small the run: the operator's start and first polls need it. */
   private static final Duration MIN_TIMEOUT = Duration.ofMinutes(10);
@@ -84,9 +91,13 @@ public record BenchmarkParameters(int resources, Duration provisioningLatency, i
     require(history >= 0, HISTORY, "0 or more");
     require(!listLag.isNegative(), LIST_LAG, "not negative");
     require(cloud != null, CLOUD, "huawei or aws");
+    require(!driftInterval.isNegative(), DRIFT_INTERVAL, "not negative");
     Map<String, String> environment = new TreeMap<>(operatorEnvironment);
     if (!listLag.isZero()) {
       environment.putIfAbsent(OperatorConfig.CLOUD_LIST_LAG, listLag.plus(LIST_LAG_MARGIN).toMillis() + "ms");
+    }
+    if (!driftInterval.isZero()) {
+      environment.putIfAbsent(OperatorConfig.DRIFT_CHECK_INTERVAL, driftInterval.toMillis() + "ms");
     }
     operatorEnvironment = Collections.unmodifiableMap(environment);
   }
@@ -113,7 +124,9 @@ public record BenchmarkParameters(int resources, Duration provisioningLatency, i
         integer(properties, HISTORY, 0),
         duration(properties, LIST_LAG, Duration.ZERO),
         environment(properties),
-        cloud(properties));
+        cloud(properties),
+        text(properties, DRIFT).map(Boolean::parseBoolean).orElse(false)
+            ? duration(properties, DRIFT_INTERVAL, Duration.ofSeconds(10)) : Duration.ZERO);
   }
 
   /** T* = N / R + L: every resource needs at least one call, and the last provisioning started takes L. */

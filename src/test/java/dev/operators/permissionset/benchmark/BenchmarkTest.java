@@ -46,7 +46,7 @@ class BenchmarkTest {
     // each resource provisions its own permission set: the harness is under test here, not the operator's turns
     // at a shared permission set
     BenchmarkParameters parameters = new BenchmarkParameters(20, Duration.ofSeconds(1), 50, 0.1, 20, json, false,
-        Duration.ofMinutes(5), mode, 0, Duration.ZERO, Map.of(), cloud);
+        Duration.ofMinutes(5), mode, 0, Duration.ZERO, Map.of(), cloud, Duration.ZERO);
     ByteArrayOutputStream output = new ByteArrayOutputStream();
 
     BenchmarkReport report = Benchmark.run(parameters, folder.resolve("work"),
@@ -235,6 +235,23 @@ class BenchmarkTest {
         .extracting(Target::measured).containsExactly(2 / 103.0);
     assertThat(report.table()).startsWith("Benchmark on AWS: 100 resources")
         .containsPattern("ThrottlingExceptions, share of calls +1\\.9% \\(2 of 103\\)");
+  }
+
+  @Test
+  void theDriftMeasureSetsTheOperatorsIntervalAndPricesAnIntervalAtTheDefaults() {
+    assertThat(BenchmarkParameters.from(Map.of()).driftInterval()).isZero();
+    BenchmarkParameters drift = BenchmarkParameters.from(Map.of(BenchmarkParameters.DRIFT, "true"));
+    assertThat(drift.operatorEnvironment()).containsEntry("DRIFT_CHECK_INTERVAL", "10000ms");
+    assertThat(BenchmarkParameters.from(Map.of(BenchmarkParameters.DRIFT, "true",
+        BenchmarkParameters.OPERATOR_ENVIRONMENT, "DRIFT_CHECK_INTERVAL=30s")).operatorEnvironment())
+        .containsEntry("DRIFT_CHECK_INTERVAL", "30s");
+
+    DriftCheckCost cost = new DriftCheckCost(100, Duration.ofSeconds(10), 3, 300, 0, 19, Duration.ofMinutes(10), 19);
+
+    assertThat(cost.callsPerPermissionSetPerInterval()).isEqualTo(1.0);
+    assertThat(cost.table()).containsPattern("per permission set per interval +1\\.00")
+        .containsPattern("share of the rate budget, this run +52\\.63%")
+        .containsPattern("share of the rate budget, defaults +0\\.88% \\(100\\.0 / \\(19/s x PT10M\\)\\)");
   }
 
   @Test

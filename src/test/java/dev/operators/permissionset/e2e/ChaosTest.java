@@ -7,6 +7,7 @@ import dev.operators.permissionset.api.v1alpha1.IdentityCenterConnectionSpec;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioning;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningSpec;
 import dev.operators.permissionset.api.v1alpha1.PermissionSetProvisioningStatus;
+import dev.operators.permissionset.api.v1alpha1.ReprovisionPolicy;
 import dev.operators.permissionset.api.v1alpha1.TargetType;
 import dev.operators.permissionset.config.OperatorConfig;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
@@ -26,6 +27,8 @@ import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -33,6 +36,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -46,9 +50,11 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterEach;
@@ -63,12 +69,13 @@ import org.junit.jupiter.api.Test;
  * accepted a provision, and replaced at once. Right after the simulator accepts their provision, some resources move
  * to another account, some to another permission set, and some are deleted and created again under the same name;
  * the Secrets of the IdentityCenterConnections that some resources use are deleted after they succeeded, then
- * restored.
+ * restored. Permission sets change in the clouds: some resources provision again on their own when their account is
+ * out of date (reprovisionPolicy Automatic), and some are asked to by new values of the reprovision annotation.
  *
  * <p>At the end every resource must be in its right state with conditions, and each cloud's simulator must have
- * accepted exactly one provision per resource generation (a re-created resource is a new resource) and never two for
- * one permission set at a time. The seed is printed; {@code -Dchaos.seed=N} replays its choices (the timing of threads
- * and processes is the machine's).
+ * accepted exactly one provision per resource generation (a re-created resource is a new resource), per value of the
+ * annotation and per drift the operator provisioned for, and never two for one permission set at a time. The seed
+ * is printed; {@code -Dchaos.seed=N} replays its choices (the timing of threads and processes is the machine's).
  */
 @Tag("chaos")
 class ChaosTest {
@@ -106,6 +113,18 @@ class ChaosTest {
   private static final Duration LONGEST_RANDOM_LIFE = Duration.ofSeconds(3);
   /** How long a running operator must see the connection's Secret missing before it comes back. */
   private static final Duration SECRET_ABSENCE = Duration.ofSeconds(2);
+  /** Sets of each cloud with resources of reprovisionPolicy Automatic to accounts, besides set 1 to all accounts. */
+  private static final int AUTOMATIC_SETS = 3;
+  private static final int AUTOMATIC_PER_SET = 2;
+  /** Resources of each cloud that get new values of the annotation: provisioned ones, and failed ones. */
+  private static final int ANNOTATED_PROVISIONED = 3;
+  private static final int ANNOTATED_FAILED = 2;
+  private static final int TOKENS_PER_RESOURCE = 2;
+  /** The everywhere resource of this set is Automatic; the set's other resources are not. */
+  private static final int AUTOMATIC_EVERYWHERE_SET = 1;
+  private static final String DRIFT_CHECK_INTERVAL = "2s";
+  /** A second touch of a set comes this long at most after the first: often while that drift is being repaired. */
+  private static final Duration SECOND_TOUCH_LIMIT = Duration.ofMillis(2500);
   private static final Path LOGS = Path.of("target", "chaos");
   private static final String PROVISIONED = "Provisioned";
   private static final String PROVISIONING_FAILED = "ProvisioningFailed";
@@ -210,11 +229,34 @@ class ChaosTest {
    * @param failureReason the cloud's failure_reason it must show, or null
    */
   private record Expected(Side side, PermissionSetProvisioningSpec spec, int permissionSet, String reason,
-      String failureReason, String provisionKey, Churn churn) {
+      String failureReason, String provisionKey, Churn churn, Again again) {
+
+    Expected(Side side, PermissionSetProvisioningSpec spec, int permissionSet, String reason, String failureReason,
+        String provisionKey, Churn churn) {
+      this(side, spec, permissionSet, reason, failureReason, provisionKey, churn, Again.NONE);
+    }
 
     Expected withChurn(Churn next) {
-      return new Expected(side, spec, permissionSet, reason, failureReason, provisionKey, next);
+      return new Expected(side, spec, permissionSet, reason, failureReason, provisionKey, next, again);
     }
+
+    Expected provisionedAgainBy(Again next) {
+      if (next == Again.DRIFT) {
+        spec.setReprovisionPolicy(ReprovisionPolicy.Automatic);
+      }
+      return new Expected(side, spec, permissionSet, reason, failureReason, provisionKey, churn, next);
+    }
+  }
+
+  /** How a resource without churn is provisioned again without a spec change. */
+  private enum Again {
+    NONE,
+    /** reprovisionPolicy Automatic, in a set that is touched when all its Automatic resources are up to date. */
+    DRIFT,
+    /** New values of the annotation, each once the last was handled. */
+    ANNOTATION,
+    /** The same, and the first value applied a second time once handled. */
+    ANNOTATION_REPEATED
   }
 
   /** One resource generation that must have made exactly one provision of its key. */
@@ -223,6 +265,21 @@ class ChaosTest {
     @Override
     public String toString() {
       return name + " (uid " + uid + ", generation " + generation + ")";
+    }
+  }
+
+  /** A set with Automatic resources: touched once all of them are up to date, and maybe again soon after. */
+  private static final class PlannedTouch {
+    final Side side;
+    final int set;
+    final List<String> members = new ArrayList<>();
+    /** When it was touched first ({@link System#nanoTime()}), or -1. */
+    long firstAt = -1;
+    long againAt = Long.MAX_VALUE;
+
+    PlannedTouch(Side side, int set) {
+      this.side = side;
+      this.set = set;
     }
   }
 
@@ -236,6 +293,11 @@ class ChaosTest {
     int recreations;
     int churnBeforeRecorded;
     Duration secretAbsent = Duration.ZERO;
+    int plannedTouches;
+    int touchesAtKills;
+    int touchesSoonAfter;
+    int annotationsApplied;
+    int annotationsRepeated;
     final Map<String, Duration> milestones = new LinkedHashMap<>();
   }
 
@@ -371,7 +433,8 @@ class ChaosTest {
     }
     resources.put(prefix + "set00-everywhere", failed(side, 0, spec(side, 0, false, null), FAILURE_REASONS.get(0)));
     resources.put(prefix + "set01-everywhere", new Expected(side, spec(side, 1, true, null), 1, PROVISIONED, null,
-        side.key(1, "ALL_PROVISIONED_ACCOUNTS"), Churn.NONE));
+        side.key(1, "ALL_PROVISIONED_ACCOUNTS"), Churn.NONE).provisionedAgainBy(Again.DRIFT));
+    provisionedAgain(resources, prefix, random);
     resources.put(prefix + "unknown-account-1",
         notFound(side, spec(side, 2, false, side.unknownAccount(1)), "AccountNotFound"));
     resources.put(prefix + "unknown-account-2",
@@ -383,6 +446,36 @@ class ChaosTest {
     unknownName.setPermissionSetName("Chaos-NoSuchSet");
     resources.put(prefix + "unknown-set-by-name", notFound(side, unknownName, "PermissionSetNotFound"));
     return resources;
+  }
+
+  /**
+   * Resources without churn, provisioned again without a spec change: Automatic ones to accounts in a few sets that
+   * reach Identity Center through the default connection (an Automatic resource to all accounts would bring theirs up
+   * to date too, so set {@value #AUTOMATIC_EVERYWHERE_SET} has none), and annotated ones, provisioned and failed.
+   */
+  private static void provisionedAgain(Map<String, Expected> resources, String prefix, Random random) {
+    List<Integer> sets = IntStream.range(AUTOMATIC_EVERYWHERE_SET + 1, FIRST_SET_WITH_SECRET).boxed()
+        .collect(Collectors.toCollection(ArrayList::new));
+    Collections.shuffle(sets, random);
+    Set<Integer> automaticSets = Set.copyOf(sets.subList(0, AUTOMATIC_SETS));
+    List<String> annotatable = new ArrayList<>();
+    for (String name : List.copyOf(resources.keySet())) {
+      Expected expected = resources.get(name);
+      boolean healthy = name.contains("-healthy") && expected.churn() == Churn.NONE;
+      if (healthy && automaticSets.contains(expected.permissionSet())
+          && Integer.parseInt(name.substring(name.length() - 2)) < AUTOMATIC_PER_SET) {
+        resources.put(name, expected.provisionedAgainBy(Again.DRIFT));
+      } else if (healthy && expected.permissionSet() != AUTOMATIC_EVERYWHERE_SET) {
+        annotatable.add(name);
+      }
+    }
+    Collections.shuffle(annotatable, random);
+    List<String> failing = new ArrayList<>(resources.keySet().stream().filter(name -> name.contains("-failing"))
+        .toList());
+    Collections.shuffle(failing, random);
+    Stream.concat(annotatable.stream().limit(ANNOTATED_PROVISIONED), failing.stream().limit(ANNOTATED_FAILED))
+        .forEach(name -> resources.computeIfPresent(name, (n, expected) -> expected.provisionedAgainBy(
+            random.nextBoolean() ? Again.ANNOTATION : Again.ANNOTATION_REPEATED)));
   }
 
   @Test
@@ -437,6 +530,16 @@ class ChaosTest {
     /** Permission sets (instance/permissionSet) in which an account move went to a failing account. */
     private final Set<String> setsMovedToFailing = new HashSet<>();
 
+    /** When each permission set (instance/permissionSet) was touched. */
+    private final Map<String, List<Instant>> touches = new TreeMap<>();
+    /** The sets with Automatic resources, each touched once all of them are up to date, and maybe soon again. */
+    private final Map<String, PlannedTouch> plannedTouches = new TreeMap<>();
+    /** The values of the annotation still to apply to each annotated resource, and those applied. */
+    private final Map<String, Annotations> annotations = new TreeMap<>();
+    /** The drifts each Automatic resource was provisioned for: every value of lastHandledDriftAt it showed. */
+    private final Map<String, Set<String>> driftsHandled = new ConcurrentHashMap<>();
+    private final SharedIndexInformer<PermissionSetProvisioning> driftWatch;
+
     private OperatorProcess operator;
     private long operatorStartedAt;
     private long readyAt = -1;
@@ -453,6 +556,42 @@ class ChaosTest {
     Run(Random random) {
       this.random = random;
       this.expected = resources(random);
+      expected.forEach((name, e) -> {
+        switch (e.again()) {
+          case DRIFT -> plannedTouches.computeIfAbsent(e.side().setKey(e.permissionSet()),
+              key -> new PlannedTouch(e.side(), e.permissionSet())).members.add(name);
+          case ANNOTATION, ANNOTATION_REPEATED -> annotations.put(name, new Annotations(name,
+              e.again() == Again.ANNOTATION_REPEATED));
+          case NONE -> {
+          }
+        }
+      });
+      this.driftWatch = client.resources(PermissionSetProvisioning.class).inNamespace(NAMESPACE)
+          .inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(PermissionSetProvisioning resource) {
+              noteDriftHandled(resource);
+            }
+
+            @Override
+            public void onUpdate(PermissionSetProvisioning before, PermissionSetProvisioning after) {
+              noteDriftHandled(after);
+            }
+
+            @Override
+            public void onDelete(PermissionSetProvisioning resource, boolean finalStateUnknown) {
+              // Automatic resources are never deleted
+            }
+          });
+    }
+
+    private void noteDriftHandled(PermissionSetProvisioning resource) {
+      Expected e = expected.get(resource.getMetadata().getName());
+      String handled = resource.getStatus() == null ? null : resource.getStatus().getLastHandledDriftAt();
+      if (e != null && e.again() == Again.DRIFT && handled != null) {
+        driftsHandled.computeIfAbsent(resource.getMetadata().getName(), name -> ConcurrentHashMap.newKeySet())
+            .add(handled);
+      }
     }
 
     void converge() throws IOException {
@@ -472,6 +611,7 @@ class ChaosTest {
         long now = System.nanoTime();
         followOperator(now);
         newlyAccepted().forEach(this::accepted);
+        touchAgainWhenDue(now);
         if (now >= nextList) {
           nextList = now + LIST_INTERVAL.toNanos();
           if (observe(list(), now)) {
@@ -505,6 +645,10 @@ class ChaosTest {
 
     /** Reads the resources' progress and moves the connections' Secrets' phase on; true once the run is over. */
     private boolean observe(Map<String, PermissionSetProvisioning> current, long now) {
+      plannedTouches.values().stream().filter(plan -> plan.firstAt < 0)
+          .filter(plan -> plan.members.stream().allMatch(name -> atRestUpToDate(current.get(name))))
+          .forEach(plan -> touchFirst(plan, now));
+      annotations.values().forEach(plan -> plan.nextIfHandled(current.get(plan.name)));
       long settled = expected.keySet().stream().filter(name -> settled(current.get(name))).count();
       double progress = (double) settled / expected.size();
       Duration elapsed = Duration.ofNanos(now - started);
@@ -513,6 +657,9 @@ class ChaosTest {
       }
       if (progress >= 0.9) {
         tally.milestones.putIfAbsent("90% settled", elapsed);
+      }
+      if (settled == expected.size()) {
+        tally.milestones.putIfAbsent("all settled", elapsed);
       }
       switch (secretPhase) {
         case PRESENT -> {
@@ -540,7 +687,7 @@ class ChaosTest {
           }
         }
         case RESTORED -> {
-          return settled == expected.size() && churnByKey.isEmpty();
+          return settled == expected.size() && churnByKey.isEmpty() && repairedAndAnswered(current);
         }
       }
       return false;
@@ -580,6 +727,7 @@ class ChaosTest {
 
     private void killAndReplace(String when) {
       operator.kill();
+      touchAtRandom();
       tally.kills++;
       tally.killTimes.add(secondsSinceStart() + " s");
       try {
@@ -608,7 +756,8 @@ class ChaosTest {
               OperatorConfig.POLL_MAX_INTERVAL, "500ms",
               OperatorConfig.RETRY_INITIAL_INTERVAL, "100ms",
               OperatorConfig.RETRY_MAX_INTERVAL, "500ms",
-              OperatorConfig.CLOUD_LIST_LAG, OPERATOR_LIST_LAG));
+              OperatorConfig.CLOUD_LIST_LAG, OPERATOR_LIST_LAG,
+              OperatorConfig.DRIFT_CHECK_INTERVAL, DRIFT_CHECK_INTERVAL));
       processes.add(operator);
       operatorStartedAt = System.nanoTime();
       readyAt = -1;
@@ -616,6 +765,59 @@ class ChaosTest {
 
     void stopOperator() {
       operator.close();
+      driftWatch.close();
+    }
+
+    /** A set of each cloud, whatever its resources do: the moment of a kill is as good as any. */
+    private void touchAtRandom() {
+      for (Side side : Side.values()) {
+        touch(side, random.nextInt(PERMISSION_SETS));
+        tally.touchesAtKills++;
+      }
+    }
+
+    private void touchFirst(PlannedTouch plan, long now) {
+      touch(plan.side, plan.set);
+      tally.plannedTouches++;
+      plan.firstAt = now;
+      plan.againAt = random.nextBoolean() ? now + (long) (random.nextDouble() * SECOND_TOUCH_LIMIT.toNanos())
+          : Long.MAX_VALUE;
+    }
+
+    private void touchAgainWhenDue(long now) {
+      plannedTouches.values().stream().filter(plan -> now >= plan.againAt).forEach(plan -> {
+        plan.againAt = Long.MAX_VALUE;
+        touch(plan.side, plan.set);
+        tally.touchesSoonAfter++;
+      });
+    }
+
+    private void touch(Side side, int set) {
+      simulators.get(side).touchPermissionSet(side.instance, side.permissionSet(set));
+      touches.computeIfAbsent(side.setKey(set), key -> new ArrayList<>()).add(Instant.now());
+    }
+
+    /**
+     * Every set planned is touched and its Automatic resources checked up to date since the last touch; every
+     * annotated resource answered its last value.
+     */
+    private boolean repairedAndAnswered(Map<String, PermissionSetProvisioning> current) {
+      boolean touched = plannedTouches.values().stream().allMatch(plan -> plan.firstAt >= 0
+          && plan.againAt == Long.MAX_VALUE);
+      return touched && expected.entrySet().stream().filter(e -> e.getValue().again() == Again.DRIFT)
+          .allMatch(e -> checkedSinceLastTouch(e.getValue(), current.get(e.getKey())))
+          && annotations.values().stream().allMatch(plan -> plan.answered(current.get(plan.name)));
+    }
+
+    /** Up to date, as a check found that began after the last touch of its set. */
+    private boolean checkedSinceLastTouch(Expected e, PermissionSetProvisioning resource) {
+      if (!atRestUpToDate(resource)) {
+        return false;
+      }
+      List<Instant> ofSet = touches.getOrDefault(e.side().setKey(e.permissionSet()), List.of());
+      // lastDriftCheck keeps whole seconds, no later than the check began
+      return ofSet.isEmpty() || Instant.parse(resource.getStatus().getLastDriftCheck())
+          .isAfter(ofSet.get(ofSet.size() - 1));
     }
 
     private List<String> newlyAccepted() {
@@ -693,6 +895,57 @@ class ChaosTest {
       countIfUnrecorded(patched, patched.getMetadata().getGeneration() - 1);
     }
 
+    /** The values of the annotation one resource gets, each once the one before was handled. */
+    private final class Annotations {
+      final String name;
+      /** In the order applied: a repeated value right after its first. */
+      private final List<String> steps = new ArrayList<>();
+      private int applied;
+
+      Annotations(String name, boolean repeated) {
+        this.name = name;
+        for (int i = 1; i <= TOKENS_PER_RESOURCE; i++) {
+          steps.add("chaos-" + i);
+          if (repeated && i == 1) {
+            steps.add("chaos-" + i);
+          }
+        }
+      }
+
+      /** The distinct values: each must have made one provision. */
+      long tokens() {
+        return steps.stream().distinct().count();
+      }
+
+      String last() {
+        return steps.get(steps.size() - 1);
+      }
+
+      void nextIfHandled(PermissionSetProvisioning resource) {
+        if (applied == steps.size() || !settled(resource)
+            || applied > 0 && !steps.get(applied - 1).equals(resource.getStatus().getLastHandledReprovisionAt())) {
+          return;
+        }
+        String token = steps.get(applied);
+        boolean repeated = applied > 0 && steps.get(applied - 1).equals(token);
+        // another annotation changes with it, so that even a repeated value is an update the operator is told of
+        resource(name).patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\""
+            + PermissionSetProvisioning.REPROVISION_REQUESTED_AT + "\":\"" + token
+            + "\",\"chaos.operators.dev/step\":\"" + applied + "\"}}}");
+        applied++;
+        if (repeated) {
+          tally.annotationsRepeated++;
+        } else {
+          tally.annotationsApplied++;
+        }
+      }
+
+      boolean answered(PermissionSetProvisioning resource) {
+        return applied == steps.size() && settled(resource)
+            && last().equals(resource.getStatus().getLastHandledReprovisionAt());
+      }
+    }
+
     /** Counts churn that came before the operator recorded the accepted request of {@code generation}. */
     private void countIfUnrecorded(PermissionSetProvisioning resource, long generation) {
       PermissionSetProvisioningStatus status = resource == null ? null : resource.getStatus();
@@ -740,27 +993,77 @@ class ChaosTest {
           CONVERGENCE_LIMIT, problems.stream().map(p -> p.substring(0, p.indexOf(':'))).distinct().count(),
           expected.size()).isEmpty();
 
+      invariants.assertThat(provisionedAgainProblems(current)).as("resources provisioned again without a spec "
+          + "change").isEmpty();
       counts.forEach((side, sideCounts) -> checkCloud(invariants, side, sideCounts));
       invariants.assertThat(tally.kills).as("operator processes killed").isEqualTo(KILLS);
       invariants.assertThat(tally.killsAfterAccept).as("kills right after an accepted provision").isPositive();
       invariants.assertThat(tally.targetChanges + tally.permissionSetChanges + tally.recreations)
           .as("resources churned right after their provision was accepted")
           .isEqualTo(Side.values().length * (TARGET_CHANGES + PERMISSION_SET_CHANGES + RECREATIONS));
+      invariants.assertThat(tally.plannedTouches).as("sets touched when their Automatic resources were up to date")
+          .isEqualTo(plannedTouches.size());
       invariants.assertThat(secretPhase).as("the connections' credentials Secrets deleted and restored")
           .isEqualTo(SecretPhase.RESTORED);
       invariants.assertAll();
     }
 
-    /** The cloud's simulator accepted one provision per generation, one at a time per set, and made every fault. */
+    /**
+     * Each Automatic resource was provisioned again for at least the drift its set's planned touch made, and for no
+     * more drifts than its set was touched (a touch while a provisioning is on its way leaves the account out of date:
+     * a drift of its own); it ends up to date. Each annotated resource recorded its last value as handled.
+     */
+    private List<String> provisionedAgainProblems(Map<String, PermissionSetProvisioning> current) {
+      List<String> problems = new ArrayList<>();
+      expected.forEach((name, e) -> {
+        PermissionSetProvisioning resource = current.get(name);
+        if (e.again() == Again.DRIFT) {
+          int drifts = driftsHandled.getOrDefault(name, Set.of()).size();
+          int touchesOfSet = touches.getOrDefault(e.side().setKey(e.permissionSet()), List.of()).size();
+          if (drifts < 1 || drifts > touchesOfSet) {
+            problems.add(name + ": provisioned again for " + drifts + " drifts " + driftsHandled.get(name)
+                + ", its set touched " + touchesOfSet + " times, once when it was up to date");
+          }
+          if (resource == null || resource.getStatus() == null || !isTrue(resource.getStatus(), "UpToDate")) {
+            problems.add(name + ": ended with UpToDate " + (resource == null || resource.getStatus() == null
+                ? "missing" : describe(resource.getStatus().condition("UpToDate"))));
+          }
+        }
+        Annotations plan = annotations.get(name);
+        if (plan != null && (resource == null || resource.getStatus() == null
+            || !plan.last().equals(resource.getStatus().getLastHandledReprovisionAt()))) {
+          problems.add(name + ": lastHandledReprovisionAt " + (resource == null || resource.getStatus() == null
+              ? null : resource.getStatus().getLastHandledReprovisionAt()) + ", expected " + plan.last());
+        }
+      });
+      return problems;
+    }
+
+    /** Provisions of the key without a spec change: one per value of the annotation, one per drift handled. */
+    private long provisionsAgain(String provisionKey) {
+      return expected.entrySet().stream().filter(e -> provisionKey.equals(e.getValue().provisionKey()))
+          .mapToLong(e -> switch (e.getValue().again()) {
+            case DRIFT -> driftsHandled.getOrDefault(e.getKey(), Set.of()).size();
+            case ANNOTATION, ANNOTATION_REPEATED -> annotations.get(e.getKey()).tokens();
+            case NONE -> 0;
+          }).sum();
+    }
+
+    /**
+     * The cloud's simulator accepted one provision per generation, per value of the annotation and per drift handled,
+     * one at a time per set, and made every fault.
+     */
     private void checkCloud(SoftAssertions invariants, Side side, RequestCounters.Snapshot counts) {
       Map<String, List<Generation>> owners = generations.stream().filter(g -> side.owns(g.provisionKey()))
           .collect(Collectors.groupingBy(Generation::provisionKey, TreeMap::new, Collectors.toList()));
       List<String> provisionProblems = new ArrayList<>();
       owners.forEach((key, generationsOfKey) -> {
         long accepted = counts.acceptedProvisions().getOrDefault(key, 0L);
-        if (accepted != generationsOfKey.size()) {
+        long again = provisionsAgain(key);
+        if (accepted != generationsOfKey.size() + again) {
           provisionProblems.add(key + ": the simulator accepted " + accepted + " provisions for "
-              + generationsOfKey + ", expected exactly one each");
+              + generationsOfKey + ", expected exactly one each" + (again == 0 ? ""
+              : " and " + again + " more for values of the annotation and drifts"));
         }
       });
       counts.acceptedProvisions().keySet().stream().filter(key -> !owners.containsKey(key))
@@ -801,6 +1104,14 @@ class ChaosTest {
               tally.permissionSetChanges, tally.recreations, tally.churnBeforeRecorded),
           String.format("credentials Secrets missing   %6.1f s (phase %s)", tally.secretAbsent.toMillis() / 1000.0,
               secretPhase),
+          String.format("permission sets touched       %6d (%d once up to date, %d soon after, %d at kills)",
+              touches.values().stream().mapToInt(List::size).sum(), tally.plannedTouches, tally.touchesSoonAfter,
+              tally.touchesAtKills),
+          String.format("provisioned again             %6d for drifts of %d Automatic resources, %d for new values "
+                  + "of the annotation (%d values applied twice)",
+              driftsHandled.values().stream().mapToInt(Set::size).sum(), expected.values().stream()
+                  .filter(e -> e.again() == Again.DRIFT).count(), tally.annotationsApplied,
+              tally.annotationsRepeated),
           String.format("stale writes refused (409)    %6d by the Kubernetes API", kubernetes.conflicts())));
       counts.forEach((side, sideCounts) -> lines.addAll(cloudFigures(side, sideCounts)));
       lines.add(String.format("time to converge              %6.1f s (%s)", elapsed.toMillis() / 1000.0,
@@ -844,6 +1155,12 @@ class ChaosTest {
       return false;
     }
     return isTrue(resource.getStatus(), "Ready") || isTrue(resource.getStatus(), "Stalled");
+  }
+
+  /** Provisioned for its generation, nothing on its way, and found up to date by the last check. */
+  private static boolean atRestUpToDate(PermissionSetProvisioning resource) {
+    return settled(resource) && isTrue(resource.getStatus(), "Ready") && isTrue(resource.getStatus(), "UpToDate")
+        && resource.getStatus().getPendingProvision() == null && resource.getStatus().getLastDriftCheck() != null;
   }
 
   private static boolean hasConditions(PermissionSetProvisioning resource) {

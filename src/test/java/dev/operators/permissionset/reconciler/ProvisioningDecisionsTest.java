@@ -205,6 +205,20 @@ class ProvisioningDecisionsTest {
             facts().withDrift(checked(NOW.minus(Duration.ofHours(2)), ACCOUNT)),
             Stage.SETTLED, List.of(Action.WatchDrift.class), DriftStatus.LATEST, false,
             status -> assertThat(status.getLastDriftCheck()).isNull()),
+        new DriftRow("a check from the second the provisioning finished in may have asked before it finished: with "
+            + "Automatic it provisions nothing",
+            automatic(resource(s -> provisioned(s, 2))),
+            facts().withDrift(checked(Instant.parse("2026-06-01T11:00:05.400Z"), ACCOUNT)),
+            Stage.SETTLED, List.of(Action.WatchDrift.class), DriftStatus.CHECKING, false,
+            status -> assertThat(status.getOutOfDateSince()).isNull()),
+        new DriftRow("a check from the next second counts: a new drift, apart from the one provisioned for",
+            automatic(resource(s -> {
+              provisioned(s, 2).setLastHandledDriftAt("2026-06-01T11:00:04Z");
+              return s;
+            })),
+            facts().withDrift(checked(Instant.parse("2026-06-01T11:00:06Z"), ACCOUNT)),
+            Stage.SETTLED, List.of(Action.WatchDrift.class), DriftStatus.CHANGED, true,
+            status -> assertThat(status.getOutOfDateSince()).isEqualTo("2026-06-01T11:00:06Z")),
         new DriftRow("a provisioned resource without a check yet shows UpToDate Unknown",
             resource(s -> provisioned(s, 2)), facts(),
             Stage.SETTLED, List.of(Action.WatchDrift.class), DriftStatus.CHECKING, false,
@@ -233,6 +247,8 @@ class ProvisioningDecisionsTest {
               assertThat(status.getPendingProvision().getTrigger()).isEqualTo(ProvisioningTrigger.Drift);
               assertThat(status.getPendingProvision().getGeneration()).isEqualTo(2L);
               assertThat(status.getLastHandledDriftAt()).isEqualTo(DRIFT_SEEN);
+              assertThat(status.getPendingProvision().getExcludedRequestIds()).as("the request before it")
+                  .containsExactly("req-0");
             }),
         new DriftRow("a drift provisioned for once is not provisioned again",
             automatic(resource(s -> handled(outOfDate(provisioned(s, 2))))), facts().withDrift(checked(NOW, ACCOUNT)),

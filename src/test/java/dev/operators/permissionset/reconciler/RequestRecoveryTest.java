@@ -82,7 +82,7 @@ class RequestRecoveryTest {
       attempts++;
       try {
         found = foundRequestId(recovery.find(cloud, INSTANCE, PERMISSION_SET, ProvisioningTarget.account("sought"),
-            INTENT, INTENT, Set.of()));
+            INTENT, INTENT, Set.of(), Set.of()));
       } catch (IdentityCenterException e) {
         assertThat(e.category()).isEqualTo(ErrorCategory.SERVER_ERROR);
       }
@@ -98,11 +98,11 @@ class RequestRecoveryTest {
     FlakyCloud cloud = new FlakyCloud();
     RequestRecovery recovery = recovery();
     assertThatThrownBy(() -> recovery.find(cloud, INSTANCE, PERMISSION_SET, ProvisioningTarget.account("absent"),
-        INTENT, INTENT, Set.of())).isInstanceOf(IdentityCenterException.class);
+        INTENT, INTENT, Set.of(), Set.of())).isInstanceOf(IdentityCenterException.class);
     int before = cloud.described.size();
 
     assertThatThrownBy(() -> recovery.find(cloud, INSTANCE, PERMISSION_SET, ProvisioningTarget.account("absent"),
-        INTENT, INTENT, Set.of())).isInstanceOf(IdentityCenterException.class);
+        INTENT, INTENT, Set.of(), Set.of())).isInstanceOf(IdentityCenterException.class);
 
     assertThat(cloud.described.subList(0, before)).doesNotContainAnyElementsOf(cloud.described.subList(before,
         cloud.described.size()));
@@ -139,11 +139,11 @@ class RequestRecoveryTest {
     ProvisioningTarget all = ProvisioningTarget.allProvisionedAccounts();
 
     assertThat(recovery().find(new AccountAndAllCloud(false), INSTANCE, PERMISSION_SET, all, INTENT, INTENT,
-        Set.of())).isInstanceOf(Finding.Absent.class);
+        Set.of(), Set.of())).isInstanceOf(Finding.Absent.class);
     assertThat(foundRequestId(recovery().find(new AccountAndAllCloud(true), INSTANCE, PERMISSION_SET, all, INTENT,
-        INTENT, Set.of()))).contains(FlakyCloud.requestId(2));
+        INTENT, Set.of(), Set.of()))).contains(FlakyCloud.requestId(2));
     assertThat(foundRequestId(recovery().find(new AccountAndAllCloud(true), INSTANCE, PERMISSION_SET,
-        ProvisioningTarget.account("one-account"), INTENT, INTENT, Set.of()))).contains(FlakyCloud.requestId(1));
+        ProvisioningTarget.account("one-account"), INTENT, INTENT, Set.of(), Set.of()))).contains(FlakyCloud.requestId(1));
   }
 
   /** A long history from before the intent, then three requests made since: the sought one in the middle. */
@@ -165,9 +165,9 @@ class RequestRecoveryTest {
     PagedRequestCloud cloud = historyThenRecentRequests(Order.NEWEST_FIRST);
 
     assertThat(foundRequestId(recovery().find(cloud, INSTANCE, PERMISSION_SET, ProvisioningTarget.account("sought"),
-        INTENT, INTENT, Set.of()))).contains("recent-2");
+        INTENT, INTENT, Set.of(), Set.of()))).contains("recent-2");
     assertThat(recovery().find(cloud, INSTANCE, PERMISSION_SET, ProvisioningTarget.account("absent"), INTENT,
-        INTENT, Set.of())).isInstanceOf(Finding.Absent.class);
+        INTENT, Set.of(), Set.of())).isInstanceOf(Finding.Absent.class);
 
     assertThat(cloud.lists(Optional.empty())).as("a page each, of %d", cloud.unfilteredPages()).isEqualTo(2);
     assertThat(cloud.described()).as("only requests made since the intent")
@@ -179,10 +179,10 @@ class RequestRecoveryTest {
     PagedRequestCloud cloud = historyThenRecentRequests(Order.OLDEST_FIRST);
 
     assertThat(recovery().find(cloud, INSTANCE, PERMISSION_SET, ProvisioningTarget.account("absent"), INTENT,
-        INTENT, Set.of())).isInstanceOf(Finding.Absent.class);
+        INTENT, Set.of(), Set.of())).isInstanceOf(Finding.Absent.class);
     assertThat(cloud.lists(Optional.empty())).isEqualTo(cloud.unfilteredPages());
     assertThat(foundRequestId(recovery().find(cloud, INSTANCE, PERMISSION_SET, ProvisioningTarget.account("sought"),
-        INTENT, INTENT, Set.of()))).contains("recent-2");
+        INTENT, INTENT, Set.of(), Set.of()))).contains("recent-2");
   }
 
   @Test
@@ -193,11 +193,11 @@ class RequestRecoveryTest {
     clock.set(INTENT.plusSeconds(3));
 
     assertThat(recovery().find(cloud, INSTANCE, PERMISSION_SET, ProvisioningTarget.account("sought"), INTENT,
-        INTENT, Set.of())).isEqualTo(new Finding.NotListedYet(INTENT.plus(LIST_LAG)));
+        INTENT, Set.of(), Set.of())).isEqualTo(new Finding.NotListedYet(INTENT.plus(LIST_LAG)));
 
     clock.set(INTENT.plus(LIST_LAG).plusSeconds(3));
     assertThat(foundRequestId(recovery().find(cloud, INSTANCE, PERMISSION_SET, ProvisioningTarget.account("sought"),
-        INTENT, INTENT, Set.of()))).contains("just-made");
+        INTENT, INTENT, Set.of(), Set.of()))).contains("just-made");
   }
 
   @Test
@@ -209,6 +209,32 @@ class RequestRecoveryTest {
     clock.set(call.plusSeconds(1));
 
     assertThat(recovery().find(cloud, INSTANCE, PERMISSION_SET, ProvisioningTarget.account("sought"), INTENT, call,
-        Set.of())).isEqualTo(new Finding.NotListedYet(call.plus(LIST_LAG)));
+        Set.of(), Set.of())).isEqualTo(new Finding.NotListedYet(call.plus(LIST_LAG)));
+  }
+
+  /**
+   * Provisioned twice already (the generation, then a value of the annotation), a resource records a third intent
+   * for the same permission set and account, and its call's answer is lost: the earlier requests, within the skew
+   * allowed before the intent, are not the one it made.
+   */
+  @Test
+  void aProvisioningAgainNeverTakesTheRequestsBeforeItForItsOwn() {
+    clock.set(INTENT.minusSeconds(20));
+    PagedRequestCloud cloud = new PagedRequestCloud(clock);
+    cloud.start("generation", PERMISSION_SET, "sought");
+    cloud.finish("generation", ProvisioningStatus.SUCCEEDED, null);
+    clock.set(INTENT.minusSeconds(5));
+    cloud.start("first-value", PERMISSION_SET, "sought");
+    cloud.finish("first-value", ProvisioningStatus.SUCCEEDED, null);
+    clock.set(INTENT.plus(LIST_LAG).plusSeconds(1));
+
+    assertThat(recovery().find(cloud, INSTANCE, PERMISSION_SET, ProvisioningTarget.account("sought"), INTENT, INTENT,
+        Set.of("first-value"), Set.of("first-value"))).isInstanceOf(Finding.Absent.class);
+
+    clock.set(INTENT.plusSeconds(1));
+    cloud.start("second-value", PERMISSION_SET, "sought");
+    clock.set(INTENT.plus(LIST_LAG).plusSeconds(2));
+    assertThat(foundRequestId(recovery().find(cloud, INSTANCE, PERMISSION_SET, ProvisioningTarget.account("sought"),
+        INTENT, INTENT, Set.of("first-value"), Set.of("first-value")))).contains("second-value");
   }
 }
