@@ -173,11 +173,29 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
 
   /**
    * The cloud is done with the resource's request: the next resource in line may start at once, while this one
-   * records the outcome.
+   * records the outcome; unless the resource already went on to another provisioning.
    */
   private void requestFinished(ResourceID resource, String uid, String requestId) {
-    turns.leave(uid);
+    if (!movedOn(resource, uid, requestId)) {
+      turns.leave(uid);
+    }
     wakeUps.wakeUp(resource);
+  }
+
+  /**
+   * Whether the resource went on to another provisioning after the request that finished (the tracker may notice
+   * the end late): it holds the turn for that one now, and gives it up when that one ends.
+   */
+  private boolean movedOn(ResourceID resource, String uid, String requestId) {
+    return resources != null && movedOn(resources.get(resource), uid, requestId);
+  }
+
+  /** As the cached resource shows: the same resource (uid), with an intent or a request other than this one. */
+  static boolean movedOn(Optional<PermissionSetProvisioning> cached, String uid, String requestId) {
+    return cached.filter(resource -> uid.equals(resource.getMetadata().getUid()) && resource.getStatus() != null)
+        .map(PermissionSetProvisioning::getStatus)
+        .filter(status -> status.getPendingProvision() != null || !requestId.equals(status.getRequestId()))
+        .isPresent();
   }
 
   /** Keeps the connections' counts of users, and lets go of what is kept for a deleted resource. */
