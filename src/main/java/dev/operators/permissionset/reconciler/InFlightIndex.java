@@ -60,6 +60,12 @@ final class InFlightIndex implements PermissionSetTurns.ResourceView {
   }
 
   @Override
+  public boolean replaced(Member member) {
+    return resources.get(member.resource())
+        .filter(resource -> !member.uid().equals(resource.getMetadata().getUid())).isPresent();
+  }
+
+  @Override
   public boolean inFlight(Member member, Key key) {
     return cached(member).flatMap(InFlightIndex::key).filter(key::equals).isPresent();
   }

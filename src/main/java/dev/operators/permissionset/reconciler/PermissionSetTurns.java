@@ -65,6 +65,9 @@ final class PermissionSetTurns {
     /** Whether the resource still exists: the cache has a resource of that name with that uid. */
     boolean exists(Member member);
 
+    /** Whether the cache has another resource (another uid) under the resource's name: it was created again. */
+    boolean replaced(Member member);
+
     /** Whether the resource, as cached, has a request in flight (or about to be) for this permission set. */
     boolean inFlight(Member member, Key key);
 
@@ -220,6 +223,11 @@ final class PermissionSetTurns {
       return true;
     }
     if (!resources.exists(holder)) {
+      // the cache can show a resource created again under the holder's name before the holder's delete notification
+      // comes: until it comes (and ends the turn, or keeps it while a request runs) the holder keeps it
+      if (!fromCache && resources.replaced(holder)) {
+        return true;
+      }
       lineOf.remove(holder.uid(), key);
       return false;
     }

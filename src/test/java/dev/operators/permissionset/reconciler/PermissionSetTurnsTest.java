@@ -42,6 +42,12 @@ class PermissionSetTurnsTest {
     }
 
     @Override
+    public boolean replaced(Member member) {
+      return existing.stream().anyMatch(other -> other.resource().equals(member.resource())
+          && !other.uid().equals(member.uid()));
+    }
+
+    @Override
     public boolean inFlight(Member member, Key key) {
       return key.equals(inFlight.get(member));
     }
@@ -182,14 +188,25 @@ class PermissionSetTurnsTest {
     cache.existing.remove(A);
     cache.existing.add(again);
 
-    Turn turn = take(again, T0.plusSeconds(5));
+    Turn waits = take(again, T0.plusSeconds(5));
 
-    assertThat(turn.granted()).as("the old holder is gone; the new resource does not inherit its turn, it gets "
-        + "one of its own because nobody holds or waits").isTrue();
+    assertThat(waits.granted()).as("the cache shows the new resource before the old one's delete notification: "
+        + "the old holder keeps the turn until it comes, as a request of it may still run").isFalse();
+    turns.leave(A.uid());
+    assertThat(woken).contains(again.resource());
+    assertThat(take(again, T0.plusSeconds(5)).granted()).isTrue();
     assertThat(turns.holders(KEY)).containsExactly(again.uid());
     turns.leave(A.uid());
-    assertThat(turns.holders(KEY)).as("the old uid leaving does not end the new resource's turn")
+    assertThat(turns.holders(KEY)).as("the old uid leaving again does not end the new resource's turn")
         .containsExactly(again.uid());
+  }
+
+  @Test
+  void aHolderGoneFromTheCacheWithoutASuccessorLetsGo() {
+    take(A, T0);
+    cache.existing.remove(A);
+
+    assertThat(take(B, T0.plusSeconds(5)).granted()).isTrue();
   }
 
   @Test
