@@ -1,6 +1,7 @@
 package dev.operators.permissionset.identitycenter;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -83,6 +84,27 @@ public final class CallRateLimiter {
       return Duration.ofNanos(currentIntervalNanos);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until the cloud {@code operation} may go, through the endpoint's limiter if it has one. Following requests
+   * in flight goes before starting new ones.
+   *
+   * @throws IdentityCenterException (UNAVAILABLE, nothing sent) when the wait is interrupted
+   */
+  public static void awaitTurn(Optional<CallRateLimiter> limiter, String operation) {
+    if (limiter.isEmpty()) {
+      return;
+    }
+    boolean finishesWork = CloudOperation.DESCRIBE_PROVISIONING.equals(operation)
+        || CloudOperation.LIST_PROVISIONING.equals(operation);
+    try {
+      limiter.get().acquire(finishesWork ? Priority.FINISHES_WORK : Priority.STARTS_WORK);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IdentityCenterException(operation, ErrorCategory.UNAVAILABLE, 0, null,
+          "interrupted while waiting for the operator's own rate limit; the call was not sent", null, e);
     }
   }
 

@@ -10,7 +10,6 @@ import static dev.operators.permissionset.identitycenter.CloudOperation.PROVISIO
 
 import dev.operators.permissionset.identitycenter.AccountProvisioningStatus;
 import dev.operators.permissionset.identitycenter.CallRateLimiter;
-import dev.operators.permissionset.identitycenter.CallRateLimiter.Priority;
 import dev.operators.permissionset.identitycenter.CloudAccess;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
 import dev.operators.permissionset.identitycenter.IdentityCenterClient;
@@ -271,7 +270,7 @@ public final class AwsIdentityCenterClient implements IdentityCenterClient {
     requestProblem.ifPresent(problem -> {
       throw new IdentityCenterException(operation, ErrorCategory.INVALID_REQUEST, 0, null, problem, null, null);
     });
-    awaitRateLimit(operation);
+    CallRateLimiter.awaitTurn(rateLimiter, operation);
     T answer;
     try {
       answer = send.get();
@@ -296,20 +295,6 @@ public final class AwsIdentityCenterClient implements IdentityCenterClient {
     return answer;
   }
 
-  /** Following requests in flight goes before starting new ones, when the operator's own rate limit makes calls wait. */
-  private void awaitRateLimit(String operation) {
-    if (rateLimiter.isEmpty()) {
-      return;
-    }
-    boolean finishesWork = DESCRIBE_PROVISIONING.equals(operation) || LIST_PROVISIONING.equals(operation);
-    try {
-      rateLimiter.get().acquire(finishesWork ? Priority.FINISHES_WORK : Priority.STARTS_WORK);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IdentityCenterException(operation, ErrorCategory.UNAVAILABLE, 0, null,
-          "interrupted while waiting for the operator's own rate limit; the call was not sent", null, e);
-    }
-  }
 
   private String requiredInAnswer(String operation, SdkResponse answer, String value, String member) {
     return nonBlank(value).orElseThrow(() -> invalidResponse(operation, answer, "the answer has no " + member));

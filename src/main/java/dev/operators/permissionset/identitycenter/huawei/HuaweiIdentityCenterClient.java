@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.operators.permissionset.identitycenter.AccountProvisioningStatus;
 import dev.operators.permissionset.identitycenter.CallRateLimiter;
-import dev.operators.permissionset.identitycenter.CallRateLimiter.Priority;
 import dev.operators.permissionset.identitycenter.CloudCredentials;
 import dev.operators.permissionset.identitycenter.CloudHttp;
 import dev.operators.permissionset.identitycenter.ErrorCategory;
@@ -195,20 +194,6 @@ public final class HuaweiIdentityCenterClient implements IdentityCenterClient {
     }
   }
 
-  /** Following requests in flight goes before starting new ones, when the operator's own rate limit makes calls wait. */
-  private void awaitRateLimit(String operation) {
-    if (rateLimiter.isEmpty()) {
-      return;
-    }
-    boolean finishesWork = DESCRIBE_PROVISIONING.equals(operation) || LIST_PROVISIONING.equals(operation);
-    try {
-      rateLimiter.get().acquire(finishesWork ? Priority.FINISHES_WORK : Priority.STARTS_WORK);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IdentityCenterException(operation, ErrorCategory.UNAVAILABLE, 0, null,
-          "interrupted while waiting for the operator's own rate limit; the call was not sent", null, e);
-    }
-  }
 
   /**
    * Signs and sends one request and reads its JSON answer.
@@ -224,7 +209,7 @@ public final class HuaweiIdentityCenterClient implements IdentityCenterClient {
     requestProblem.ifPresent(problem -> {
       throw new IdentityCenterException(operation, ErrorCategory.INVALID_REQUEST, 0, null, problem, null, null);
     });
-    awaitRateLimit(operation);
+    CallRateLimiter.awaitTurn(rateLimiter, operation);
     Request request = signedRequest(method, url(pathSegments, query), query, body);
     try (Response response = http.newCall(request).execute()) {
       String requestId = errors.redact(response.header(HuaweiErrorTranslator.REQUEST_ID_HEADER));
