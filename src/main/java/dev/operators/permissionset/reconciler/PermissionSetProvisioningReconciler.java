@@ -242,7 +242,7 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
           Optional.ofNullable(status.getAccountId()));
     }
     calls.answer(uid).map(ProvisionCalls.Answer::outcome).ifPresent(this::madeByDeletedResource);
-    boolean callRunning = calls.forget(uid);
+    boolean callRunning = calls.forget(uid).running();
     if (callRunning) {
       deletedWithCallRunning.put(uid, new DeletedIntent(deleted, 0));
     }
@@ -303,11 +303,17 @@ public class PermissionSetProvisioningReconciler implements Reconciler<Permissio
       }
       return outcome;
     });
-    if (!calls.forget(uid)) {
-      deletedWithCallRunning.remove(uid);
-      return false;
+    ProvisionCalls.Forgotten forgotten = calls.forget(uid);
+    if (forgotten.running()) {
+      return true;
     }
-    return true;
+    if (forgotten.answer().isPresent()) {
+      // the search answered before it could be handed on: what it found keeps the turn as a late answer would
+      answeredAfterDelete(uid, forgotten.answer().get());
+      return true;
+    }
+    deletedWithCallRunning.remove(uid);
+    return false;
   }
 
   /**

@@ -128,15 +128,22 @@ final class ProvisionCalls implements AutoCloseable {
   }
 
   /**
+   * What {@link #forget} found of a resource's call.
+   *
+   * @param running a call was running: it tells what it came to through {@code answeredAfterDelete}
+   * @param answer what a call that already answered came to, not yet released
+   */
+  record Forgotten(boolean running, Optional<CallOutcome> answer) {
+  }
+
+  /**
    * The resource was deleted: its answer is not kept, and a running call, which may still start a request, tells
    * what it came to through {@code answeredAfterDelete} instead.
-   *
-   * @return whether a call of the resource was running
    */
-  synchronized boolean forget(String uid) {
-    answers.remove(uid);
+  synchronized Forgotten forget(String uid) {
+    Answer answered = answers.remove(uid);
     backOffs.remove(uid);
-    return running.remove(uid);
+    return new Forgotten(running.remove(uid), Optional.ofNullable(answered).map(Answer::outcome));
   }
 
   /** Calls running or answered and not yet released: what this holds, for tests of its bounds. */

@@ -122,13 +122,26 @@ class ProvisionCallsTest {
       return inProgress("r-1");
     });
 
-    assertThat(calls.forget(UID)).as("a call was running").isTrue();
+    assertThat(calls.forget(UID).running()).as("a call was running").isTrue();
     release.countDown();
 
     await().atMost(Duration.ofSeconds(5)).until(() -> !answeredAfterDelete.isEmpty());
     assertThat(answeredAfterDelete).containsExactly(UID + ":r-1");
     assertThat(calls.size()).isZero();
     assertThat(woken).isEmpty();
+  }
+
+  @Test
+  void aCallThatAnsweredBeforeItsResourceWasForgottenHandsItsAnswerToTheForgetting() {
+    calls.start(UID, 1, RESOURCE, () -> inProgress("r-1"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> calls.answer(UID).isPresent());
+
+    ProvisionCalls.Forgotten forgotten = calls.forget(UID);
+
+    assertThat(forgotten.running()).isFalse();
+    assertThat(forgotten.answer()).hasValueSatisfying(outcome -> assertThat(((CallOutcome.Requested) outcome)
+        .request().requestId()).isEqualTo("r-1"));
+    assertThat(calls.size()).isZero();
   }
 
   @Test
