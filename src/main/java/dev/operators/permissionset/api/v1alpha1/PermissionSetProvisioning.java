@@ -17,8 +17,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @SchemaCustomizer(value = SchemaCustomizer.MergePatchCustomizer.class, input = "{\"description\":"
     + "\"PermissionSetProvisioning declares that a permission set of an IAM Identity Center instance must be "
     + "provisioned to an account (or re-provisioned to every account it is already provisioned to). The operator "
-    + "calls the cloud's provision API once per spec generation, follows the request until it SUCCEEDED or FAILED "
-    + "and reports the outcome in status. Deleting the resource removes nothing in the cloud: provisioning has no inverse.\"}")
+    + "calls the cloud's provision API once per spec generation (and again on request, or by policy when the "
+    + "permission set changed in the cloud), follows the request until it SUCCEEDED or FAILED and reports the "
+    + "outcome in status. Deleting the resource removes nothing in the cloud: provisioning has no inverse.\"}")
 @SchemaCustomizer(value = JsonMergePatchCustomizer.class, input = PermissionSetProvisioning.CONDITION_DESCRIPTIONS)
 @SchemaCustomizer(value = JsonMergePatchCustomizer.class, input = "{\"properties\": {\"status\": {\"properties\": "
     + "{\"pendingProvision\": {\"properties\": {\"excludedRequestIds\": {\"items\": "
