@@ -3,7 +3,6 @@ package dev.operators.permissionset.drift;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /** What the last drift check of a {@link DriftGroup} found. */
 public sealed interface DriftFinding {
@@ -21,7 +20,7 @@ public sealed interface DriftFinding {
 
     /** Whether {@code account} holds an out-of-date copy. */
     public boolean outOfDate(String account) {
-      return Set.copyOf(outOfDateAccounts).contains(account);
+      return outOfDateAccounts.contains(account);
     }
   }
 
